@@ -1,0 +1,53 @@
+// promgate's own configuration (SPEC §1). Defaults live here and nowhere else.
+import type { EnforcementMode } from '../policies/policy.js';
+
+export interface DcgmExporterConfig {
+  enforcement: EnforcementMode;
+  /** `key` (any value marks a starship node) or `key=value`. */
+  starshipNodeLabel: string;
+  match: {
+    /** `key=value` pairs; a pod template carrying any of them is a dcgm-exporter. */
+    labels: string[];
+    /** Last path segment of a container image repository, tag and digest ignored. */
+    images: string[];
+  };
+}
+
+export interface PrometheusConfigPolicyConfig {
+  enforcement: EnforcementMode;
+  namespaces: string[];
+  keys: string[];
+  /** `major.minor`, the Prometheus release whose schema the config is judged by. */
+  prometheusVersion: string;
+}
+
+export interface PromgateConfig {
+  dcgmExporter: DcgmExporterConfig;
+  prometheusConfig: PrometheusConfigPolicyConfig;
+  skipAnnotation: string;
+}
+
+export function defaultConfig(): PromgateConfig {
+  return {
+    dcgmExporter: {
+      enforcement: 'enforce',
+      starshipNodeLabel: 'starship',
+      match: {
+        labels: [
+          'app.kubernetes.io/name=dcgm-exporter',
+          'app=nvidia-dcgm-exporter',
+          'app=dcgm-exporter',
+          'k8s-app=dcgm-exporter',
+        ],
+        images: ['dcgm-exporter'],
+      },
+    },
+    prometheusConfig: {
+      enforcement: 'enforce',
+      namespaces: ['arms-prom'],
+      keys: ['promYaml', 'prometheus.yaml', 'prometheus.yml'],
+      prometheusVersion: '2.55',
+    },
+    skipAnnotation: 'promgate.io/skip',
+  };
+}

@@ -1,0 +1,61 @@
+// The contract every policy implements. A policy is a pure function of (object, its config section):
+// no I/O, no clock, no logging. The admission server, `promgate check` and `promgate audit` all call
+// the same `evaluate`, so a decision is made in exactly one place.
+import type { Operation } from 'fast-json-patch';
+
+export type EnforcementMode = 'enforce' | 'warn' | 'audit' | 'off';
+
+export const ENFORCEMENT_MODES: readonly EnforcementMode[] = ['enforce', 'warn', 'audit', 'off'];
+
+/** The parts of a Kubernetes object every policy may read; the rest stays `unknown` until checked. */
+export interface KubernetesObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    generateName?: string;
+    namespace?: string;
+    labels?: Record<string, string> | null;
+    annotations?: Record<string, string> | null;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/** One reason the object breaks a policy. */
+export interface Violation {
+  /** Where in the object, in the API server's field-path notation, e.g. `data.promYaml` or
+   *  `spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[1]`. */
+  field: string;
+  /** A complete sentence a person can act on. */
+  message: string;
+}
+
+export interface Evaluation {
+  /** Breaks of the policy: denied, warned or audited according to the policy's enforcement mode. */
+  violations: Violation[];
+  /** Advice that never denies, whatever the mode (e.g. an unchanged invalid key on UPDATE). */
+  warnings: string[];
+  /** The RFC 6902 patch the mutating webhook applies; empty when there is nothing to change. */
+  patch: Operation[];
+}
+
+export type Operation_ = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
+export interface EvaluationContext {
+  /** The admission operation; `audit` and `check` pass CREATE (they judge the object as if applied anew). */
+  operation: Operation_;
+  /** The object before an UPDATE, when there is one. */
+  oldObject?: KubernetesObject;
+}
+
+export interface Policy<C> {
+  /** Stable name used in logs, metrics labels and messages, e.g. `dcgm-exporter-placement`. */
+  readonly name: string;
+  /** Does this policy judge this object at all (kind, namespace, labels)? Cheap, and never throws. */
+  appliesTo(object: KubernetesObject, config: C): boolean;
+  /** Judge the object. Throws only on a bug; callers map a throw to the policy's failure mode. */
+  evaluate(object: KubernetesObject, config: C, context: EvaluationContext): Evaluation;
+}
+
+export const NO_FINDINGS: Evaluation = Object.freeze({ violations: [], warnings: [], patch: [] }) as Evaluation;
