@@ -1,0 +1,82 @@
+// Runs every registered policy over one object and turns their evaluations into one decision,
+// applying each policy's enforcement mode and the opt-out annotation. The admission server,
+// `promgate check` and `promgate audit` all decide through `decide`, and nowhere else.
+import type { Operation } from 'fast-json-patch';
+import type { PromgateConfig } from '../config/schema.js';
+import type { EnforcementMode, Evaluation, EvaluationContext, KubernetesObject, Violation } from './policy.js';
+import { registeredPolicies } from './registry.js';
+
+export type Stage = 'mutate' | 'validate';
+
+export interface PolicyOutcome {
+  policy: string;
+  mode: EnforcementMode;
+  /** The object carries the skip annotation: reported, never enforced. */
+  skipped: boolean;
+  evaluation: Evaluation;
+  /** Set when the policy threw: a bug, handled by the policy's failure mode. */
+  internalError?: Error;
+}
+
+export interface Decision {
+  allowed: boolean;
+  patch: Operation[];
+  warnings: string[];
+  /** Violations that deny the request (only from policies in `enforce` mode). */
+  denials: Array<Violation & { policy: string }>;
+  outcomes: PolicyOutcome[];
+}
+
+export function isSkipped(object: KubernetesObject, config: PromgateConfig): boolean {
+  return object.metadata?.annotations?.[config.skipAnnotation] === 'true';
+}
+
+export function decide(
+  object: KubernetesObject,
+  config: PromgateConfig,
+  context: EvaluationContext,
+  stage: Stage,
+): Decision {
+  const decision: Decision = { allowed: true, patch: [], warnings: [], denials: [], outcomes: [] };
+  const skipped = isSkipped(object, config);
+  for (const { policy, section } of registeredPolicies()) {
+    const policyConfig = section(config);
+    const mode = policyConfig.enforcement;
+    if (mode === 'off' || !policy.appliesTo(object, policyConfig)) continue;
+    let evaluation: Evaluation;
+    let internalError: Error | undefined;
+    try {
+      evaluation = policy.evaluate(object, policyConfig, context);
+    } catch (err) {
+      internalError = err instanceof Error ? err : new Error(String(err));
+      evaluation = {
+        violations: [{ field: '', message: `internal error in policy ${policy.name}: ${internalError.message}` }],
+        warnings: [],
+        patch: [],
+      };
+    }
+    decision.outcomes.push({ policy: policy.name, mode, skipped, evaluation, ...(internalError ? { internalError } : {}) });
+    if (skipped) {
+      if (stage === 'validate' && evaluation.violations.length > 0) {
+        decision.warnings.push(
+          `${policy.name}: not enforced (${config.skipAnnotation}=true) despite ${evaluation.violations.length} violation(s)`,
+        );
+      }
+      continue;
+    }
+    if (stage === 'mutate') {
+      // Mutation narrows placement; in audit mode promgate only watches, so it changes nothing.
+      if (mode === 'enforce' || mode === 'warn') decision.patch.push(...evaluation.patch);
+      continue;
+    }
+    decision.warnings.push(...evaluation.warnings);
+    if (evaluation.violations.length === 0) continue;
+    if (mode === 'enforce') {
+      decision.allowed = false;
+      decision.denials.push(...evaluation.violations.map((v) => ({ ...v, policy: policy.name })));
+    } else if (mode === 'warn' || internalError) {
+      decision.warnings.push(...evaluation.violations.map((v) => v.message));
+    }
+  }
+  return decision;
+}

@@ -1,0 +1,27 @@
+// The policies promgate knows. Adding a policy is one folder beside this file and one entry here.
+import type { PromgateConfig } from '../config/schema.js';
+import type { EnforcementMode, Policy } from './policy.js';
+
+export interface PolicyConfigSection {
+  enforcement: EnforcementMode;
+}
+
+export interface RegisteredPolicy {
+  policy: Policy<PolicyConfigSection>;
+  /** Picks this policy's section of promgate's configuration. */
+  section(config: PromgateConfig): PolicyConfigSection;
+}
+
+function entry<C extends PolicyConfigSection>(
+  policy: Policy<C>,
+  section: (config: PromgateConfig) => C,
+): RegisteredPolicy {
+  // The section function hands each policy exactly the config type it was written for.
+  return { policy: policy as unknown as Policy<PolicyConfigSection>, section };
+}
+
+const policies: readonly RegisteredPolicy[] = [];
+
+export function registeredPolicies(): readonly RegisteredPolicy[] {
+  return policies;
+}
