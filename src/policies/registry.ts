@@ -12,7 +12,7 @@ export interface RegisteredPolicy {
   section(config: PromgateConfig): PolicyConfigSection;
 }
 
-function entry<C extends PolicyConfigSection>(
+export function entry<C extends PolicyConfigSection>(
   policy: Policy<C>,
   section: (config: PromgateConfig) => C,
 ): RegisteredPolicy {
