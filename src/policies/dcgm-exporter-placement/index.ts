@@ -1,0 +1,20 @@
+// Policy `dcgm-exporter-placement` (SPEC §2): keep NVIDIA dcgm-exporter pods off starship GPU nodes.
+import type { DcgmExporterConfig } from '../../config/schema.js';
+import { NO_FINDINGS, type Policy } from '../policy.js';
+import { evaluatePlacement } from './evaluate.js';
+import { isDcgmExporterDaemonSet } from './identify.js';
+
+export const dcgmExporterPlacementPolicy: Policy<DcgmExporterConfig> = {
+  name: 'dcgm-exporter-placement',
+  appliesTo(object, config) {
+    return isDcgmExporterDaemonSet(object, config.match);
+  },
+  evaluate(object, config, context) {
+    // Only a CREATE or UPDATE carries a pod template that will be scheduled.
+    if (context.operation !== 'CREATE' && context.operation !== 'UPDATE') return NO_FINDINGS;
+    if (!isDcgmExporterDaemonSet(object, config.match)) return NO_FINDINGS;
+    return evaluatePlacement(object, config);
+  },
+};
+
+export { describePatch } from './describe-patch.js';
