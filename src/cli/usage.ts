@@ -1,0 +1,59 @@
+// Command-line plumbing shared by every command: flag parsing with promgate's exit codes.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** SPEC §1: 0 = all allowed, 1 = something denied, 2 = unusable input or flags. */
+export const EXIT_OK = 0;
+export const EXIT_DENIED = 1;
+export const EXIT_UNUSABLE = 2;
+
+/** Bad flags or input the command cannot use: printed without a stack, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface CommandIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+}
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(argv: string[], io: CommandIO): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parseFlags<O extends Options>(argv: string[], options: O, allowPositionals: boolean) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export function parsePort(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`${flag}: expected a port number 0-65535, got ${JSON.stringify(value)}`);
+  }
+  return port;
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Flags take Go-style durations such as `5m`, `30s`, `1h30m`. */
+export function parseDurationFlag(value: string | undefined, flag: string, fallbackMs: number): number {
+  if (value === undefined) return fallbackMs;
+  const parts = [...value.matchAll(/(\d+)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== value) {
+    throw new UsageError(`${flag}: expected a duration such as 30s, 5m or 1h30m, got ${JSON.stringify(value)}`);
+  }
+  return parts.reduce((total, part) => total + Number(part[1]) * (DURATION_UNITS_MS[part[2] as string] ?? 0), 0);
+}
+
+export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
+  stream.write(`${line}\n`);
+}

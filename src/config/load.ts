@@ -1,0 +1,121 @@
+// Reads promgate's configuration file (SPEC §1): every key optional, unknown keys and wrong types
+// rejected with the offending key named, so a typo never silently falls back to a default.
+import { readFileSync } from 'node:fs';
+import yaml from 'js-yaml';
+import { ENFORCEMENT_MODES, type EnforcementMode } from '../policies/policy.js';
+import { defaultConfig, type PromgateConfig } from './schema.js';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Shape = 'string' | 'stringList' | 'enforcement' | { [key: string]: Shape };
+
+const SHAPE: Shape = {
+  dcgmExporter: {
+    enforcement: 'enforcement',
+    starshipNodeLabel: 'string',
+    match: { labels: 'stringList', images: 'stringList' },
+  },
+  prometheusConfig: {
+    enforcement: 'enforcement',
+    namespaces: 'stringList',
+    keys: 'stringList',
+    prometheusVersion: 'string',
+  },
+  skipAnnotation: 'string',
+};
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** Overlays `value` onto `target` (defaults), checking it against `shape` at `path`. */
+function overlay(target: Record<string, unknown>, value: unknown, shape: { [key: string]: Shape }, path: string): void {
+  if (value === null || value === undefined) return;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(`${path || 'config'}: expected a mapping, got ${describe(value)}`);
+  }
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    const childShape = shape[key];
+    if (childShape === undefined) {
+      throw new ConfigError(`${childPath}: unknown key (known keys here: ${Object.keys(shape).join(', ')})`);
+    }
+    if (typeof childShape === 'object') {
+      overlay(target[key] as Record<string, unknown>, child, childShape, childPath);
+    } else {
+      target[key] = checkLeaf(child, childShape, childPath);
+    }
+  }
+}
+
+function checkLeaf(value: unknown, shape: 'string' | 'stringList' | 'enforcement', path: string): unknown {
+  switch (shape) {
+    case 'string':
+      if (typeof value !== 'string' || value === '') {
+        throw new ConfigError(`${path}: expected a non-empty string, got ${describe(value)}`);
+      }
+      return value;
+    case 'stringList':
+      if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
+        throw new ConfigError(`${path}: expected a list of non-empty strings, got ${describe(value)}`);
+      }
+      return value;
+    case 'enforcement':
+      if (!ENFORCEMENT_MODES.includes(value as EnforcementMode)) {
+        throw new ConfigError(`${path}: expected one of ${ENFORCEMENT_MODES.join(' | ')}, got ${describe(value)}`);
+      }
+      return value;
+  }
+}
+
+function checkSemantics(config: PromgateConfig): void {
+  const label = config.dcgmExporter.starshipNodeLabel;
+  if (label.split('=').length > 2 || label.startsWith('=')) {
+    throw new ConfigError(`dcgmExporter.starshipNodeLabel: expected "key" or "key=value", got ${JSON.stringify(label)}`);
+  }
+  for (const [index, pair] of config.dcgmExporter.match.labels.entries()) {
+    if (!/^[^=]+=[^=]*$/.test(pair)) {
+      throw new ConfigError(`dcgmExporter.match.labels[${index}]: expected "key=value", got ${JSON.stringify(pair)}`);
+    }
+  }
+  if (!/^\d+\.\d+$/.test(config.prometheusConfig.prometheusVersion)) {
+    throw new ConfigError(
+      `prometheusConfig.prometheusVersion: expected "major.minor" such as "2.55", got ${JSON.stringify(config.prometheusConfig.prometheusVersion)}`,
+    );
+  }
+}
+
+/** Parses configuration text; `source` names it in errors. */
+export function parseConfig(text: string, source: string): PromgateConfig {
+  let document: unknown;
+  try {
+    document = yaml.load(text, { filename: source, json: false });
+  } catch (err) {
+    throw new ConfigError(`${source}: not valid YAML: ${(err as Error).message}`);
+  }
+  const config = defaultConfig();
+  try {
+    overlay(config as unknown as Record<string, unknown>, document, SHAPE as { [key: string]: Shape }, '');
+    checkSemantics(config);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`${source}: ${err.message}`);
+    throw err;
+  }
+  return config;
+}
+
+/** Loads the file at `path`, or the defaults when no file is given. */
+export function loadConfig(path: string | undefined): PromgateConfig {
+  if (path === undefined) return defaultConfig();
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseConfig(text, path);
+}

@@ -1,0 +1,168 @@
+// The HTTP surface: fastify routes for the two webhooks and the probes. Protocol errors are
+// answered here as JSON with the right status code; verdicts come from the Decider.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import { answerReview, deadlineFor, type Decider, type Webhook } from '../admission/handler.js';
+import { MalformedReviewError, type AdmissionVerdict } from '../admission/review.js';
+import type { Readiness } from './health.js';
+import type { Metrics } from './metrics.js';
+
+/** The API server writes objects up to 3 MiB, and an UPDATE carries object and oldObject. */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface ServerTimeouts {
+  /** A client must send its whole request within this time (bounds slow-loris bodies). */
+  requestTimeoutMs: number;
+  /** Idle keep-alive connections from the API server are kept this long. */
+  keepAliveTimeoutMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ServerTimeouts = { requestTimeoutMs: 15_000, keepAliveTimeoutMs: 65_000 };
+
+export interface AppOptions {
+  metrics: Metrics;
+  readiness: Readiness;
+  logger: FastifyBaseLogger;
+  /** Present on the HTTPS server only; the plain-HTTP metrics server serves probes alone. */
+  admission?: { decider: Decider; https: HttpsServerOptions };
+  timeouts?: ServerTimeouts;
+}
+
+class BadRequestError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function parseJsonBody(_request: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void): void {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    done(new BadRequestError(400, 'InvalidUTF8', 'request body is not valid UTF-8'));
+    return;
+  }
+  try {
+    done(null, JSON.parse(text));
+  } catch (err) {
+    done(new BadRequestError(400, 'InvalidJSON', `request body is not valid JSON: ${(err as Error).message}`));
+  }
+}
+
+function decisionLabel(verdict: AdmissionVerdict): string {
+  if (!verdict.allowed) return 'denied';
+  if (verdict.patch.length > 0) return 'patched';
+  return verdict.warnings.length > 0 ? 'warned' : 'allowed';
+}
+
+function errorBody(reason: string, message: string): { error: string; message: string } {
+  return { error: reason, message };
+}
+
+function registerProbes(app: FastifyInstance, options: AppOptions): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const { readiness } = options;
+    if (readiness.ready) return { status: 'ready' };
+    return reply.code(503).send({ status: 'not ready', reasons: readiness.reasons });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const registry = options.metrics.registry;
+    return reply.header('content-type', registry.contentType).send(await registry.metrics());
+  });
+}
+
+function registerWebhook(app: FastifyInstance, webhook: Webhook, decider: Decider, metrics: Metrics): void {
+  app.post(`/${webhook}`, async (request: FastifyRequest, reply: FastifyReply) => {
+    const startedAt = process.hrtime.bigint();
+    const deadlineAtMs = deadlineFor((request.query as Record<string, unknown>).timeout, Date.now());
+    let answered;
+    try {
+      answered = await answerReview(request.body, webhook, decider, { deadlineAtMs });
+    } catch (err) {
+      if (err instanceof MalformedReviewError) {
+        metrics.malformedRequests.inc({ webhook, reason: 'NotAnAdmissionReview' });
+        return reply.code(400).send(errorBody('NotAnAdmissionReview', err.message));
+      }
+      throw err;
+    }
+    const { review, verdict, response } = answered;
+    const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+    const kind = review.request.kind.kind;
+    const decision = decisionLabel(verdict);
+    metrics.admissionRequests.inc({ webhook, kind, operation: review.request.operation, decision });
+    metrics.admissionDuration.observe({ webhook, kind }, seconds);
+    request.log.info(
+      {
+        uid: review.request.uid,
+        webhook,
+        kind,
+        namespace: review.request.namespace,
+        name: review.request.name,
+        operation: review.request.operation,
+        dryRun: review.request.dryRun,
+        decision,
+        durationMs: Math.round(seconds * 1e6) / 1e3,
+      },
+      'admission review answered',
+    );
+    return reply.send(response);
+  });
+}
+
+export function buildApp(options: AppOptions): FastifyInstance {
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // One log line per review, written by the route with the review's uid, replaces fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: MAX_BODY_BYTES,
+    requestTimeout: timeouts.requestTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    return503OnClosing: true,
+    ...(options.admission ? { https: options.admission.https } : {}),
+  }) as unknown as FastifyInstance;
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, parseJsonBody);
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const webhook = request.url.split('?')[0]?.slice(1) ?? '';
+    if (err instanceof BadRequestError) {
+      options.metrics.malformedRequests.inc({ webhook, reason: err.reason });
+      return reply.code(err.statusCode).send(errorBody(err.reason, err.message));
+    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      options.metrics.malformedRequests.inc({ webhook, reason: 'BodyTooLarge' });
+      return reply
+        .code(413)
+        .send(errorBody('BodyTooLarge', `request body exceeds ${MAX_BODY_BYTES} bytes (8 MiB), the most promgate reads`));
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_EMPTY_TYPE') {
+      options.metrics.malformedRequests.inc({ webhook, reason: 'UnsupportedMediaType' });
+      return reply.code(415).send(errorBody('UnsupportedMediaType', 'content-type must be application/json'));
+    }
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.code(err.statusCode).send(errorBody('BadRequest', err.message));
+    }
+    request.log.error({ err }, 'unhandled error while answering a request');
+    return reply.code(500).send(errorBody('InternalError', 'promgate failed to answer; see its log'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody('NotFound', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  registerProbes(app, options);
+  if (options.admission) {
+    registerWebhook(app, 'mutate', options.admission.decider, options.metrics);
+    registerWebhook(app, 'validate', options.admission.decider, options.metrics);
+  }
+  return app;
+}

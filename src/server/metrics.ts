@@ -1,0 +1,64 @@
+// promgate's own metrics, one registry per server so tests and several servers never share state.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  admissionRequests: Counter<'webhook' | 'kind' | 'operation' | 'decision'>;
+  admissionDuration: Histogram<'webhook' | 'kind'>;
+  policyViolations: Counter<'policy' | 'mode'>;
+  policyErrors: Counter<'policy'>;
+  malformedRequests: Counter<'webhook' | 'reason'>;
+  auditViolations: Gauge<'policy'>;
+  certificateExpiry: Gauge<'certificate'>;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'promgate_' });
+  return {
+    registry,
+    admissionRequests: new Counter({
+      name: 'promgate_admission_requests_total',
+      help: 'AdmissionReviews answered, by webhook, object kind, operation and decision (allowed, patched, warned, denied).',
+      labelNames: ['webhook', 'kind', 'operation', 'decision'],
+      registers: [registry],
+    }),
+    admissionDuration: new Histogram({
+      name: 'promgate_admission_duration_seconds',
+      help: 'Time from receiving an AdmissionReview to answering it.',
+      labelNames: ['webhook', 'kind'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    policyViolations: new Counter({
+      name: 'promgate_policy_violations_total',
+      help: 'Objects found violating a policy at admission, by policy and enforcement mode.',
+      labelNames: ['policy', 'mode'],
+      registers: [registry],
+    }),
+    policyErrors: new Counter({
+      name: 'promgate_policy_errors_total',
+      help: 'Internal errors while a policy judged an object (handled by the policy failure mode).',
+      labelNames: ['policy'],
+      registers: [registry],
+    }),
+    malformedRequests: new Counter({
+      name: 'promgate_malformed_requests_total',
+      help: 'Requests answered with an HTTP error instead of an AdmissionReview, by reason.',
+      labelNames: ['webhook', 'reason'],
+      registers: [registry],
+    }),
+    auditViolations: new Gauge({
+      name: 'promgate_audit_violations',
+      help: 'Violations found by the last background audit of the cluster, by policy.',
+      labelNames: ['policy'],
+      registers: [registry],
+    }),
+    certificateExpiry: new Gauge({
+      name: 'promgate_certificate_expiry_timestamp_seconds',
+      help: 'When the serving certificate in use expires (Unix time).',
+      labelNames: ['certificate'],
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,88 @@
+// Starts promgate's two listeners (HTTPS webhooks + probes, plain-HTTP probes + metrics), keeps
+// the serving certificate fresh, and shuts down the way Kubernetes expects: readiness goes false,
+// in-flight reviews finish, then the listeners close.
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { Decider } from '../admission/handler.js';
+import { buildApp, type ServerTimeouts } from './app.js';
+import { Readiness } from './health.js';
+import type { Metrics } from './metrics.js';
+import { loadCertificate, watchCertificate, type CertificatePaths, type LoadedCertificate } from './tls.js';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  metricsPort: number;
+  certificate: CertificatePaths;
+  decider: Decider;
+  metrics: Metrics;
+  logger: FastifyBaseLogger;
+  /** Time between readiness going false and the listeners closing, for endpoints to catch up. */
+  shutdownDelayMs: number;
+  timeouts?: ServerTimeouts;
+  /** Extra readiness conditions the caller satisfies later (e.g. a first audit). */
+  readinessConditions?: readonly string[];
+}
+
+export interface RunningServer {
+  port: number;
+  metricsPort: number;
+  readiness: Readiness;
+  /** Resolves when both listeners are closed and in-flight requests have been answered. */
+  shutdown(): Promise<void>;
+}
+
+function listeningPort(app: FastifyInstance): number {
+  return (app.server.address() as AddressInfo).port;
+}
+
+function recordCertificate(metrics: Metrics, loaded: LoadedCertificate): void {
+  metrics.certificateExpiry.set({ certificate: 'serving' }, loaded.notAfter.getTime() / 1000);
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const readiness = new Readiness(['certificate', ...(options.readinessConditions ?? [])]);
+  const { metrics, logger } = options;
+  const certificate = loadCertificate(options.certificate);
+  recordCertificate(metrics, certificate);
+
+  const common = { metrics, readiness, logger, ...(options.timeouts ? { timeouts: options.timeouts } : {}) };
+  const webhookApp = buildApp({ ...common, admission: { decider: options.decider, https: certificate.options } });
+  const probeApp = buildApp(common);
+
+  const stopWatching = watchCertificate(options.certificate, {
+    onReload(loaded) {
+      (webhookApp.server as import('node:https').Server).setSecureContext(loaded.options);
+      recordCertificate(metrics, loaded);
+      logger.info({ certFile: options.certificate.certFile, notAfter: loaded.notAfter }, 'serving certificate reloaded');
+    },
+    onError(err) {
+      logger.warn({ err }, 'serving certificate changed but could not be loaded; keeping the previous one');
+    },
+  });
+
+  try {
+    await webhookApp.listen({ host: options.host, port: options.port });
+    await probeApp.listen({ host: options.host, port: options.metricsPort });
+  } catch (err) {
+    stopWatching();
+    await Promise.allSettled([webhookApp.close(), probeApp.close()]);
+    throw err;
+  }
+  readiness.satisfy('certificate');
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    closing ??= (async () => {
+      readiness.beginShutdown();
+      logger.info({ delayMs: options.shutdownDelayMs }, 'shutting down: readiness is false, draining');
+      await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
+      stopWatching();
+      await Promise.all([webhookApp.close(), probeApp.close()]);
+      logger.info({}, 'shut down');
+    })();
+    return closing;
+  };
+
+  return { port: listeningPort(webhookApp), metricsPort: listeningPort(probeApp), readiness, shutdown };
+}
