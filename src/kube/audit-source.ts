@@ -1,0 +1,110 @@
+// Reads what `promgate audit` judges from a live cluster: every apps/v1 DaemonSet, and the
+// ConfigMaps of the namespaces the prometheus-config policy watches. Pages through large clusters
+// with `limit`/`continue`, so memory stays bounded by one page.
+import {
+  AppsV1Api,
+  CoreV1Api,
+  type ConfigurationOptions,
+  type HttpInfo,
+  type KubeConfig,
+  Observable,
+  type ObservableMiddleware,
+} from '@kubernetes/client-node';
+import type { KubernetesObject } from '../policies/policy.js';
+import { apiServerUrl } from './client.js';
+import { toKubeApiError } from './errors.js';
+
+/** Anything that yields objects to audit: the cluster, or a fixed list in tests. */
+export interface AuditSource {
+  objects(): AsyncIterable<KubernetesObject>;
+}
+
+export interface ClusterAuditSourceOptions {
+  /** Namespaces whose ConfigMaps are audited (prometheusConfig.namespaces). */
+  configMapNamespaces: readonly string[];
+  /** Objects per list request; the API server's own default page size for kubectl is 500. */
+  pageSize?: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 500;
+
+interface RawList {
+  metadata?: { continue?: string };
+  items?: KubernetesObject[];
+}
+
+type PageRequest = { limit: number; _continue?: string };
+
+// The generated client reads the response body once, into its typed model. This middleware keeps
+// the raw text so that it can be read a second time, as JSON, from the HttpInfo.
+const keepRawBody: ObservableMiddleware = {
+  pre: (request) => new Observable(Promise.resolve(request)),
+  post: (response) =>
+    new Observable(
+      response.body.text().then((text) => {
+        response.body = { text: async () => text, binary: async () => Buffer.from(text) };
+        return response;
+      }),
+    ),
+};
+const RAW_BODY_OPTIONS: ConfigurationOptions = { middleware: [keepRawBody], middlewareMergeStrategy: 'append' };
+
+export class ClusterAuditSource implements AuditSource {
+  private readonly apps: AppsV1Api;
+  private readonly core: CoreV1Api;
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    private readonly options: ClusterAuditSourceOptions,
+  ) {
+    this.apps = kubeConfig.makeApiClient(AppsV1Api);
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  }
+
+  async *objects(): AsyncIterable<KubernetesObject> {
+    yield* this.paginate('list daemonsets in all namespaces', 'apps/v1', 'DaemonSet', (page) =>
+      this.apps.listDaemonSetForAllNamespacesWithHttpInfo(page, RAW_BODY_OPTIONS),
+    );
+    for (const namespace of this.options.configMapNamespaces) {
+      yield* this.paginate(`list configmaps in namespace "${namespace}"`, 'v1', 'ConfigMap', (page) =>
+        this.core.listNamespacedConfigMapWithHttpInfo({ namespace, ...page }, RAW_BODY_OPTIONS),
+      );
+    }
+  }
+
+  private async *paginate(
+    action: string,
+    apiVersion: string,
+    kind: string,
+    fetchPage: (page: PageRequest) => Promise<HttpInfo<unknown>>,
+  ): AsyncIterable<KubernetesObject> {
+    let continueToken: string | undefined;
+    do {
+      let list: RawList;
+      try {
+        const response = await fetchPage({ limit: this.pageSize, ...(continueToken ? { _continue: continueToken } : {}) });
+        // The raw body, not the client's typed model: policies must see objects exactly as the API
+        // server serves them (the typed model turns timestamps into Dates and drops unknown fields).
+        list = JSON.parse(await response.body.text()) as RawList;
+      } catch (err) {
+        throw toKubeApiError(err, action, apiServerUrl(this.kubeConfig));
+      }
+      for (const item of list.items ?? []) {
+        // Items of a typed list carry no apiVersion/kind; policies match on them.
+        yield { apiVersion, kind, ...item };
+      }
+      continueToken = list.metadata?.continue || undefined;
+    } while (continueToken);
+  }
+}
+
+/** A fixed list, for `audit` over objects already in memory and for tests. */
+export function staticAuditSource(objects: Iterable<KubernetesObject>): AuditSource {
+  return {
+    async *objects() {
+      yield* objects;
+    },
+  };
+}
