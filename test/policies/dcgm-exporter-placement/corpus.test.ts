@@ -1,0 +1,94 @@
+// Every real-world DaemonSet in the shared corpus: classified as INDEX.tsv says, and mutated so that
+// (judged by the independent node-affinity oracle) every GPU node it ran on before still runs it and
+// the same node carrying the starship label never does; the second pass is a no-op.
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { load } from 'js-yaml';
+import { dcgmExporterPlacementPolicy as policy } from '../../../src/policies/dcgm-exporter-placement/index.js';
+import type { KubernetesObject } from '../../../src/policies/policy.js';
+import { daemonSetAdmitsNode, withStarshipLabel, type TestNode } from '../../support/node-affinity.js';
+import { applyToClone, CREATE, dcgmConfig, revertPatch } from './helpers.js';
+
+const corpusDir = fileURLToPath(new URL('../../../../shared/corpus/daemonsets/', import.meta.url));
+
+interface Row {
+  file: string;
+  expected: 'mutate' | 'ignore';
+  specDefaultMatch: string;
+}
+
+function readIndex(): Row[] {
+  const [header, ...lines] = readFileSync(`${corpusDir}INDEX.tsv`, 'utf8').trimEnd().split('\n');
+  const columns = (header as string).split('\t');
+  return lines.map((line) => {
+    const cells = line.split('\t');
+    const cell = (name: string): string => cells[columns.indexOf(name)] as string;
+    return { file: cell('file'), expected: cell('expected') as Row['expected'], specDefaultMatch: cell('spec_default_match') };
+  });
+}
+
+interface CorpusTerm {
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+interface CorpusPodSpec {
+  nodeSelector?: Record<string, string> | null;
+  affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: CorpusTerm[] } } };
+}
+
+/** Nodes each OR-branch of the object's placement admits: nodeSelector labels plus what one term asks for. */
+function nodesAdmittedBefore(object: KubernetesObject): TestNode[] {
+  const podSpec = (object.spec as { template: { spec: CorpusPodSpec } }).template.spec;
+  const selectorLabels: Record<string, string> = { ...(podSpec.nodeSelector ?? {}) };
+  const terms: CorpusTerm[] = podSpec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [{}];
+  return terms.map((term, index) => {
+    const labels = { ...selectorLabels };
+    for (const r of term.matchExpressions ?? []) {
+      const [first = ''] = r.values ?? [];
+      if (r.operator === 'In') labels[r.key] = first;
+      else if (r.operator === 'Exists') labels[r.key] ??= 'present';
+      else if (r.operator === 'Gt') labels[r.key] = String(BigInt(first) + 1n);
+      else if (r.operator === 'Lt') labels[r.key] = String(BigInt(first) - 1n);
+    }
+    return { labels, name: `gpu-node-${index}` };
+  });
+}
+
+const rows = readIndex();
+
+t.test('INDEX.tsv lists every manifest in the corpus', async (t) => {
+  const files = readdirSync(corpusDir).filter((f) => f.endsWith('.yaml')).sort();
+  t.same(rows.map((r) => r.file).sort(), files);
+  t.equal(rows.length, 20);
+});
+
+for (const starshipNodeLabel of ['starship', 'starship=true', 'node.example.com/starship~agent']) {
+  const config = dcgmConfig({ starshipNodeLabel });
+  for (const row of rows) {
+    t.test(`${row.file} (starshipNodeLabel ${starshipNodeLabel})`, async (t) => {
+      const object = load(readFileSync(`${corpusDir}${row.file}`, 'utf8')) as KubernetesObject;
+      const applies = policy.appliesTo(object, config);
+      t.equal(applies, row.expected === 'mutate', `classified as ${row.expected}`);
+      t.equal(applies, row.specDefaultMatch !== 'no' && object.apiVersion === 'apps/v1', 'agrees with spec_default_match');
+      const evaluation = policy.evaluate(object, config, CREATE);
+      if (row.expected === 'ignore') {
+        t.same(evaluation, { violations: [], warnings: [], patch: [] });
+        return;
+      }
+      t.ok(evaluation.patch.length > 0, 'un-mutated exporter gets a patch');
+      t.match(evaluation.violations[0]?.message, /can still be scheduled on starship nodes/);
+      t.same(evaluation.warnings, []);
+
+      const patched = applyToClone(object, evaluation.patch);
+      t.equal(JSON.stringify(revertPatch(patched, object, evaluation.patch)), JSON.stringify(object), 'nothing else changed');
+      t.same(policy.evaluate(patched, config, CREATE), { violations: [], warnings: [], patch: [] }, 'second pass: nothing');
+
+      for (const node of nodesAdmittedBefore(object)) {
+        t.ok(daemonSetAdmitsNode(object, node), `${node.name} admitted before`);
+        t.ok(daemonSetAdmitsNode(patched, node), `${node.name} still admitted after`);
+        t.notOk(daemonSetAdmitsNode(patched, withStarshipLabel(node, starshipNodeLabel)), `${node.name}+starship refused`);
+        t.ok(daemonSetAdmitsNode(object, withStarshipLabel(node, starshipNodeLabel)), `${node.name}+starship admitted before`);
+      }
+    });
+  }
+}
