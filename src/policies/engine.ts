@@ -4,7 +4,7 @@
 import type { Operation } from 'fast-json-patch';
 import type { PromgateConfig } from '../config/schema.js';
 import type { EnforcementMode, Evaluation, EvaluationContext, KubernetesObject, Violation } from './policy.js';
-import { registeredPolicies } from './registry.js';
+import { registeredPolicies, type RegisteredPolicy } from './registry.js';
 
 export type Stage = 'mutate' | 'validate';
 
@@ -36,10 +36,11 @@ export function decide(
   config: PromgateConfig,
   context: EvaluationContext,
   stage: Stage,
+  policies: readonly RegisteredPolicy[] = registeredPolicies(),
 ): Decision {
   const decision: Decision = { allowed: true, patch: [], warnings: [], denials: [], outcomes: [] };
   const skipped = isSkipped(object, config);
-  for (const { policy, section } of registeredPolicies()) {
+  for (const { policy, section } of policies) {
     const policyConfig = section(config);
     const mode = policyConfig.enforcement;
     if (mode === 'off' || !policy.appliesTo(object, policyConfig)) continue;
