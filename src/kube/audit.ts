@@ -1,0 +1,185 @@
+// `promgate audit` and the periodic audit of `serve`: judge live objects with the same engine
+// that judges admission requests, and report what breaks a policy. Objects are judged as if
+// created anew (operation CREATE), because that is what the next `kubectl apply` would face.
+import type { Operation } from 'fast-json-patch';
+import type { PromgateConfig } from '../config/schema.js';
+import type { Decision, Stage } from '../policies/engine.js';
+import type { EnforcementMode, EvaluationContext, KubernetesObject, Violation } from '../policies/policy.js';
+import type { AuditSource } from './audit-source.js';
+
+/** The engine's `decide`, injectable so tests need no registered policies. */
+export type DecideFunction = (
+  object: KubernetesObject,
+  config: PromgateConfig,
+  context: EvaluationContext,
+  stage: Stage,
+) => Decision;
+
+/** What one policy found on one object it applies to. */
+export interface AuditFinding {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  policy: string;
+  mode: EnforcementMode;
+  /** Opted out with the skip annotation: reported, not counted as a violation. */
+  skipped: boolean;
+  violations: Violation[];
+  warnings: string[];
+  /** What the policy's mutation would still change (the webhook applies it in enforce and warn mode):
+   *  non-empty means the object never went through the mutating webhook. */
+  pendingPatch: Operation[];
+  /** The policy threw; its message is also among `violations`. */
+  internalError?: string;
+}
+
+export interface PolicyTotals {
+  /** Objects this policy applied to. */
+  objects: number;
+  /** Violations on objects that are not opted out: the `promgate_audit_violations{policy}` value. */
+  violations: number;
+  /** Violations on opted-out objects (skip annotation). */
+  skippedViolations: number;
+  /** Objects the mutating webhook would still patch. */
+  pendingMutations: number;
+}
+
+export interface AuditReport {
+  /** ISO 8601 time the audit finished. */
+  finishedAt: string;
+  /** Every object read from the source, judged or not. */
+  objectsScanned: number;
+  /** One entry per (object, policy that applies to it), compliant ones included. */
+  findings: AuditFinding[];
+  totals: PolicyTotals & { objectsWithViolations: number };
+  byPolicy: Record<string, PolicyTotals>;
+}
+
+export interface AuditOptions {
+  /** Policies to report even when nothing matched them, so a gauge goes back to 0. */
+  policyNames?: readonly string[];
+  now?: () => Date;
+}
+
+const AUDIT_CONTEXT: EvaluationContext = { operation: 'CREATE' };
+
+function emptyTotals(): PolicyTotals {
+  return { objects: 0, violations: 0, skippedViolations: 0, pendingMutations: 0 };
+}
+
+export async function runAudit(
+  source: AuditSource,
+  config: PromgateConfig,
+  decide: DecideFunction,
+  options: AuditOptions = {},
+): Promise<AuditReport> {
+  const byPolicy: Record<string, PolicyTotals> = {};
+  for (const name of options.policyNames ?? []) byPolicy[name] = emptyTotals();
+  const findings: AuditFinding[] = [];
+  let objectsScanned = 0;
+  let objectsWithViolations = 0;
+  for await (const object of source.objects()) {
+    objectsScanned++;
+    // One validate-stage decision holds every policy's whole evaluation, patch included: a policy
+    // is a pure function of the object, so a separate mutate-stage call would compute the same.
+    const decision = decide(object, config, AUDIT_CONTEXT, 'validate');
+    let counted = false;
+    for (const outcome of decision.outcomes) {
+      const finding: AuditFinding = {
+        apiVersion: object.apiVersion ?? '',
+        kind: object.kind ?? '',
+        ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}),
+        name: object.metadata?.name ?? '',
+        policy: outcome.policy,
+        mode: outcome.mode,
+        skipped: outcome.skipped,
+        violations: outcome.evaluation.violations,
+        warnings: outcome.evaluation.warnings,
+        pendingPatch: outcome.evaluation.patch,
+        ...(outcome.internalError ? { internalError: outcome.internalError.message } : {}),
+      };
+      findings.push(finding);
+      const totals = (byPolicy[outcome.policy] ??= emptyTotals());
+      totals.objects++;
+      if (finding.pendingPatch.length > 0 && !finding.skipped) totals.pendingMutations++;
+      if (finding.skipped) totals.skippedViolations += finding.violations.length;
+      else totals.violations += finding.violations.length;
+      if (!finding.skipped && finding.violations.length > 0 && !counted) {
+        objectsWithViolations++;
+        counted = true;
+      }
+    }
+  }
+  const totals = { ...emptyTotals(), objectsWithViolations };
+  for (const policyTotals of Object.values(byPolicy)) {
+    totals.objects += policyTotals.objects;
+    totals.violations += policyTotals.violations;
+    totals.skippedViolations += policyTotals.skippedViolations;
+    totals.pendingMutations += policyTotals.pendingMutations;
+  }
+  return { finishedAt: (options.now?.() ?? new Date()).toISOString(), objectsScanned, findings, totals, byPolicy };
+}
+
+/** SPEC §1: 1 when any policy that is not off found a violation (opted-out objects excepted), else 0. */
+export function auditExitCode(report: AuditReport): 0 | 1 {
+  return report.totals.violations > 0 ? 1 : 0;
+}
+
+function objectName(finding: AuditFinding): string {
+  return finding.namespace ? `${finding.namespace}/${finding.name}` : finding.name;
+}
+
+function resultText(finding: AuditFinding): string {
+  const count = finding.violations.length;
+  const violations = `${count} violation${count === 1 ? '' : 's'}`;
+  if (finding.skipped) return count > 0 ? `opted out (${violations})` : 'opted out';
+  if (finding.internalError) return 'internal error';
+  if (count > 0) return violations;
+  return finding.pendingPatch.length > 0 ? 'not mutated yet' : 'ok';
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
+}
+
+/**
+ * A table of the objects that need attention (compliant ones are only counted), each violation's
+ * message below it, and a summary line. `verbose` lists compliant objects too.
+ */
+export function formatAuditText(report: AuditReport, options: { verbose?: boolean } = {}): string {
+  const shown = report.findings.filter(
+    (f) => options.verbose || f.violations.length > 0 || f.pendingPatch.length > 0 || f.skipped,
+  );
+  const lines: string[] = [];
+  if (shown.length > 0) {
+    lines.push(
+      ...table([
+        ['KIND', 'OBJECT', 'POLICY', 'MODE', 'RESULT'],
+        ...shown.map((f) => [f.kind, objectName(f), f.policy, f.mode, resultText(f)]),
+      ]),
+      '',
+    );
+    for (const finding of shown) {
+      for (const violation of finding.violations) {
+        const where = violation.field ? `${violation.field}: ` : '';
+        lines.push(`${finding.kind} ${objectName(finding)} [${finding.policy}] ${where}${violation.message}`);
+      }
+    }
+    if (lines[lines.length - 1] !== '') lines.push('');
+  }
+  const { totals } = report;
+  const skipped = totals.skippedViolations > 0 ? `, ${totals.skippedViolations} more on opted-out objects` : '';
+  const pending = totals.pendingMutations > 0 ? `, ${totals.pendingMutations} not mutated yet` : '';
+  lines.push(
+    `${report.objectsScanned} object${report.objectsScanned === 1 ? '' : 's'} scanned, ` +
+      `${totals.objects} judged: ${totals.violations} violation${totals.violations === 1 ? '' : 's'} ` +
+      `in ${totals.objectsWithViolations} object${totals.objectsWithViolations === 1 ? '' : 's'}${skipped}${pending}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatAuditJson(report: AuditReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
