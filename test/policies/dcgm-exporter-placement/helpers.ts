@@ -2,6 +2,7 @@
 // on deep clones, and a patch reverter that proves nothing but the added exclusions changed.
 import jsonPatch, { type Operation } from 'fast-json-patch';
 import { defaultConfig, type DcgmExporterConfig } from '../../../src/config/schema.js';
+import { REQUIRED_AFFINITY_PATH, POD_SPEC_PATH, valueAt } from '../../../src/policies/dcgm-exporter-placement/placement.js';
 import type { EvaluationContext, KubernetesObject } from '../../../src/policies/policy.js';
 
 export const CREATE: EvaluationContext = { operation: 'CREATE' };
@@ -60,4 +61,12 @@ export function revertPatch<T>(patched: T, original: T, patch: Operation[]): T {
     else delete container[key];
   }
   return reverted;
+}
+
+export function podSpecOf(object: unknown): Record<string, unknown> {
+  return valueAt(object, POD_SPEC_PATH) as Record<string, unknown>;
+}
+
+export function termsOf(object: unknown): Array<{ matchExpressions: unknown[] }> {
+  return valueAt(object, [...REQUIRED_AFFINITY_PATH, 'nodeSelectorTerms']) as Array<{ matchExpressions: unknown[] }>;
 }
