@@ -159,7 +159,11 @@ export function buildAdmissionResponse(review: ParsedReview, verdict: AdmissionV
       reason: 'Invalid',
       message: denial.message,
       details: {
-        causes: denial.causes.map((cause) => ({ reason: 'FieldValueInvalid', field: cause.field, message: cause.message })),
+        causes: denial.causes.map((cause) => ({
+          reason: 'FieldValueInvalid',
+          field: cause.field,
+          message: cause.message,
+        })),
       },
     };
   }

@@ -80,7 +80,9 @@ export function manifestObjects(input: InputText): ManifestObject[] {
     if (document === null || document === undefined) return;
     const location = `document ${index + 1}`;
     if (!isObject(document)) {
-      throw new UsageError(`${input.source} ${location}: expected a Kubernetes object, got ${Array.isArray(document) ? 'a list' : typeof document}`);
+      throw new UsageError(
+        `${input.source} ${location}: expected a Kubernetes object, got ${Array.isArray(document) ? 'a list' : typeof document}`,
+      );
     }
     if (typeof document.kind === 'string' && document.kind.endsWith('List') && Array.isArray(document.items)) {
       document.items.forEach((item: unknown, itemIndex: number) => {

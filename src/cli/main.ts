@@ -54,6 +54,10 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
-  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+  const code = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+  });
   process.exitCode = code;
 }

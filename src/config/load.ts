@@ -75,7 +75,9 @@ function checkLeaf(value: unknown, shape: 'string' | 'stringList' | 'enforcement
 function checkSemantics(config: PromgateConfig): void {
   const label = config.dcgmExporter.starshipNodeLabel;
   if (label.split('=').length > 2 || label.startsWith('=')) {
-    throw new ConfigError(`dcgmExporter.starshipNodeLabel: expected "key" or "key=value", got ${JSON.stringify(label)}`);
+    throw new ConfigError(
+      `dcgmExporter.starshipNodeLabel: expected "key" or "key=value", got ${JSON.stringify(label)}`,
+    );
   }
   for (const [index, pair] of config.dcgmExporter.match.labels.entries()) {
     if (!/^[^=]+=[^=]*$/.test(pair)) {
@@ -115,7 +117,9 @@ export function loadConfig(path: string | undefined): PromgateConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ConfigError(
+      `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   return parseConfig(text, path);
 }

@@ -56,7 +56,13 @@ export function decide(
         patch: [],
       };
     }
-    decision.outcomes.push({ policy: policy.name, mode, skipped, evaluation, ...(internalError ? { internalError } : {}) });
+    decision.outcomes.push({
+      policy: policy.name,
+      mode,
+      skipped,
+      evaluation,
+      ...(internalError ? { internalError } : {}),
+    });
     if (skipped) {
       if (stage === 'validate' && evaluation.violations.length > 0) {
         decision.warnings.push(

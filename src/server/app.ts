@@ -1,6 +1,12 @@
 // The HTTP surface: fastify routes for the two webhooks and the probes. Protocol errors are
 // answered here as JSON with the right status code; verdicts come from the Decider.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import { answerReview, deadlineFor, type Decider, type Webhook } from '../admission/handler.js';
 import { MalformedReviewError, type AdmissionVerdict } from '../admission/review.js';
@@ -40,7 +46,11 @@ class BadRequestError extends Error {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function parseJsonBody(_request: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void): void {
+function parseJsonBody(
+  _request: FastifyRequest,
+  body: Buffer,
+  done: (err: Error | null, body?: unknown) => void,
+): void {
   let text: string;
   try {
     text = utf8.decode(body);
@@ -142,7 +152,9 @@ export function buildApp(options: AppOptions): FastifyInstance {
       options.metrics.malformedRequests.inc({ webhook, reason: 'BodyTooLarge' });
       return reply
         .code(413)
-        .send(errorBody('BodyTooLarge', `request body exceeds ${MAX_BODY_BYTES} bytes (8 MiB), the most promgate reads`));
+        .send(
+          errorBody('BodyTooLarge', `request body exceeds ${MAX_BODY_BYTES} bytes (8 MiB), the most promgate reads`),
+        );
     }
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_EMPTY_TYPE') {
       options.metrics.malformedRequests.inc({ webhook, reason: 'UnsupportedMediaType' });

@@ -34,7 +34,10 @@ export function verdictOf(request: AdmissionRequest, decision: Decision): Admiss
   if (!decision.allowed) {
     verdict.denial = {
       message: denialMessage(request, decision),
-      causes: decision.denials.map((denial) => ({ field: denial.field, message: `${denial.policy}: ${denial.message}` })),
+      causes: decision.denials.map((denial) => ({
+        field: denial.field,
+        message: `${denial.policy}: ${denial.message}`,
+      })),
     };
   }
   return verdict;

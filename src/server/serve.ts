@@ -2,6 +2,7 @@
 // the serving certificate fresh, and shuts down the way Kubernetes expects: readiness goes false,
 // in-flight reviews finish, then the listeners close.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Decider } from '../admission/handler.js';
 import { buildApp, type ServerTimeouts } from './app.js';
@@ -52,9 +53,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const stopWatching = watchCertificate(options.certificate, {
     onReload(loaded) {
-      (webhookApp.server as import('node:https').Server).setSecureContext(loaded.options);
+      (webhookApp.server as HttpsServer).setSecureContext(loaded.options);
       recordCertificate(metrics, loaded);
-      logger.info({ certFile: options.certificate.certFile, notAfter: loaded.notAfter }, 'serving certificate reloaded');
+      logger.info(
+        { certFile: options.certificate.certFile, notAfter: loaded.notAfter },
+        'serving certificate reloaded',
+      );
     },
     onError(err) {
       logger.warn({ err }, 'serving certificate changed but could not be loaded; keeping the previous one');

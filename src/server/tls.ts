@@ -27,13 +27,13 @@ export function loadCertificate(paths: CertificatePaths): LoadedCertificate {
   try {
     notAfter = new Date(new X509Certificate(cert).validTo);
   } catch (err) {
-    throw new Error(`${paths.certFile}: not a PEM certificate: ${(err as Error).message}`);
+    throw new Error(`${paths.certFile}: not a PEM certificate: ${(err as Error).message}`, { cause: err });
   }
   const options = { cert, key, minVersion: TLS_MIN_VERSION } as const;
   try {
     createSecureContext(options);
   } catch (err) {
-    throw new Error(`${paths.certFile} / ${paths.keyFile}: unusable pair: ${(err as Error).message}`);
+    throw new Error(`${paths.certFile} / ${paths.keyFile}: unusable pair: ${(err as Error).message}`, { cause: err });
   }
   return { options, notAfter };
 }

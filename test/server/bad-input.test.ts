@@ -11,7 +11,13 @@ t.test('bad requests', async (t) => {
   const tls = { ca: harness.certs.caCert };
   const port = harness.server.port;
 
-  const expectError = async (name: string, body: string | Buffer, statusCode: number, reason: string, contentType?: string) => {
+  const expectError = async (
+    name: string,
+    body: string | Buffer,
+    statusCode: number,
+    reason: string,
+    contentType?: string,
+  ) => {
     const answer = await post(port, '/validate', body, { ...tls, ...(contentType ? { contentType } : {}) });
     t.equal(answer.statusCode, statusCode, `${name}: HTTP ${statusCode}`);
     const parsed = JSON.parse(answer.body) as { error: string; message: string };
@@ -21,17 +27,28 @@ t.test('bad requests', async (t) => {
   };
 
   await expectError('not JSON', '{"apiVersion": ', 400, 'InvalidJSON');
-  await expectError('truncated JSON', JSON.stringify(buildReview({ object: {} }).review).slice(0, 40), 400, 'InvalidJSON');
+  await expectError(
+    'truncated JSON',
+    JSON.stringify(buildReview({ object: {} }).review).slice(0, 40),
+    400,
+    'InvalidJSON',
+  );
   await expectError('invalid UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 400, 'InvalidUTF8');
   t.match(await expectError('a JSON array', '[]', 400, 'NotAnAdmissionReview'), /JSON object/);
-  t.match(await expectError('wrong kind', '{"kind":"Pod","apiVersion":"v1"}', 400, 'NotAnAdmissionReview'), /AdmissionReview/);
+  t.match(
+    await expectError('wrong kind', '{"kind":"Pod","apiVersion":"v1"}', 400, 'NotAnAdmissionReview'),
+    /AdmissionReview/,
+  );
   const { review } = buildReview({ object: {} });
   const noUid = structuredClone(review) as { request: { uid?: string } };
   delete noUid.request.uid;
   t.match(await expectError('no uid', JSON.stringify(noUid), 400, 'NotAnAdmissionReview'), /uid/);
   const wrongObject = structuredClone(review) as { request: { object: unknown } };
   wrongObject.request.object = 'a string';
-  t.match(await expectError('object of the wrong JSON type', JSON.stringify(wrongObject), 400, 'NotAnAdmissionReview'), /request\.object/);
+  t.match(
+    await expectError('object of the wrong JSON type', JSON.stringify(wrongObject), 400, 'NotAnAdmissionReview'),
+    /request\.object/,
+  );
   await expectError('wrong content type', JSON.stringify(review), 415, 'UnsupportedMediaType', 'text/plain');
 
   const tooLarge = Buffer.alloc(MAX_BODY_BYTES + 1024, 0x20);
@@ -39,7 +56,12 @@ t.test('bad requests', async (t) => {
 
   // A full ConfigMap CREATE near the API server's 3 MiB limit, twice over for an UPDATE: accepted.
   const bigValue = 'x'.repeat(3 * 1024 * 1024);
-  const bigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', namespace: 'default' }, data: { big: bigValue } };
+  const bigMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'big', namespace: 'default' },
+    data: { big: bigValue },
+  };
   const big = buildReview({ object: bigMap, oldObject: bigMap, operation: 'UPDATE' });
   const answer = await post(port, '/validate', JSON.stringify(big.review), tls);
   t.equal(answer.statusCode, 200, 'a 6 MiB UPDATE review is read');

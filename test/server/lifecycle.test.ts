@@ -13,7 +13,14 @@ import { startTestServer } from '../support/server.js';
 function handshake(port: number, ca: string, agent?: Agent): Promise<{ serial: string; localPort: number }> {
   return new Promise((resolve, reject) => {
     const request = httpsRequest(
-      { host: '127.0.0.1', servername: 'localhost', port, path: '/healthz', ca, ...(agent ? { agent } : { agent: false }) },
+      {
+        host: '127.0.0.1',
+        servername: 'localhost',
+        port,
+        path: '/healthz',
+        ca,
+        ...(agent ? { agent } : { agent: false }),
+      },
       (response) => {
         const socket = response.socket as TLSSocket;
         const serial = socket.getPeerX509Certificate()?.serialNumber ?? '';
@@ -41,7 +48,10 @@ t.test('a changed certificate is served to new connections; open ones keep worki
   let served = '';
   for (let attempt = 0; attempt < 50 && served !== newSerial; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    served = await handshake(harness.server.port, renewed.caCert).then((seen) => seen.serial, () => '');
+    served = await handshake(harness.server.port, renewed.caCert).then(
+      (seen) => seen.serial,
+      () => '',
+    );
   }
   t.equal(served, newSerial, 'new handshakes get the renewed certificate');
   const again = await handshake(harness.server.port, harness.certs.caCert, keptAlive);
@@ -58,10 +68,13 @@ t.test('probes answer on both ports', async (t) => {
     const plain = await fetch(`http://127.0.0.1:${harness.server.metricsPort}${path}`);
     t.equal(plain.status, 200, `plain HTTP ${path}`);
     const secure = await new Promise<number>((resolve, reject) => {
-      httpsRequest({ host: '127.0.0.1', servername: 'localhost', port: harness.server.port, path, ca: harness.certs.caCert }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      })
+      httpsRequest(
+        { host: '127.0.0.1', servername: 'localhost', port: harness.server.port, path, ca: harness.certs.caCert },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      )
         .on('error', reject)
         .end();
     });

@@ -6,14 +6,24 @@ import { startTestServer } from '../support/server.js';
 import type { AdmissionVerdict } from '../../src/admission/review.js';
 import type { Decider } from '../../src/admission/handler.js';
 
-const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain', namespace: 'default' }, data: { a: 'b' } };
+const configMap = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'plain', namespace: 'default' },
+  data: { a: 'b' },
+};
 
 t.test('objects no policy covers are allowed with no patch, in v1 and v1beta1', async (t) => {
   const harness = await startTestServer();
   t.teardown(() => harness.stop());
   for (const apiVersion of ['admission.k8s.io/v1', 'admission.k8s.io/v1beta1'] as const) {
     for (const webhook of ['mutate', 'validate'] as const) {
-      const result = await callWebhook(harness.server.port, webhook, { object: configMap, apiVersion }, { ca: harness.certs.caCert });
+      const result = await callWebhook(
+        harness.server.port,
+        webhook,
+        { object: configMap, apiVersion },
+        { ca: harness.certs.caCert },
+      );
       t.equal(result.allowed, true, `${apiVersion} ${webhook} allowed`);
       t.same(result.patch, [], `${apiVersion} ${webhook} has no patch`);
       t.same(result.warnings, [], 'and no warnings');
@@ -50,12 +60,19 @@ t.test('a verdict with patch, warnings and denial is encoded as the API server e
   const object = (name: string) => ({ ...configMap, metadata: { name, namespace: 'default' } });
 
   const patched = await callWebhook(harness.server.port, 'mutate', { object: object('patch') }, tls);
-  t.same(patched.patched?.metadata, { name: 'patch', namespace: 'default', labels: { 'a~b/c': 'x' } }, 'patch applied by the emulated API server');
+  t.same(
+    patched.patched?.metadata,
+    { name: 'patch', namespace: 'default', labels: { 'a~b/c': 'x' } },
+    'patch applied by the emulated API server',
+  );
 
   const warned = await callWebhook(harness.server.port, 'validate', { object: object('warn') }, tls);
   t.equal(warned.allowed, true);
   t.equal(warned.warnings.length, 2);
-  t.ok(warned.warnings.every((warning) => warning.length <= 120), 'warnings are at most 120 characters');
+  t.ok(
+    warned.warnings.every((warning) => warning.length <= 120),
+    'warnings are at most 120 characters',
+  );
 
   const denied = await callWebhook(harness.server.port, 'validate', { object: object('deny') }, tls);
   t.equal(denied.allowed, false);
@@ -63,9 +80,14 @@ t.test('a verdict with patch, warnings and denial is encoded as the API server e
   t.equal(denied.status?.code, 422);
   t.equal(denied.status?.reason, 'Invalid');
   t.equal(denied.status?.message, 'no');
-  t.same(denied.status?.details?.causes, [{ reason: 'FieldValueInvalid', field: 'data.promYaml', message: 'promYaml:1:1: bad' }]);
+  t.same(denied.status?.details?.causes, [
+    { reason: 'FieldValueInvalid', field: 'data.promYaml', message: 'promYaml:1:1: bad' },
+  ]);
   t.equal(seen.length, 3);
-  t.ok(seen.every((entry) => entry.endsWith(':future')), 'the decider gets a deadline in the future');
+  t.ok(
+    seen.every((entry) => entry.endsWith(':future')),
+    'the decider gets a deadline in the future',
+  );
 });
 
 t.test('uids are echoed under concurrency on keep-alive connections', async (t) => {
@@ -79,7 +101,10 @@ t.test('uids are echoed under concurrency on keep-alive connections', async (t) 
   const results = await Promise.all(
     Array.from({ length: 200 }, async () => {
       const { uid, review } = buildReview({ object: configMap });
-      const answer = await post(harness.server.port, '/validate?timeout=5s', JSON.stringify(review), { ca: harness.certs.caCert, agent });
+      const answer = await post(harness.server.port, '/validate?timeout=5s', JSON.stringify(review), {
+        ca: harness.certs.caCert,
+        agent,
+      });
       const result = verifyAnswer(review, answer);
       return result.allowed === (uid.charCodeAt(0) % 2 === 0);
     }),
@@ -88,10 +113,20 @@ t.test('uids are echoed under concurrency on keep-alive connections', async (t) 
 });
 
 t.test('dryRun requests are judged like any other', async (t) => {
-  const decider: Decider = (request) => ({ allowed: false, patch: [], warnings: [], denial: { message: `dry=${request.dryRun}`, causes: [] } });
+  const decider: Decider = (request) => ({
+    allowed: false,
+    patch: [],
+    warnings: [],
+    denial: { message: `dry=${request.dryRun}`, causes: [] },
+  });
   const harness = await startTestServer({ decider });
   t.teardown(() => harness.stop());
-  const result = await callWebhook(harness.server.port, 'validate', { object: configMap, dryRun: true }, { ca: harness.certs.caCert });
+  const result = await callWebhook(
+    harness.server.port,
+    'validate',
+    { object: configMap, dryRun: true },
+    { ca: harness.certs.caCert },
+  );
   t.equal(result.allowed, false);
   t.equal(result.status?.message, 'dry=true');
 });

@@ -39,7 +39,11 @@ export function buildReview(input: ReviewInput): { uid: string; review: Record<s
   const [groupPart, versionPart] = String(source.apiVersion ?? 'v1').includes('/')
     ? String(source.apiVersion).split('/')
     : ['', String(source.apiVersion ?? 'v1')];
-  const resource = RESOURCES[kindName] ?? { group: groupPart ?? '', version: versionPart ?? 'v1', resource: `${kindName.toLowerCase()}s` };
+  const resource = RESOURCES[kindName] ?? {
+    group: groupPart ?? '',
+    version: versionPart ?? 'v1',
+    resource: `${kindName.toLowerCase()}s`,
+  };
   const metadata = (source.metadata ?? {}) as { name?: string; namespace?: string };
   const uid = randomUUID();
   const kind = { group: resource.group, version: resource.version, kind: kindName };
@@ -88,13 +92,20 @@ export function post(
         method: 'POST',
         ca: options.ca,
         ...(options.agent ? { agent: options.agent } : {}),
-        headers: { 'content-type': options.contentType ?? 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': options.contentType ?? 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
       },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () =>
-          resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            statusCode: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
         );
       },
     );
@@ -107,7 +118,12 @@ export interface WebhookResult {
   allowed: boolean;
   patch: Operation[];
   warnings: string[];
-  status?: { code?: number; reason?: string; message?: string; details?: { causes?: Array<{ field?: string; message?: string }> } };
+  status?: {
+    code?: number;
+    reason?: string;
+    message?: string;
+    details?: { causes?: Array<{ field?: string; message?: string }> };
+  };
   /** The object after the API server applied the patch (mutating webhooks). */
   patched: Record<string, unknown> | null;
 }
@@ -120,18 +136,21 @@ export interface WebhookResult {
 export function verifyAnswer(sent: Record<string, unknown>, answer: HttpAnswer): WebhookResult {
   if (answer.statusCode !== 200) throw new Error(`webhook returned HTTP ${answer.statusCode}: ${answer.body}`);
   const review = JSON.parse(answer.body) as Record<string, unknown>;
-  if (review.apiVersion !== sent.apiVersion) throw new Error(`expected apiVersion ${String(sent.apiVersion)}, got ${String(review.apiVersion)}`);
+  if (review.apiVersion !== sent.apiVersion)
+    throw new Error(`expected apiVersion ${String(sent.apiVersion)}, got ${String(review.apiVersion)}`);
   if (review.kind !== 'AdmissionReview') throw new Error(`expected kind AdmissionReview, got ${String(review.kind)}`);
   const response = review.response as Record<string, unknown> | undefined;
   if (!response) throw new Error('webhook response was absent');
   const request = sent.request as { uid: string; object: Record<string, unknown> | null };
-  if (response.uid !== request.uid) throw new Error(`expected response.uid="${request.uid}", got "${String(response.uid)}"`);
+  if (response.uid !== request.uid)
+    throw new Error(`expected response.uid="${request.uid}", got "${String(response.uid)}"`);
   if (typeof response.allowed !== 'boolean') throw new Error('response.allowed must be a boolean');
   const allowedKeys = new Set(['uid', 'allowed', 'status', 'patch', 'patchType', 'auditAnnotations', 'warnings']);
   for (const key of Object.keys(response)) if (!allowedKeys.has(key)) throw new Error(`unknown response field ${key}`);
   let patch: Operation[] = [];
   if (response.patch !== undefined) {
-    if (response.patchType !== 'JSONPatch') throw new Error(`expected patchType JSONPatch with a patch, got ${String(response.patchType)}`);
+    if (response.patchType !== 'JSONPatch')
+      throw new Error(`expected patchType JSONPatch with a patch, got ${String(response.patchType)}`);
     patch = JSON.parse(Buffer.from(String(response.patch), 'base64').toString('utf8')) as Operation[];
   } else if (response.patchType !== undefined) {
     throw new Error('patchType set without a patch');

@@ -31,7 +31,10 @@ export async function startTestServer(
     host: '127.0.0.1',
     port: 0,
     metricsPort: 0,
-    certificate: { certFile: join(certDir, CERTIFICATE_FILES.tlsCert), keyFile: join(certDir, CERTIFICATE_FILES.tlsKey) },
+    certificate: {
+      certFile: join(certDir, CERTIFICATE_FILES.tlsCert),
+      keyFile: join(certDir, CERTIFICATE_FILES.tlsKey),
+    },
     decider: options.decider ?? createPolicyDecider(options.config ?? defaultConfig(), metrics, logger),
     metrics,
     logger,

@@ -27,7 +27,9 @@ export const certsCommand: Command = {
     if (values.out === undefined) throw new UsageError('--out DIR is required');
     const days = values.days === undefined ? DEFAULT_VALIDITY_DAYS : Number(values.days);
     if (!Number.isInteger(days) || days < 1 || days > 3650) {
-      throw new UsageError(`--days: expected a whole number of days from 1 to 3650, got ${JSON.stringify(values.days)}`);
+      throw new UsageError(
+        `--days: expected a whole number of days from 1 to 3650, got ${JSON.stringify(values.days)}`,
+      );
     }
     const dir = resolve(values.out);
     await writeCertificateSet(dir, {

@@ -33,7 +33,8 @@ async function resolveCertificate(values: {
     throw new UsageError('--tls-cert and --tls-key go together');
   }
   if (certFile !== undefined && keyFile !== undefined) {
-    if (values['cert-dir'] !== undefined) throw new UsageError('--cert-dir cannot be combined with --tls-cert/--tls-key');
+    if (values['cert-dir'] !== undefined)
+      throw new UsageError('--cert-dir cannot be combined with --tls-cert/--tls-key');
     return { paths: { certFile: resolve(certFile), keyFile: resolve(keyFile) }, created: false };
   }
   const dir = resolve(values['cert-dir'] ?? 'certs');
@@ -71,7 +72,8 @@ export const serveCommand: Command = {
     const shutdownDelayMs = parseDurationFlag(values['shutdown-delay'], '--shutdown-delay', 2000);
     const logger = pino({ level, base: { service: 'promgate' } });
     const certificate = await resolveCertificate(values);
-    if (certificate.created) logger.info({ certFile: certificate.paths.certFile }, 'created a development certificate set');
+    if (certificate.created)
+      logger.info({ certFile: certificate.paths.certFile }, 'created a development certificate set');
 
     const metrics = createMetrics();
     const server = await startServer({

@@ -1,0 +1,97 @@
+import t from 'tap';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../support/cli.js';
+
+const plainConfigMap =
+  'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n  namespace: default\ndata:\n  a: b\n';
+
+t.test('help and unknown commands', async (t) => {
+  const help = await runCli(['--help']);
+  t.equal(help.code, 0);
+  for (const command of ['serve', 'certs', 'check']) t.match(help.stdout, new RegExp(`\\n  ${command} `));
+  const commandHelp = await runCli(['check', '--help']);
+  t.equal(commandHelp.code, 0);
+  t.match(commandHelp.stdout, /--no-mutate/);
+  const none = await runCli([]);
+  t.equal(none.code, 2, 'no command is a usage error');
+  const unknown = await runCli(['frobnicate']);
+  t.equal(unknown.code, 2);
+  t.match(unknown.stderr, /unknown command "frobnicate"/);
+  const badFlag = await runCli(['check', '--bogus', 'x']);
+  t.equal(badFlag.code, 2);
+  t.match(badFlag.stderr, /Unknown option '--bogus'/);
+});
+
+t.test('check: exit codes on good, garbage and missing input', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'promgate-cli-'));
+  const good = join(dir, 'good.yaml');
+  writeFileSync(good, `${plainConfigMap}---\n---\n${plainConfigMap.replace('plain', 'second')}`);
+  const result = await runCli(['check', good]);
+  t.equal(result.code, 0);
+  t.match(result.stdout, /2 object\(s\) checked, 0 denied/, 'empty documents are skipped');
+
+  const list = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'in-list' } }],
+  });
+  const fromStdin = await runCli(['check', '-o', 'json', '-'], list);
+  t.equal(fromStdin.code, 0);
+  const parsed = JSON.parse(fromStdin.stdout) as {
+    results: Array<{ name: string; location: string; allowed: boolean }>;
+  };
+  t.match(parsed.results, [{ name: 'in-list', location: 'document 1 item 1', allowed: true }]);
+
+  const folder = await runCli(['check', dir]);
+  t.equal(folder.code, 0, 'a folder is read recursively');
+  t.match(folder.stdout, /good\.yaml/);
+
+  const garbage = join(dir, 'garbage.yaml');
+  writeFileSync(garbage, 'kind: [unclosed\n');
+  const bad = await runCli(['check', garbage]);
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /garbage\.yaml: not valid YAML or JSON/);
+  const scalar = await runCli(['check', '-'], '42\n');
+  t.equal(scalar.code, 2);
+  t.match(scalar.stderr, /expected a Kubernetes object, got number/);
+  const missing = await runCli(['check', join(dir, 'missing.yaml')]);
+  t.equal(missing.code, 2);
+  t.match(missing.stderr, /cannot read .*missing\.yaml: ENOENT/);
+  t.equal((await runCli(['check'])).code, 2, 'no path is a usage error');
+  t.equal((await runCli(['check', '-o', 'xml', good])).code, 2, 'unknown output format');
+  const badConfig = join(dir, 'promgate.yaml');
+  writeFileSync(badConfig, 'dcgmExporter:\n  enforcement: sometimes\n');
+  const configError = await runCli(['check', '--config', badConfig, good]);
+  t.equal(configError.code, 2);
+  t.match(configError.stderr, /dcgmExporter\.enforcement: expected one of/);
+});
+
+t.test('certs writes a CA and a serving certificate for the given names', async (t) => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'promgate-certs-')), 'out');
+  const result = await runCli([
+    'certs',
+    '--out',
+    dir,
+    '--dns',
+    'webhook.example',
+    '--dns',
+    'other.example',
+    '--days',
+    '30',
+  ]);
+  t.equal(result.code, 0, result.stderr);
+  const ca = new X509Certificate(readFileSync(join(dir, 'ca.crt')));
+  const serving = new X509Certificate(readFileSync(join(dir, 'tls.crt')));
+  t.ok(serving.verify(ca.publicKey), 'signed by the CA');
+  t.equal(serving.checkHost('webhook.example'), 'webhook.example');
+  t.equal(serving.checkHost('other.example'), 'other.example');
+  t.equal(serving.checkHost('localhost'), undefined, '--dns replaces the defaults');
+  const days = (new Date(serving.validTo).getTime() - Date.now()) / 86_400_000;
+  t.ok(days > 29 && days <= 30.01, `valid for 30 days (${days.toFixed(2)})`);
+  t.equal(statSync(join(dir, 'tls.key')).mode & 0o777, 0o600, 'keys are private');
+  t.equal((await runCli(['certs'])).code, 2, '--out is required');
+  t.equal((await runCli(['certs', '--out', dir, '--days', 'ten'])).code, 2, '--days must be a number');
+});

@@ -1,0 +1,57 @@
+import t from 'tap';
+import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
+import { defaultConfig } from '../../src/config/schema.js';
+
+t.test('an empty file and no file give the SPEC defaults', async (t) => {
+  t.same(parseConfig('', 'c.yaml'), defaultConfig());
+  t.same(loadConfig(undefined), defaultConfig());
+  t.equal(defaultConfig().prometheusConfig.prometheusVersion, '2.55');
+  t.same(defaultConfig().dcgmExporter.match.images, ['dcgm-exporter']);
+});
+
+t.test('given keys override defaults; the rest stay', async (t) => {
+  const config = parseConfig(
+    'dcgmExporter:\n  enforcement: warn\n  starshipNodeLabel: alibabacloud.com/starship=true\nprometheusConfig:\n  namespaces: [arms-prom, monitoring]\n',
+    'c.yaml',
+  );
+  t.equal(config.dcgmExporter.enforcement, 'warn');
+  t.equal(config.dcgmExporter.starshipNodeLabel, 'alibabacloud.com/starship=true');
+  t.same(config.dcgmExporter.match, defaultConfig().dcgmExporter.match);
+  t.same(config.prometheusConfig.namespaces, ['arms-prom', 'monitoring']);
+  t.equal(config.prometheusConfig.enforcement, 'enforce');
+});
+
+t.test('mistakes are errors that name the key', async (t) => {
+  const cases: Array<[string, RegExp]> = [
+    [
+      'dcgmExporter:\n  enforcment: warn\n',
+      /c\.yaml: dcgmExporter\.enforcment: unknown key \(known keys here: enforcement, starshipNodeLabel, match\)/,
+    ],
+    ['skipAnnotations: x\n', /skipAnnotations: unknown key/],
+    [
+      'dcgmExporter:\n  enforcement: block\n',
+      /dcgmExporter\.enforcement: expected one of enforce \| warn \| audit \| off, got string "block"/,
+    ],
+    [
+      'prometheusConfig:\n  namespaces: arms-prom\n',
+      /prometheusConfig\.namespaces: expected a list of non-empty strings, got string "arms-prom"/,
+    ],
+    ['prometheusConfig:\n  prometheusVersion: 2.5.1\n', /prometheusVersion: expected "major\.minor"/],
+    [
+      'prometheusConfig:\n  prometheusVersion: 2.55\n',
+      /prometheusVersion: expected a non-empty string, got number 2\.55/,
+    ],
+    ['dcgmExporter:\n  match:\n    labels: [app]\n', /dcgmExporter\.match\.labels\[0\]: expected "key=value"/],
+    ['dcgmExporter:\n  starshipNodeLabel: a=b=c\n', /starshipNodeLabel: expected "key" or "key=value"/],
+    ['dcgmExporter: [1]\n', /dcgmExporter: expected a mapping, got a list/],
+    ['- a\n', /config: expected a mapping, got a list/],
+    ['a: [\n', /not valid YAML/],
+  ];
+  for (const [text, message] of cases) {
+    t.throws(() => parseConfig(text, 'c.yaml'), ConfigError);
+    t.throws(() => parseConfig(text, 'c.yaml'), { message }, text);
+  }
+  t.throws(() => loadConfig('/nonexistent/promgate.yaml'), {
+    message: /cannot read config file \/nonexistent\/promgate\.yaml: ENOENT/,
+  });
+});
