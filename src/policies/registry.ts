@@ -1,5 +1,6 @@
 // The policies promgate knows. Adding a policy is one folder beside this file and one entry here.
 import type { PromgateConfig } from '../config/schema.js';
+import { dcgmExporterPlacementPolicy } from './dcgm-exporter-placement/index.js';
 import type { EnforcementMode, Policy } from './policy.js';
 
 export interface PolicyConfigSection {
@@ -20,7 +21,7 @@ export function entry<C extends PolicyConfigSection>(
   return { policy: policy as unknown as Policy<PolicyConfigSection>, section };
 }
 
-const policies: readonly RegisteredPolicy[] = [];
+const policies: readonly RegisteredPolicy[] = [entry(dcgmExporterPlacementPolicy, (config) => config.dcgmExporter)];
 
 export function registeredPolicies(): readonly RegisteredPolicy[] {
   return policies;
