@@ -1,0 +1,76 @@
+// config.GlobalConfig: defaults every scrape config inherits, external labels, global limits.
+import type { DecodeContext, DecodedStruct, StructSpec } from './schema/decoder.js';
+import { list, map, string, uint } from './schema/types.js';
+import { duration } from './model/duration.js';
+import { base2Bytes } from './model/units.js';
+import { invalidLabelName, invalidLabelValue, isValidLabelName, isValidLabelValue } from './model/labels.js';
+import { SCRAPE_PROTOCOLS_SINCE, scrapeProtocol, scrapeProtocolsProblem } from './scrape-protocols.js';
+
+export const DEFAULT_SCRAPE_INTERVAL_MS = 60_000;
+export const DEFAULT_SCRAPE_TIMEOUT_MS = 10_000;
+
+/** The global values scrape configs fall back to, after GlobalConfig.UnmarshalYAML's defaulting. */
+export interface GlobalDefaults {
+  scrapeIntervalMs: number;
+  scrapeTimeoutMs: number;
+  scrapeProtocols: string[] | undefined;
+  metricNameValidationScheme: string;
+}
+
+function validateExternalLabels(value: DecodedStruct, ctx: DecodeContext): void {
+  const labels = value.get<Map<string, string | undefined>>('external_labels');
+  if (labels === undefined) return;
+  // labels.Labels keeps names sorted; Go reports the first invalid one in that order.
+  for (const name of [...labels.keys()].sort()) {
+    const labelValue = labels.get(name) ?? '';
+    if (!isValidLabelName(name)) return value.error(ctx, invalidLabelName(name), 'external_labels');
+    if (!isValidLabelValue(labelValue)) return value.error(ctx, invalidLabelValue(labelValue), 'external_labels');
+  }
+}
+
+/** Interval/timeout defaulting and the global timeout rule, as GlobalConfig.UnmarshalYAML does it. */
+export function globalDefaults(global: DecodedStruct | undefined): GlobalDefaults {
+  const interval = global?.get<number>('scrape_interval') || DEFAULT_SCRAPE_INTERVAL_MS;
+  const timeout = global?.get<number>('scrape_timeout') || Math.min(DEFAULT_SCRAPE_TIMEOUT_MS, interval);
+  const protocols = global?.get<string[]>('scrape_protocols');
+  const scheme = global?.get<string>('metric_name_validation_scheme') ?? '';
+  return {
+    scrapeIntervalMs: interval,
+    scrapeTimeoutMs: timeout,
+    scrapeProtocols: global?.isSet('scrape_protocols') ? protocols : undefined,
+    metricNameValidationScheme: scheme,
+  };
+}
+
+function validateGlobalTimes(value: DecodedStruct, ctx: DecodeContext): void {
+  const interval = value.get<number>('scrape_interval') || DEFAULT_SCRAPE_INTERVAL_MS;
+  const timeout = value.get<number>('scrape_timeout') ?? 0;
+  if (timeout > interval) value.error(ctx, 'global scrape timeout greater than scrape interval', 'scrape_timeout');
+  if (ctx.atLeast(SCRAPE_PROTOCOLS_SINCE) && value.isSet('scrape_protocols')) {
+    const problem = scrapeProtocolsProblem(value.get<string[]>('scrape_protocols') ?? []);
+    if (problem !== undefined) value.error(ctx, `${problem} for global config`, 'scrape_protocols');
+  }
+}
+
+export const globalConfigSpec: StructSpec = {
+  goType: 'config.plain',
+  fields: {
+    scrape_interval: { type: duration },
+    scrape_timeout: { type: duration },
+    scrape_protocols: { type: list(scrapeProtocol), since: SCRAPE_PROTOCOLS_SINCE },
+    evaluation_interval: { type: duration },
+    rule_query_offset: { type: duration, since: '2.53' },
+    query_log_file: { type: string },
+    scrape_failure_log_file: { type: string, since: '2.55' },
+    external_labels: { type: { ...map(string, string), goName: 'labels.Labels' } },
+    body_size_limit: { type: base2Bytes, since: '2.45' },
+    sample_limit: { type: uint, since: '2.45' },
+    target_limit: { type: uint, since: '2.45' },
+    label_limit: { type: uint, since: '2.45' },
+    label_name_length_limit: { type: uint, since: '2.45' },
+    label_value_length_limit: { type: uint, since: '2.45' },
+    keep_dropped_targets: { type: uint, since: '2.47' },
+    metric_name_validation_scheme: { type: string, since: '2.55' },
+  },
+  validate: [validateExternalLabels, validateGlobalTimes],
+};

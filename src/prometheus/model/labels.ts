@@ -1,0 +1,29 @@
+// Label names and values (prometheus/common model): names are legacy-validated
+// `[a-zA-Z_][a-zA-Z0-9_]*` in the 2.x releases promgate supports; values must be UTF-8.
+import type { FieldType } from '../schema/decoder.js';
+import { parsedString, string } from '../schema/types.js';
+import { goQuote, isValidUtf8 } from './go-string.js';
+
+export function isValidLabelName(name: string): boolean {
+  return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name);
+}
+
+export function isValidLabelValue(value: string): boolean {
+  return isValidUtf8(value);
+}
+
+export function invalidLabelName(name: string): string {
+  return `${goQuote(name)} is not a valid label name`;
+}
+
+export function invalidLabelValue(value: string): string {
+  return `${goQuote(value)} is not a valid label value`;
+}
+
+/** model.LabelName: its UnmarshalYAML rejects invalid names. */
+export const labelName: FieldType<string> = parsedString('model.LabelName', '', (text) =>
+  isValidLabelName(text) ? text : { error: invalidLabelName(text) },
+);
+
+/** model.LabelValue: a plain string type (validity is checked where Prometheus checks it). */
+export const labelValue: FieldType<string> = { ...string, goName: 'model.LabelValue' };

@@ -1,0 +1,63 @@
+// Prometheus's relabel.Regexp: a Go RE2 expression, anchored as `^(?:…)$` before it is compiled.
+// Compiled with re2js (RE2 semantics and Go's error messages), never with JavaScript's RegExp.
+// Go's regexp only learned `(?<name>…)` in Go 1.22, which Prometheus 2.51 was the first to use.
+import { RE2JS } from 're2js';
+import type { DecodeContext, FieldType } from './schema/decoder.js';
+import { parsedString } from './schema/types.js';
+import { formatVersion } from './version.js';
+
+export const NAMED_GROUP_SHORT_SYNTAX_SINCE = '2.51';
+
+/** Offset of the first `(?<` that opens a group (not escaped, not inside a character class). */
+function findShortNamedGroup(pattern: string): number {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (char === ']') inClass = false;
+      continue;
+    }
+    if (char === '[') {
+      inClass = true;
+      // `[]…]` and `[^]…]`: a leading `]` is a literal.
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++;
+      continue;
+    }
+    if (pattern.startsWith('(?<', i) && !pattern.startsWith('(?<=', i) && !pattern.startsWith('(?<!', i)) return i;
+  }
+  return -1;
+}
+
+export interface CompiledRegex {
+  /** The expression as written in the config (unanchored). */
+  source: string;
+  compiled: RE2JS;
+}
+
+/** Compile like relabel.NewRegexp for the given release; returns Go's error message on failure. */
+export function compileAnchored(source: string, ctx: DecodeContext): CompiledRegex | { error: string } {
+  const anchored = `^(?:${source})$`;
+  if (!ctx.atLeast(NAMED_GROUP_SHORT_SYNTAX_SINCE) && findShortNamedGroup(source) >= 0) {
+    return {
+      error:
+        `error parsing regexp: invalid or unsupported Perl syntax: \`(?<\` ` +
+        `(named groups written (?<name>…) need Prometheus ${NAMED_GROUP_SHORT_SYNTAX_SINCE}, built with Go 1.22; ` +
+        `prometheusVersion is ${formatVersion(ctx.version)}: write (?P<name>…))`,
+    };
+  }
+  try {
+    return { source, compiled: RE2JS.compile(anchored) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** relabel.Regexp as a field type. */
+export const regexp: FieldType<CompiledRegex> = parsedString('relabel.Regexp', undefined, (text, ctx) =>
+  compileAnchored(text, ctx),
+);

@@ -1,0 +1,238 @@
+// The schema-driven decoder: every Prometheus struct is declared as data (a StructSpec: its YAML
+// fields and their types, plus validator functions for cross-field rules), and one decoder walks the
+// YAML node tree against it the way Go's yaml.v2 `UnmarshalStrict` walks a Go struct. Errors are
+// collected, each with the line/col of the node at fault and a field path.
+import type { MapNode, Position, YamlNode } from '../yaml/nodes.js';
+import { shortTag } from '../yaml/nodes.js';
+import type { PrometheusVersion } from '../version.js';
+import { formatVersion, isAtLeast } from '../version.js';
+
+export interface ConfigError {
+  line: number;
+  col: number;
+  /** Field path such as `scrape_configs[2].scrape_interval`; empty for the document itself. */
+  path: string;
+  message: string;
+}
+
+export class DecodeContext {
+  readonly errors: ConfigError[] = [];
+  readonly warnings: string[] = [];
+
+  constructor(readonly version: PrometheusVersion) {}
+
+  error(at: Position, path: string, message: string): void {
+    this.errors.push({ line: at.line, col: at.col, path, message });
+  }
+
+  /** True when the configured Prometheus release is `since` or later. */
+  atLeast(since: string): boolean {
+    return isAtLeast(this.version, since);
+  }
+}
+
+/** A YAML-decodable type: how one Go type turns a node into a value. */
+export interface FieldType<T> {
+  /** The Go type name yaml.v2 prints in "cannot unmarshal !!str `x` into <goName>". */
+  readonly goName: string;
+  /** The value when the YAML says null (`~`, `null`, empty): Go's zero value of the type. */
+  readonly zero: T | undefined;
+  /** Decode a non-null node. Returns undefined after reporting an error. */
+  decode(node: YamlNode, path: string, ctx: DecodeContext): T | undefined;
+}
+
+export function childPath(path: string, name: string): string {
+  const segment = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : JSON.stringify(name);
+  return path === '' ? segment : /^[A-Za-z_]/.test(segment) ? `${path}.${segment}` : `${path}[${segment}]`;
+}
+
+export function indexPath(path: string, index: number): string {
+  return `${path}[${index}]`;
+}
+
+/** yaml.v2's type error, e.g. "cannot unmarshal !!str `abc` into bool" (values cut at 10 chars). */
+export function typeError(node: YamlNode, goName: string): string {
+  const tag = shortTag(node);
+  let value = '';
+  if (node.kind === 'scalar') {
+    value = node.text.length > 10 ? ` \`${node.text.slice(0, 7)}...\`` : ` \`${node.text}\``;
+  }
+  return `cannot unmarshal ${tag}${value} into ${goName}`;
+}
+
+/** Decode a node or, when it is YAML null, take the type's zero value (yaml.v2 never calls a
+ *  custom unmarshaler for null). */
+export function decodeValue<T>(type: FieldType<T>, node: YamlNode, path: string, ctx: DecodeContext): T | undefined {
+  if (node.kind === 'scalar' && node.isNull) return type.zero;
+  return type.decode(node, path, ctx);
+}
+
+export interface FieldSpec<T = unknown> {
+  type: FieldType<T>;
+  /** Value when the key is absent (Prometheus's Default* struct); explicit null gives the type's zero. */
+  default?: T;
+  /** First Prometheus release that knows the field, e.g. "2.47"; older releases reject it as unknown. */
+  since?: string;
+  /** First release that no longer knows the field. */
+  removedIn?: string;
+}
+
+export type StructValidator = (value: DecodedStruct, ctx: DecodeContext) => void;
+
+export interface StructSpec {
+  /** Type name in "field x not found in type <goType>": `config.plain` for structs whose Go
+   *  UnmarshalYAML decodes through a local `plain` type, else the struct's own name. */
+  goType: string;
+  fields: Record<string, FieldSpec>;
+  /** Structs embedded with `yaml:",inline"`: their fields and validators belong to this struct. */
+  inline?: StructSpec[];
+  /** Cross-field rules, run after the fields are decoded (Go's UnmarshalYAML/Validate bodies). */
+  validate?: StructValidator[];
+}
+
+interface FieldOccurrence {
+  key: YamlNode;
+  value: YamlNode;
+}
+
+/** A decoded struct: values by YAML field name, with the nodes they came from for positions. */
+export class DecodedStruct {
+  private readonly values = new Map<string, unknown>();
+  private readonly occurrences = new Map<string, FieldOccurrence>();
+
+  constructor(
+    readonly spec: StructSpec,
+    readonly node: YamlNode,
+    readonly path: string,
+  ) {}
+
+  set(name: string, value: unknown, occurrence?: FieldOccurrence): void {
+    this.values.set(name, value);
+    if (occurrence) this.occurrences.set(name, occurrence);
+  }
+
+  /** The decoded value, or the field's default when it was absent. */
+  get<T>(name: string): T | undefined {
+    return this.values.get(name) as T | undefined;
+  }
+
+  /** Written in the YAML (even as null). */
+  isSet(name: string): boolean {
+    return this.occurrences.has(name);
+  }
+
+  /** The node of the field's value, or of the struct when the field is absent: where errors point. */
+  nodeOf(name: string): YamlNode {
+    return this.occurrences.get(name)?.value ?? this.node;
+  }
+
+  keyNodeOf(name: string): YamlNode {
+    return this.occurrences.get(name)?.key ?? this.node;
+  }
+
+  pathOf(name: string): string {
+    return childPath(this.path, name);
+  }
+
+  /** Report an error at a field (its value's position) or at the struct itself. */
+  error(ctx: DecodeContext, message: string, field?: string): void {
+    if (field === undefined) ctx.error(this.node, this.path, message);
+    else ctx.error(this.nodeOf(field), this.pathOf(field), message);
+  }
+}
+
+function allFields(spec: StructSpec): Map<string, FieldSpec> {
+  const fields = new Map<string, FieldSpec>();
+  for (const inline of spec.inline ?? []) for (const [name, field] of allFields(inline)) fields.set(name, field);
+  for (const [name, field] of Object.entries(spec.fields)) fields.set(name, field);
+  return fields;
+}
+
+function allValidators(spec: StructSpec): StructValidator[] {
+  return [...(spec.inline ?? []).flatMap(allValidators), ...(spec.validate ?? [])];
+}
+
+const fieldCache = new WeakMap<StructSpec, Map<string, FieldSpec>>();
+function fieldsOf(spec: StructSpec): Map<string, FieldSpec> {
+  let fields = fieldCache.get(spec);
+  if (!fields) {
+    fields = allFields(spec);
+    fieldCache.set(spec, fields);
+  }
+  return fields;
+}
+
+function isKnown(field: FieldSpec, ctx: DecodeContext): boolean {
+  if (field.since !== undefined && !ctx.atLeast(field.since)) return false;
+  if (field.removedIn !== undefined && ctx.atLeast(field.removedIn)) return false;
+  return true;
+}
+
+function unknownFieldMessage(name: string, spec: StructSpec, field: FieldSpec | undefined, ctx: DecodeContext): string {
+  const base = `field ${name} not found in type ${spec.goType}`;
+  if (field?.since !== undefined && !ctx.atLeast(field.since)) {
+    return `${base} (${name} was added in Prometheus ${field.since}; prometheusVersion is ${formatVersion(ctx.version)})`;
+  }
+  if (field?.removedIn !== undefined) {
+    return `${base} (${name} was removed in Prometheus ${field.removedIn}; prometheusVersion is ${formatVersion(ctx.version)})`;
+  }
+  return base;
+}
+
+/** Decode a mapping into a struct: unknown and repeated fields are errors, defaults fill the rest,
+ *  then the validators run. */
+export function decodeStruct(spec: StructSpec, node: YamlNode, path: string, ctx: DecodeContext): DecodedStruct | undefined {
+  if (node.kind !== 'map') {
+    ctx.error(node, path, typeError(node, spec.goType));
+    return undefined;
+  }
+  const decoded = new DecodedStruct(spec, node, path);
+  const fields = fieldsOf(spec);
+  for (const [name, field] of fields) {
+    if (field.default !== undefined && isKnown(field, ctx)) decoded.set(name, field.default);
+  }
+  const explicitlySet = new Set<string>();
+  const errorsBefore = ctx.errors.length;
+  for (const entry of (node as MapNode).entries) {
+    const name = entry.key.kind === 'scalar' ? entry.key.text : undefined;
+    const field = name === undefined ? undefined : fields.get(name);
+    if (name === undefined || field === undefined || !isKnown(field, ctx)) {
+      const keyText = name ?? shortTag(entry.key);
+      ctx.error(entry.key, childPath(path, keyText), unknownFieldMessage(keyText, spec, field, ctx));
+      continue;
+    }
+    if (!entry.merged) {
+      // yaml.v2 only complains about a field written twice in the same mapping; merged-in keys are
+      // overridden silently by whatever comes later.
+      if (explicitlySet.has(name)) {
+        ctx.error(entry.key, childPath(path, name), `field ${name} already set in type ${spec.goType}`);
+        continue;
+      }
+      explicitlySet.add(name);
+    }
+    const value = decodeValue(field.type, entry.value, childPath(path, name), ctx);
+    decoded.set(name, value, { key: entry.key, value: entry.value });
+  }
+  // Go's UnmarshalYAML returns on the first field error before its cross-field checks run; running
+  // them on a half-decoded struct would only add follow-on noise.
+  if (ctx.errors.length === errorsBefore) {
+    for (const validator of allValidators(spec)) validator(decoded, ctx);
+  }
+  return decoded;
+}
+
+/** A nested struct as a field type. */
+export function struct(spec: StructSpec): FieldType<DecodedStruct> {
+  return {
+    goName: spec.goType,
+    zero: undefined,
+    decode: (node, path, ctx) => decodeStruct(spec, node, path, ctx),
+  };
+}
+
+/** A top-level section of the configuration file contributed by its own module (remote-write.ts,
+ *  alerting.ts, …): its fields of config.Config, and rules that run on the whole decoded Config. */
+export interface ConfigSection {
+  fields: Record<string, FieldSpec>;
+  validate?: StructValidator[];
+}
