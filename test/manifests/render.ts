@@ -1,0 +1,118 @@
+// Renders the kustomizations under manifests/ with the real kustomize (the one built into
+// kubectl >= 1.27, kustomize v5), parses every document strictly, and offers lookups by kind and
+// name. The manifests tests assert on what `kubectl apply -k` would send, not on the source files.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const MANIFESTS = join(REPO_ROOT, 'manifests');
+
+/** The kubectl whose built-in kustomize renders; override with KUBECTL=/path/to/kubectl. */
+const KUBECTL = process.env['KUBECTL'] ?? 'kubectl';
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  [field: string]: unknown;
+}
+
+/** Parses multi-document YAML the way a careful reader should: no duplicate keys, no errors. */
+export function parseDocuments(text: string, source: string): unknown[] {
+  return parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true }).flatMap((document) => {
+    if (document.errors.length > 0) {
+      throw new Error(`${source}: ${document.errors.map((error) => error.message).join('; ')}`);
+    }
+    const value: unknown = document.toJS();
+    return value === null ? [] : [value];
+  });
+}
+
+function asKubeObject(value: unknown, source: string): KubeObject {
+  const candidate = value as Partial<KubeObject> | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.apiVersion !== 'string' ||
+    typeof candidate.kind !== 'string' ||
+    typeof candidate.metadata?.name !== 'string'
+  ) {
+    throw new Error(`${source}: a document without apiVersion, kind or metadata.name: ${JSON.stringify(value)}`);
+  }
+  return candidate as KubeObject;
+}
+
+function kustomize(dir: string): string {
+  try {
+    return execFileSync(KUBECTL, ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const failure = err as NodeJS.ErrnoException & { stderr?: string };
+    if (failure.code === 'ENOENT') {
+      throw new Error(
+        `${KUBECTL} not found: the manifests tests need kubectl >= 1.27 (kustomize v5) on PATH or in $KUBECTL ` +
+          "(Debian's kubernetes-client 1.20 is too old: its kustomize knows no components or labels)",
+      );
+    }
+    throw new Error(`${KUBECTL} kustomize ${dir} failed: ${failure.stderr ?? failure.message}`);
+  }
+}
+
+/** Renders one kustomization directory. */
+export function render(dir: string): KubeObject[] {
+  const source = relative(REPO_ROOT, dir) || '.';
+  return parseDocuments(kustomize(dir), source).map((document) => asKubeObject(document, source));
+}
+
+/**
+ * Renders a throw-away kustomization composed the way an admin composes theirs: some of our
+ * kustomizations as resources plus some of our components. kustomize wants relative paths.
+ */
+export function renderComposition(parts: { resources: string[]; components?: string[] }): KubeObject[] {
+  const dir = mkdtempSync(join(tmpdir(), 'promgate-kustomize-'));
+  try {
+    const relativeTo = (path: string): string => relative(dir, path);
+    const kustomization = {
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: parts.resources.map(relativeTo),
+      components: (parts.components ?? []).map(relativeTo),
+    };
+    writeFileSync(join(dir, 'kustomization.yaml'), JSON.stringify(kustomization));
+    return render(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The single object of that kind and name; throws (failing the test) when absent or ambiguous. */
+export function findOne<T = KubeObject>(objects: KubeObject[], kind: string, name: string, namespace?: string): T {
+  const matches = objects.filter(
+    (object) =>
+      object.kind === kind &&
+      object.metadata.name === name &&
+      (namespace === undefined || object.metadata.namespace === namespace),
+  );
+  if (matches.length !== 1) {
+    throw new Error(`expected one ${kind} ${namespace ?? '*'}/${name}, found ${matches.length}`);
+  }
+  return matches[0] as T;
+}
+
+export function ofKind<T = KubeObject>(objects: KubeObject[], kind: string): T[] {
+  return objects.filter((object) => object.kind === kind) as T[];
+}
+
+/** The args value following `flag`, or undefined. */
+export function flagValue(args: readonly string[], flag: string): string | undefined {
+  const index = args.indexOf(flag);
+  return index === -1 ? undefined : args[index + 1];
+}
