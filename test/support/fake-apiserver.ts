@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
-import { generateCertificateSet } from '../../src/certs/generate.js';
+import { type CertificateSet, generateCertificateSet } from '../../src/certs/generate.js';
 
 export interface ResourceType {
   /** '' for the core group. */
@@ -96,6 +96,13 @@ class StatusError extends Error {
 
 const CONTINUE_TOKEN_VERSION = 'meta.k8s.io/v1';
 
+// Key generation dominates start-up; every fake server in a test process shares one certificate.
+let serverCertificates: CertificateSet | undefined;
+function sharedServerCertificates(): CertificateSet {
+  serverCertificates ??= generateCertificateSet({ dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], validityDays: 1 });
+  return serverCertificates;
+}
+
 export class FakeApiServer {
   readonly caCert: string;
   /** Every request that reached routing, in arrival order (tests assert on verbs and content types). */
@@ -114,7 +121,7 @@ export class FakeApiServer {
     this.tokens = options.tokens ?? { 'test-token': 'test-user' };
     this.authorize = options.authorize ?? (() => true);
     this.resourceTypes = options.resourceTypes ?? DEFAULT_RESOURCE_TYPES;
-    const certs = generateCertificateSet({ dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], validityDays: 1 });
+    const certs = sharedServerCertificates();
     this.caCert = certs.caCert;
     this.server = createServer({ cert: certs.tlsCert, key: certs.tlsKey }, (req, res) => {
       void this.handle(req, res);
