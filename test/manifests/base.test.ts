@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import t from 'tap';
 import type {
   V1ConfigMap,
-  V1Deployment,
   V1MutatingWebhookConfiguration,
   V1PodDisruptionBudget,
   V1PriorityClass,
@@ -264,7 +263,10 @@ t.test('Deployment', async (t) => {
     t.equal(https?.port, 443);
     const containerPortNames = (container.ports ?? []).map((port) => port.name);
     for (const port of service.spec?.ports ?? []) {
-      t.ok(containerPortNames.includes(String(port.targetPort)), `Service port ${port.name} targets a named container port`);
+      t.ok(
+        containerPortNames.includes(String(port.targetPort)),
+        `Service port ${port.name} targets a named container port`,
+      );
     }
   });
 });
@@ -289,7 +291,10 @@ t.test('RBAC is least privilege', async (t) => {
     'exactly these permissions, nothing else',
   );
   for (const namespace of defaults.prometheusConfig.namespaces) {
-    t.ok(permissions.includes(`${namespace}: configmaps list`), `ConfigMaps readable in watched namespace ${namespace}`);
+    t.ok(
+      permissions.includes(`${namespace}: configmaps list`),
+      `ConfigMaps readable in watched namespace ${namespace}`,
+    );
   }
 });
 
@@ -300,7 +305,16 @@ t.test('promgate-config holds the SPEC §1 defaults, written out', async (t) => 
   t.same(parseConfig(text, 'promgate-config/config.yaml'), defaults, 'loads, and equals the defaults');
   const written = ofKind(objects, 'ConfigMap').length;
   t.equal(written, 1);
-  for (const key of ['enforcement', 'starshipNodeLabel', 'labels', 'images', 'namespaces', 'keys', 'prometheusVersion', 'skipAnnotation']) {
+  for (const key of [
+    'enforcement',
+    'starshipNodeLabel',
+    'labels',
+    'images',
+    'namespaces',
+    'keys',
+    'prometheusVersion',
+    'skipAnnotation',
+  ]) {
     t.match(text, new RegExp(`^\\s*${key}:`, 'm'), `${key} is written out, not left to the default`);
   }
 });

@@ -60,9 +60,10 @@ function kustomize(dir: string): string {
       throw new Error(
         `${KUBECTL} not found: the manifests tests need kubectl >= 1.27 (kustomize v5) on PATH or in $KUBECTL ` +
           "(Debian's kubernetes-client 1.20 is too old: its kustomize knows no components or labels)",
+        { cause: err },
       );
     }
-    throw new Error(`${KUBECTL} kustomize ${dir} failed: ${failure.stderr ?? failure.message}`);
+    throw new Error(`${KUBECTL} kustomize ${dir} failed: ${failure.stderr ?? failure.message}`, { cause: err });
   }
 }
 
