@@ -7,6 +7,7 @@ import type { Node as YamlLibNode } from 'yaml';
 import type { MapEntry, MapNode, Position, ScalarNode, SeqNode, YamlNode } from './nodes.js';
 import { isPlainNull } from './nodes.js';
 import { bytesToGoString } from '../model/go-string.js';
+import { findExcessiveNesting } from './depth.js';
 
 export interface YamlProblem extends Position {
   message: string;
@@ -194,6 +195,15 @@ export function loadYaml(text: string): LoadedYaml {
   const errors: YamlProblem[] = [];
   // A byte-order mark is fine for Go's yaml.v2; stripping it keeps columns on line 1 right.
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const tooDeep = findExcessiveNesting(source, MAX_NESTING_DEPTH);
+  if (tooDeep !== undefined) {
+    errors.push({
+      line: tooDeep.line,
+      col: tooDeep.col,
+      message: `document nests deeper than ${MAX_NESTING_DEPTH} levels; refusing to parse it`,
+    });
+    return { root: undefined, errors, warnings };
+  }
   const documents = parseAllDocuments(source, {
     version: '1.1',
     schema: 'failsafe',
@@ -211,7 +221,7 @@ export function loadYaml(text: string): LoadedYaml {
   }
   if (first === undefined) return { root: undefined, errors, warnings };
   for (const problem of first.errors) {
-    const [line, col] = problem.linePos?.[0] ? [problem.linePos[0].line, problem.linePos[0].col] : [1, 1];
+    const { line, col } = lineCounter.linePos(problem.pos[0]);
     const message =
       problem.code === 'RESOURCE_EXHAUSTION'
         ? `document nests too deeply to be parsed (${firstLineWithoutPosition(problem.message)})`
