@@ -1,0 +1,56 @@
+// The readable affinity diff `promgate check` prints next to the JSON Patch.
+import t from 'tap';
+import { describePatch, dcgmExporterPlacementPolicy as policy } from '../../../src/policies/dcgm-exporter-placement/index.js';
+import type { KubernetesObject } from '../../../src/policies/policy.js';
+import { CREATE, daemonSet, dcgmConfig, requiredTerms } from './helpers.js';
+
+function describe(object: KubernetesObject, starshipNodeLabel = 'starship'): string {
+  return describePatch(object, policy.evaluate(object, dcgmConfig({ starshipNodeLabel }), CREATE).patch);
+}
+
+t.test('existing terms: context lines kept, added requirement marked with +', async (t) => {
+  const object = daemonSet(requiredTerms([{ matchExpressions: [{ key: 'nvidia.com/gpu', operator: 'Exists' }] }]));
+  const before = JSON.stringify(object);
+  t.equal(
+    describe(object),
+    [
+      'spec.template.spec.affinity:',
+      '  nodeAffinity:',
+      '    requiredDuringSchedulingIgnoredDuringExecution:',
+      '      nodeSelectorTerms:',
+      '        - matchExpressions:',
+      '            - key: nvidia.com/gpu',
+      '              operator: Exists',
+      '+           - key: starship',
+      '+             operator: DoesNotExist',
+    ].join('\n'),
+  );
+  t.equal(JSON.stringify(object), before, 'the object is not modified');
+});
+
+t.test('no affinity before: everything is added', async (t) => {
+  t.equal(
+    describe(daemonSet(), 'starship=true'),
+    [
+      'spec.template.spec.affinity: (none before)',
+      '+ nodeAffinity:',
+      '+   requiredDuringSchedulingIgnoredDuringExecution:',
+      '+     nodeSelectorTerms:',
+      '+       - matchExpressions:',
+      '+           - key: starship',
+      '+             operator: NotIn',
+      '+             values:',
+      '+               - "true"',
+    ].join('\n'),
+  );
+});
+
+t.test('a null nodeAffinity shows as replaced', async (t) => {
+  const text = describe(daemonSet({ affinity: { nodeAffinity: null } }));
+  t.match(text, /^- nodeAffinity: null$/m);
+  t.match(text, /^\+ nodeAffinity:$/m);
+});
+
+t.test('empty patch', async (t) => {
+  t.equal(describePatch(daemonSet(), []), 'spec.template.spec.affinity: unchanged');
+});
