@@ -15,7 +15,7 @@ import type {
 import { parseConfig } from '../../src/config/load.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { MANIFESTS, REPO_ROOT, findOne, flagValue, ofKind, render } from './render.js';
-import { permissionsOf, promgateContainer, webhooksOf } from './inspect.js';
+import { balanced, permissionsOf, promgateContainer, webhooksOf } from './inspect.js';
 
 const objects = render(MANIFESTS);
 const defaults = defaultConfig();
@@ -318,22 +318,3 @@ t.test('promgate-config holds the SPEC §1 defaults, written out', async (t) => 
     t.match(text, new RegExp(`^\\s*${key}:`, 'm'), `${key} is written out, not left to the default`);
   }
 });
-
-/** True when (), [], {} nest properly and quotes close: a cheap guard against a mangled CEL edit. */
-function balanced(expression: string): boolean {
-  const closing: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
-  const stack: string[] = [];
-  let quote: string | undefined;
-  for (const character of expression) {
-    if (quote !== undefined) {
-      if (character === quote) quote = undefined;
-    } else if (character === "'" || character === '"') {
-      quote = character;
-    } else if ('([{'.includes(character)) {
-      stack.push(character);
-    } else if (character in closing) {
-      if (stack.pop() !== closing[character]) return false;
-    }
-  }
-  return stack.length === 0 && quote === undefined;
-}

@@ -85,3 +85,25 @@ export function permissionsOf(objects: KubeObject[], serviceAccount: { namespace
   }
   return lines.sort();
 }
+
+/**
+ * True when (), [], {} nest properly and quotes close: a cheap guard against a mangled CEL or
+ * PromQL edit (both quote strings with ' or ").
+ */
+export function balanced(expression: string): boolean {
+  const closing: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  const stack: string[] = [];
+  let quote: string | undefined;
+  for (const character of expression) {
+    if (quote !== undefined) {
+      if (character === quote) quote = undefined;
+    } else if (character === "'" || character === '"') {
+      quote = character;
+    } else if ('([{'.includes(character)) {
+      stack.push(character);
+    } else if (character in closing) {
+      if (stack.pop() !== closing[character]) return false;
+    }
+  }
+  return stack.length === 0 && quote === undefined;
+}

@@ -1,0 +1,116 @@
+// The optional monitoring component, composed with the base and with the cert-manager overlay as
+// an admin would, and the ARMS scrape-config example.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import type { V1ConfigMap, V1Service } from '@kubernetes/client-node';
+import { MANIFESTS, findOne, parseDocuments, renderComposition, type KubeObject } from './render.js';
+import { balanced, promgateContainer, webhooksOf } from './inspect.js';
+
+const COMPONENT = join(MANIFESTS, 'components', 'monitoring');
+
+interface AlertRule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels?: { severity?: string };
+  annotations?: { summary?: string; description?: string };
+}
+interface PrometheusRule extends KubeObject {
+  spec: { groups: { name: string; rules: AlertRule[] }[] };
+}
+interface ServiceMonitor extends KubeObject {
+  spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] };
+}
+
+const withBase = renderComposition({ resources: [MANIFESTS], components: [COMPONENT] });
+
+t.test('composes with the base and with the cert-manager overlay', async (t) => {
+  const withCertManager = renderComposition({
+    resources: [join(MANIFESTS, 'overlays', 'cert-manager')],
+    components: [COMPONENT],
+  });
+  for (const objects of [withBase, withCertManager]) {
+    findOne(objects, 'PrometheusRule', 'promgate', 'promgate-system');
+    findOne(objects, 'ServiceMonitor', 'promgate', 'promgate-system');
+    findOne(objects, 'Deployment', 'promgate', 'promgate-system');
+  }
+  t.equal(withCertManager.filter((object) => object.kind === 'Certificate').length, 2);
+});
+
+t.test('ServiceMonitor scrapes the metrics port of the Service', async (t) => {
+  const monitor = findOne<ServiceMonitor>(withBase, 'ServiceMonitor', 'promgate', 'promgate-system');
+  const service = findOne<V1Service>(withBase, 'Service', 'promgate', 'promgate-system');
+  for (const [key, value] of Object.entries(monitor.spec.selector.matchLabels)) {
+    t.equal(service.metadata?.labels?.[key], value, `the Service carries ${key}=${value}`);
+  }
+  const [endpoint] = monitor.spec.endpoints;
+  t.ok(service.spec?.ports?.some((port) => port.name === endpoint?.port));
+  t.equal(endpoint?.path, '/metrics');
+});
+
+t.test('alerts', async (t) => {
+  const rule = findOne<PrometheusRule>(withBase, 'PrometheusRule', 'promgate', 'promgate-system');
+  const alerts = rule.spec.groups.flatMap((group) => group.rules);
+  const byName = new Map(alerts.map((alert) => [alert.alert, alert]));
+  const expected: Record<string, string> = {
+    PromgateDown: 'up{job="promgate"}',
+    PromgateWebhookFailingOpen: 'apiserver_admission_webhook_fail_open_count',
+    PromgateRejectionSpike: 'promgate_admission_requests_total{decision="denied"}',
+    PromgateAuditViolations: 'promgate_audit_violations',
+    PromgateWebhookSlow: 'apiserver_admission_webhook_admission_duration_seconds_bucket',
+  };
+  for (const [name, series] of Object.entries(expected)) {
+    t.ok(byName.get(name)?.expr.includes(series), `${name} watches ${series}`);
+  }
+  t.match(byName.get('PromgateAuditViolations')?.for, '30m');
+  const webhookNames = webhooksOf(withBase).map(({ webhook }) => webhook.name);
+  for (const alert of alerts) {
+    t.test(alert.alert, async (t) => {
+      t.match(alert.labels?.severity, /^(critical|warning)$/);
+      t.ok(alert.annotations?.summary, 'has a summary');
+      t.ok(alert.for === undefined || /^\d+[smh]$/.test(alert.for), 'for: is a duration');
+      t.ok(balanced(alert.expr), 'brackets balance');
+      // The apiserver_* series are labelled with webhook names: the matcher must catch them all.
+      for (const [, pattern] of alert.expr.matchAll(/name=~"([^"]+)"/g)) {
+        const anchored = new RegExp(`^(?:${pattern})$`);
+        for (const webhookName of webhookNames) t.match(webhookName, anchored, `${pattern} matches ${webhookName}`);
+      }
+    });
+  }
+});
+
+t.test('ARMS scrape config example', async (t) => {
+  const file = join(COMPONENT, 'arms-prom-prometheus-yaml.example.yaml');
+  const [document] = parseDocuments(readFileSync(file, 'utf8'), file);
+  const configMap = document as V1ConfigMap;
+  t.equal(configMap.metadata?.name, 'arms-prom-prometheus-yaml');
+  t.equal(configMap.metadata?.namespace, 'arms-prom');
+  t.same(configMap.metadata?.labels, { target: 'arms', type: 'prometheus-yaml' });
+  const promYaml = configMap.data?.['promYaml'];
+  if (promYaml === undefined) throw new Error('no promYaml key');
+
+  interface ScrapeConfig {
+    job_name: string;
+    kubernetes_sd_configs: { role: string; namespaces: { names: string[] }; selectors?: { label?: string }[] }[];
+    relabel_configs: { source_labels?: string[]; regex?: string; action?: string }[];
+  }
+  const [config] = parseDocuments(promYaml, 'promYaml') as [{ scrape_configs: ScrapeConfig[] }];
+  t.same(Object.keys(config), ['scrape_configs'], 'only scrape_configs, as ARMS expects');
+  const job = config.scrape_configs.find((scrape) => scrape.job_name === 'promgate');
+  if (job === undefined) throw new Error('no promgate job');
+  const { deployment, pod, container } = promgateContainer(withBase);
+  const [discovery] = job.kubernetes_sd_configs;
+  t.equal(discovery?.role, 'pod');
+  t.same(discovery?.namespaces.names, [deployment.metadata?.namespace]);
+  const [labelKey, labelValue] = (discovery?.selectors?.[0]?.label ?? '').split('=');
+  t.equal(pod.metadata?.labels?.[labelKey ?? ''], labelValue, 'the pod selector selects promgate pods');
+  const keepPort = job.relabel_configs.find(
+    (relabel) =>
+      relabel.action === 'keep' && relabel.source_labels?.includes('__meta_kubernetes_pod_container_port_name'),
+  );
+  t.ok(
+    container.ports?.some((port) => port.name === keepPort?.regex && port.containerPort === 8080),
+    'keeps exactly the plain-HTTP metrics port',
+  );
+});
