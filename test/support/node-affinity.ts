@@ -23,13 +23,20 @@ function int64(text: string): bigint | undefined {
 }
 
 /** true / false, or undefined when the requirement is not valid Kubernetes. */
-function requirementHolds(raw: unknown, lookup: (key: string) => string | undefined, isField: boolean): boolean | undefined {
+function requirementHolds(
+  raw: unknown,
+  lookup: (key: string) => string | undefined,
+  isField: boolean,
+): boolean | undefined {
   if (!isObject(raw) || typeof raw.key !== 'string' || raw.key === '') return undefined;
   const values = raw.values ?? [];
   if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) return undefined;
   const list = values as string[];
   const actual = lookup(raw.key);
-  if (isField && (raw.key !== 'metadata.name' || list.length !== 1 || (raw.operator !== 'In' && raw.operator !== 'NotIn'))) {
+  if (
+    isField &&
+    (raw.key !== 'metadata.name' || list.length !== 1 || (raw.operator !== 'In' && raw.operator !== 'NotIn'))
+  ) {
     return undefined;
   }
   switch (raw.operator) {
@@ -60,7 +67,8 @@ function termMatches(term: unknown, node: TestNode): boolean {
   const fields = term.matchFields ?? [];
   if (!Array.isArray(expressions) || !Array.isArray(fields)) return false;
   if (expressions.length === 0 && fields.length === 0) return false;
-  const labelLookup = (key: string): string | undefined => (Object.hasOwn(node.labels, key) ? node.labels[key] : undefined);
+  const labelLookup = (key: string): string | undefined =>
+    Object.hasOwn(node.labels, key) ? node.labels[key] : undefined;
   const fieldLookup = (key: string): string | undefined => (key === 'metadata.name' ? node.name : undefined);
   return (
     expressions.every((r) => requirementHolds(r, labelLookup, false) === true) &&
@@ -95,6 +103,8 @@ export function daemonSetAdmitsNode(object: unknown, node: TestNode): boolean {
 export function withStarshipLabel(node: TestNode, starshipNodeLabel: string, anyValue = 'true'): TestNode {
   const separator = starshipNodeLabel.indexOf('=');
   const [key, value] =
-    separator < 0 ? [starshipNodeLabel, anyValue] : [starshipNodeLabel.slice(0, separator), starshipNodeLabel.slice(separator + 1)];
+    separator < 0
+      ? [starshipNodeLabel, anyValue]
+      : [starshipNodeLabel.slice(0, separator), starshipNodeLabel.slice(separator + 1)];
   return { ...node, labels: { ...node.labels, [key]: value } };
 }

@@ -50,7 +50,8 @@ export function describePatch(object: KubernetesObject, patch: Operation[]): str
   if (patch.length === 0) return `${header}: unchanged`;
   const patched = jsonPatch.applyPatch(jsonPatch.deepClone(object) as KubernetesObject, patch, true, false).newDocument;
   const before = affinityLines(object);
-  return [`${header}:${before.length === 0 ? ' (none before)' : ''}`, ...diffLines(before, affinityLines(patched))].join(
-    '\n',
-  );
+  return [
+    `${header}:${before.length === 0 ? ' (none before)' : ''}`,
+    ...diffLines(before, affinityLines(patched)),
+  ].join('\n');
 }

@@ -202,9 +202,13 @@ export function evaluatePlacement(object: KubernetesObject, config: DcgmExporter
 
   for (const term of placement.terms ?? []) {
     if (term.status.kind === 'empty') {
-      warnings.push(clipWarning(`${who}: nodeSelectorTerms[${term.index}] is empty and matches no node; left unchanged`));
+      warnings.push(
+        clipWarning(`${who}: nodeSelectorTerms[${term.index}] is empty and matches no node; left unchanged`),
+      );
     } else if (term.status.kind === 'invalid') {
-      warnings.push(clipWarning(`${who}: nodeSelectorTerms[${term.index}] is invalid (${term.status.reason}); left unchanged`));
+      warnings.push(
+        clipWarning(`${who}: nodeSelectorTerms[${term.index}] is invalid (${term.status.reason}); left unchanged`),
+      );
     }
   }
   if (placement.terms?.length === 0) {

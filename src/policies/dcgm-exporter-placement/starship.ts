@@ -21,7 +21,8 @@ export function describeStarshipLabel(label: StarshipLabel): string {
 }
 
 /** The NodeSelectorRequirement promgate writes, exactly as it appears in the patch. */
-export type ExclusionJson = { key: string; operator: 'DoesNotExist' } | { key: string; operator: 'NotIn'; values: [string] };
+export type ExclusionJson =
+  { key: string; operator: 'DoesNotExist' } | { key: string; operator: 'NotIn'; values: [string] };
 
 export function exclusionJson(label: StarshipLabel): ExclusionJson {
   return label.value === undefined

@@ -24,7 +24,11 @@ function readIndex(): Row[] {
   return lines.map((line) => {
     const cells = line.split('\t');
     const cell = (name: string): string => cells[columns.indexOf(name)] as string;
-    return { file: cell('file'), expected: cell('expected') as Row['expected'], specDefaultMatch: cell('spec_default_match') };
+    return {
+      file: cell('file'),
+      expected: cell('expected') as Row['expected'],
+      specDefaultMatch: cell('spec_default_match'),
+    };
   });
 }
 
@@ -33,14 +37,17 @@ interface CorpusTerm {
 }
 interface CorpusPodSpec {
   nodeSelector?: Record<string, string> | null;
-  affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: CorpusTerm[] } } };
+  affinity?: {
+    nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: CorpusTerm[] } };
+  };
 }
 
 /** Nodes each OR-branch of the object's placement admits: nodeSelector labels plus what one term asks for. */
 function nodesAdmittedBefore(object: KubernetesObject): TestNode[] {
   const podSpec = (object.spec as { template: { spec: CorpusPodSpec } }).template.spec;
   const selectorLabels: Record<string, string> = { ...(podSpec.nodeSelector ?? {}) };
-  const terms: CorpusTerm[] = podSpec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [{}];
+  const terms: CorpusTerm[] = podSpec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+    ?.nodeSelectorTerms ?? [{}];
   return terms.map((term, index) => {
     const labels = { ...selectorLabels };
     for (const r of term.matchExpressions ?? []) {
@@ -57,7 +64,9 @@ function nodesAdmittedBefore(object: KubernetesObject): TestNode[] {
 const rows = readIndex();
 
 t.test('INDEX.tsv lists every manifest in the corpus', async (t) => {
-  const files = readdirSync(corpusDir).filter((f) => f.endsWith('.yaml')).sort();
+  const files = readdirSync(corpusDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   t.same(rows.map((r) => r.file).sort(), files);
   t.equal(rows.length, 20);
 });
@@ -69,7 +78,11 @@ for (const starshipNodeLabel of ['starship', 'starship=true', 'node.example.com/
       const object = load(readFileSync(`${corpusDir}${row.file}`, 'utf8')) as KubernetesObject;
       const applies = policy.appliesTo(object, config);
       t.equal(applies, row.expected === 'mutate', `classified as ${row.expected}`);
-      t.equal(applies, row.specDefaultMatch !== 'no' && object.apiVersion === 'apps/v1', 'agrees with spec_default_match');
+      t.equal(
+        applies,
+        row.specDefaultMatch !== 'no' && object.apiVersion === 'apps/v1',
+        'agrees with spec_default_match',
+      );
       const evaluation = policy.evaluate(object, config, CREATE);
       if (row.expected === 'ignore') {
         t.same(evaluation, { violations: [], warnings: [], patch: [] });
@@ -80,14 +93,28 @@ for (const starshipNodeLabel of ['starship', 'starship=true', 'node.example.com/
       t.same(evaluation.warnings, []);
 
       const patched = applyToClone(object, evaluation.patch);
-      t.equal(JSON.stringify(revertPatch(patched, object, evaluation.patch)), JSON.stringify(object), 'nothing else changed');
-      t.same(policy.evaluate(patched, config, CREATE), { violations: [], warnings: [], patch: [] }, 'second pass: nothing');
+      t.equal(
+        JSON.stringify(revertPatch(patched, object, evaluation.patch)),
+        JSON.stringify(object),
+        'nothing else changed',
+      );
+      t.same(
+        policy.evaluate(patched, config, CREATE),
+        { violations: [], warnings: [], patch: [] },
+        'second pass: nothing',
+      );
 
       for (const node of nodesAdmittedBefore(object)) {
         t.ok(daemonSetAdmitsNode(object, node), `${node.name} admitted before`);
         t.ok(daemonSetAdmitsNode(patched, node), `${node.name} still admitted after`);
-        t.notOk(daemonSetAdmitsNode(patched, withStarshipLabel(node, starshipNodeLabel)), `${node.name}+starship refused`);
-        t.ok(daemonSetAdmitsNode(object, withStarshipLabel(node, starshipNodeLabel)), `${node.name}+starship admitted before`);
+        t.notOk(
+          daemonSetAdmitsNode(patched, withStarshipLabel(node, starshipNodeLabel)),
+          `${node.name}+starship refused`,
+        );
+        t.ok(
+          daemonSetAdmitsNode(object, withStarshipLabel(node, starshipNodeLabel)),
+          `${node.name}+starship admitted before`,
+        );
       }
     });
   }

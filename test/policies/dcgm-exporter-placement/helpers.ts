@@ -2,7 +2,11 @@
 // on deep clones, and a patch reverter that proves nothing but the added exclusions changed.
 import jsonPatch, { type Operation } from 'fast-json-patch';
 import { defaultConfig, type DcgmExporterConfig } from '../../../src/config/schema.js';
-import { REQUIRED_AFFINITY_PATH, POD_SPEC_PATH, valueAt } from '../../../src/policies/dcgm-exporter-placement/placement.js';
+import {
+  REQUIRED_AFFINITY_PATH,
+  POD_SPEC_PATH,
+  valueAt,
+} from '../../../src/policies/dcgm-exporter-placement/placement.js';
 import type { EvaluationContext, KubernetesObject } from '../../../src/policies/policy.js';
 
 export const CREATE: EvaluationContext = { operation: 'CREATE' };
@@ -28,7 +32,9 @@ export function daemonSet(podSpecExtras: Record<string, unknown> = {}, name = 'd
 }
 
 export function requiredTerms(terms: unknown[]): Record<string, unknown> {
-  return { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } };
+  return {
+    affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } },
+  };
 }
 
 export function applyToClone<T>(object: T, patch: Operation[]): T {
@@ -55,9 +61,9 @@ export function revertPatch<T>(patched: T, original: T, patch: Operation[]): T {
     const container = jsonPatch.getValueByPointer(reverted, parentPointer(op.path)) as Record<string, unknown>;
     const key = jsonPatch.unescapePathComponent(op.path.slice(op.path.lastIndexOf('/') + 1));
     const originalContainer = jsonPatch.getValueByPointer(original, parentPointer(op.path)) as
-      | Record<string, unknown>
-      | undefined;
-    if (originalContainer !== undefined && Object.hasOwn(originalContainer, key)) container[key] = originalContainer[key];
+      Record<string, unknown> | undefined;
+    if (originalContainer !== undefined && Object.hasOwn(originalContainer, key))
+      container[key] = originalContainer[key];
     else delete container[key];
   }
   return reverted;

@@ -5,7 +5,11 @@ import { imageName } from '../../../src/policies/dcgm-exporter-placement/identif
 import type { KubernetesObject } from '../../../src/policies/policy.js';
 import { CREATE, dcgmConfig } from './helpers.js';
 
-function withPod(templateLabels: Record<string, string>, podSpec: Record<string, unknown>, apiVersion = 'apps/v1'): KubernetesObject {
+function withPod(
+  templateLabels: Record<string, string>,
+  podSpec: Record<string, unknown>,
+  apiVersion = 'apps/v1',
+): KubernetesObject {
   return {
     apiVersion,
     kind: 'DaemonSet',
@@ -35,19 +39,54 @@ t.test('imageName strips registry (with port), path, tag and digest', async (t) 
 t.test('matches by any container or init container image', async (t) => {
   const config = dcgmConfig();
   t.ok(policy.appliesTo(withPod({}, image('registry:5000/a/dcgm-exporter:1.2@sha256:abc')), config));
-  t.ok(policy.appliesTo(withPod({}, { containers: [{ name: 'a', image: 'busybox' }, { name: 'b', image: 'nvidia/dcgm-exporter' }] }), config));
-  t.ok(policy.appliesTo(withPod({}, { containers: [{ name: 'a', image: 'busybox' }], initContainers: [{ name: 'i', image: 'x/dcgm-exporter:1' }] }), config));
-  for (const lookalike of ['nvcr.io/nvidia/cloud-native/dcgm:3', 'nvcr.io/nvidia/k8s-device-plugin:v0.20.0', 'quay.io/prometheus/node-exporter', 'dcgm-exporter-dev/tool:1', 'example.com/dcgm-exporterx']) {
+  t.ok(
+    policy.appliesTo(
+      withPod(
+        {},
+        {
+          containers: [
+            { name: 'a', image: 'busybox' },
+            { name: 'b', image: 'nvidia/dcgm-exporter' },
+          ],
+        },
+      ),
+      config,
+    ),
+  );
+  t.ok(
+    policy.appliesTo(
+      withPod(
+        {},
+        { containers: [{ name: 'a', image: 'busybox' }], initContainers: [{ name: 'i', image: 'x/dcgm-exporter:1' }] },
+      ),
+      config,
+    ),
+  );
+  for (const lookalike of [
+    'nvcr.io/nvidia/cloud-native/dcgm:3',
+    'nvcr.io/nvidia/k8s-device-plugin:v0.20.0',
+    'quay.io/prometheus/node-exporter',
+    'dcgm-exporter-dev/tool:1',
+    'example.com/dcgm-exporterx',
+  ]) {
     t.notOk(policy.appliesTo(withPod({ app: 'nvidia-dcgm' }, image(lookalike)), config), lookalike);
   }
 });
 
 t.test('matches by pod template label key=value, not by metadata labels of the DaemonSet', async (t) => {
   const config = dcgmConfig();
-  for (const [key, value] of [['app.kubernetes.io/name', 'dcgm-exporter'], ['app', 'nvidia-dcgm-exporter'], ['app', 'dcgm-exporter'], ['k8s-app', 'dcgm-exporter']]) {
+  for (const [key, value] of [
+    ['app.kubernetes.io/name', 'dcgm-exporter'],
+    ['app', 'nvidia-dcgm-exporter'],
+    ['app', 'dcgm-exporter'],
+    ['k8s-app', 'dcgm-exporter'],
+  ]) {
     t.ok(policy.appliesTo(withPod({ [key as string]: value as string }, image('busybox')), config), `${key}=${value}`);
   }
-  t.notOk(policy.appliesTo(withPod({ app: 'nvidia-dcgm-exporter-dra' }, image('busybox')), config), 'value must be equal');
+  t.notOk(
+    policy.appliesTo(withPod({ app: 'nvidia-dcgm-exporter-dra' }, image('busybox')), config),
+    'value must be equal',
+  );
   t.notOk(policy.appliesTo(withPod({ 'app.kubernetes.io/name': 'nvidia-dcgm-exporter' }, image('busybox')), config));
   const onlyObjectLabels = withPod({}, image('busybox'));
   onlyObjectLabels.metadata = { name: 'x', labels: { app: 'dcgm-exporter' } };
@@ -58,7 +97,9 @@ t.test('only apps/v1 DaemonSets', async (t) => {
   const config = dcgmConfig();
   t.notOk(policy.appliesTo(withPod({ app: 'dcgm-exporter' }, image('dcgm-exporter'), 'extensions/v1beta1'), config));
   t.notOk(policy.appliesTo(withPod({ app: 'dcgm-exporter' }, image('dcgm-exporter'), 'apps/v1beta2'), config));
-  t.notOk(policy.appliesTo({ ...withPod({ app: 'dcgm-exporter' }, image('dcgm-exporter')), kind: 'Deployment' }, config));
+  t.notOk(
+    policy.appliesTo({ ...withPod({ app: 'dcgm-exporter' }, image('dcgm-exporter')), kind: 'Deployment' }, config),
+  );
   t.same(policy.evaluate(withPod({}, image('dcgm-exporter'), 'extensions/v1beta1'), config, CREATE).patch, []);
   t.notOk(policy.appliesTo({ apiVersion: 'apps/v1', kind: 'DaemonSet' }, config), 'no template at all');
 });

@@ -35,10 +35,31 @@ const key = fc.constantFrom(...KEYS);
 const value = fc.constantFrom(...VALUES);
 
 const labelRequirement = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ key, operator: fc.constantFrom('In', 'NotIn'), values: fc.array(value, { minLength: 1, maxLength: 3 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      key,
+      operator: fc.constantFrom('In', 'NotIn'),
+      values: fc.array(value, { minLength: 1, maxLength: 3 }),
+    }),
+  },
   { weight: 6, arbitrary: fc.record({ key, operator: fc.constantFrom('Exists', 'DoesNotExist') }) },
-  { weight: 1, arbitrary: fc.record({ key, operator: fc.constantFrom('Exists', 'DoesNotExist'), values: fc.constantFrom(null, [] as string[]) }) },
-  { weight: 3, arbitrary: fc.record({ key, operator: fc.constantFrom('Gt', 'Lt'), values: fc.tuple(fc.constantFrom(...INTEGERS)) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      key,
+      operator: fc.constantFrom('Exists', 'DoesNotExist'),
+      values: fc.constantFrom(null, [] as string[]),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      key,
+      operator: fc.constantFrom('Gt', 'Lt'),
+      values: fc.tuple(fc.constantFrom(...INTEGERS)),
+    }),
+  },
   // Rare invalid shapes: the API server rejects them; the policy must neither crash nor widen.
   { weight: 1, arbitrary: fc.record({ key, operator: fc.constantFrom('Bogus', 'In') }) },
 );
@@ -50,14 +71,25 @@ const fieldRequirement = fc.record({
 });
 
 const term = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ matchExpressions: maybe(fc.array(labelRequirement, { maxLength: 4 })), matchFields: maybe(fc.array(fieldRequirement, { maxLength: 2 })) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      matchExpressions: maybe(fc.array(labelRequirement, { maxLength: 4 })),
+      matchFields: maybe(fc.array(fieldRequirement, { maxLength: 2 })),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant(null) },
 );
 
-const preferred = fc.constant([{ weight: 5, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] } }]);
+const preferred = fc.constant([
+  { weight: 5, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] } },
+]);
 
 const nodeAffinity = fc.record({
-  requiredDuringSchedulingIgnoredDuringExecution: maybe(fc.record({ nodeSelectorTerms: maybe(fc.array(term, { maxLength: 4 }), 12) }), 6),
+  requiredDuringSchedulingIgnoredDuringExecution: maybe(
+    fc.record({ nodeSelectorTerms: maybe(fc.array(term, { maxLength: 4 }), 12) }),
+    6,
+  ),
   preferredDuringSchedulingIgnoredDuringExecution: fc.option(preferred, { nil: undefined }),
 });
 
@@ -87,7 +119,9 @@ const scenario = fc.record({
 const RUNS = { numRuns: 400 };
 
 function isStarship(n: TestNode, setting: string): boolean {
-  const [k, v] = setting.includes('=') ? [setting.slice(0, setting.indexOf('=')), setting.slice(setting.indexOf('=') + 1)] : [setting, undefined];
+  const [k, v] = setting.includes('=')
+    ? [setting.slice(0, setting.indexOf('=')), setting.slice(setting.indexOf('=') + 1)]
+    : [setting, undefined];
   return Object.hasOwn(n.labels, k) && (v === undefined || n.labels[k] === v);
 }
 
@@ -146,7 +180,10 @@ t.test('verdicts are sound against sampled nodes; warnings are short', async (t)
       }
       const neverScheduled = second.violations.some((v) => v.message.includes('can never be scheduled'));
       if (neverScheduled && nodes.some((n) => daemonSetAdmitsNode(patched, n))) return false;
-      if (JSON.stringify(first.violations.filter((v) => v.message.includes('can never'))) !== JSON.stringify(second.violations)) {
+      if (
+        JSON.stringify(first.violations.filter((v) => v.message.includes('can never'))) !==
+        JSON.stringify(second.violations)
+      ) {
         return false; // the same unschedulability verdict before and after mutation
       }
       return [...first.warnings, ...second.warnings].every((w) => w.length <= MAX_WARNING_LENGTH);
@@ -158,23 +195,55 @@ t.test('verdicts are sound against sampled nodes; warnings are short', async (t)
 
 t.test('the satisfiability solver never misses a node the oracle finds', async (t) => {
   const requirement: fc.Arbitrary<Requirement> = fc.oneof(
-    fc.record({ key, operator: fc.constantFrom('In' as const, 'NotIn' as const), values: fc.array(fc.oneof(value, fc.constantFrom(...INTEGERS)), { minLength: 1, maxLength: 3 }), origin: fc.constant('x') }),
-    fc.record({ key, operator: fc.constantFrom('Exists' as const, 'DoesNotExist' as const), values: fc.constant<string[]>([]), origin: fc.constant('x') }),
-    fc.record({ key, operator: fc.constantFrom('Gt' as const, 'Lt' as const), values: fc.tuple(fc.constantFrom('-1', '0', '1', '5', '10')), origin: fc.constant('x') }),
+    fc.record({
+      key,
+      operator: fc.constantFrom('In' as const, 'NotIn' as const),
+      values: fc.array(fc.oneof(value, fc.constantFrom(...INTEGERS)), { minLength: 1, maxLength: 3 }),
+      origin: fc.constant('x'),
+    }),
+    fc.record({
+      key,
+      operator: fc.constantFrom('Exists' as const, 'DoesNotExist' as const),
+      values: fc.constant<string[]>([]),
+      origin: fc.constant('x'),
+    }),
+    fc.record({
+      key,
+      operator: fc.constantFrom('Gt' as const, 'Lt' as const),
+      values: fc.tuple(fc.constantFrom('-1', '0', '1', '5', '10')),
+      origin: fc.constant('x'),
+    }),
   );
   fc.assert(
-    fc.property(fc.array(requirement, { minLength: 1, maxLength: 5 }), fc.array(node, { minLength: 20, maxLength: 40 }), (requirements, nodes) => {
-      const podSpec = { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: requirements.map(({ origin: _origin, ...r }) => r) }] } } } };
-      const found = nodes.some((n) => daemonSetAdmitsNode({ spec: { template: { spec: podSpec } } }, n));
-      return !found || satisfiable(requirements);
-    }),
+    fc.property(
+      fc.array(requirement, { minLength: 1, maxLength: 5 }),
+      fc.array(node, { minLength: 20, maxLength: 40 }),
+      (requirements, nodes) => {
+        const podSpec = {
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: requirements.map(({ origin: _origin, ...r }) => r) }],
+              },
+            },
+          },
+        };
+        const found = nodes.some((n) => daemonSetAdmitsNode({ spec: { template: { spec: podSpec } } }, n));
+        return !found || satisfiable(requirements);
+      },
+    ),
     { numRuns: 1000 },
   );
   t.pass('no false "unsatisfiable"');
 });
 
 t.test('solver edge cases', async (t) => {
-  const r = (k: string, operator: Requirement['operator'], values: string[] = []): Requirement => ({ key: k, operator, values, origin: 'x' });
+  const r = (k: string, operator: Requirement['operator'], values: string[] = []): Requirement => ({
+    key: k,
+    operator,
+    values,
+    origin: 'x',
+  });
   t.ok(satisfiable([r('k', 'Gt', ['1']), r('k', 'Lt', ['3'])]), '2 fits');
   t.notOk(satisfiable([r('k', 'Gt', ['1']), r('k', 'Lt', ['3']), r('k', 'NotIn', ['2'])]), 'only 2 fits, excluded');
   t.ok(satisfiable([r('k', 'Gt', ['1']), r('k', 'Lt', ['4']), r('k', 'NotIn', ['2'])]));

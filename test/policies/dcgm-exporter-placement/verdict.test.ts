@@ -8,10 +8,14 @@ import type { Evaluation, KubernetesObject } from '../../../src/policies/policy.
 import { daemonSetAdmitsNode } from '../../support/node-affinity.js';
 import { applyToClone, CREATE, daemonSet, dcgmConfig, requiredTerms } from './helpers.js';
 
-const TERM = 'spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms';
+const TERM =
+  'spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms';
 const GPU_EXISTS = { key: 'nvidia.com/gpu', operator: 'Exists' };
 
-function judge(object: KubernetesObject, starshipNodeLabel = 'starship'): { given: Evaluation; mutated: Evaluation; patched: KubernetesObject } {
+function judge(
+  object: KubernetesObject,
+  starshipNodeLabel = 'starship',
+): { given: Evaluation; mutated: Evaluation; patched: KubernetesObject } {
   const config = dcgmConfig({ starshipNodeLabel });
   const given = policy.evaluate(object, config, CREATE);
   const patched = applyToClone(object, given.patch);
@@ -21,43 +25,70 @@ function judge(object: KubernetesObject, starshipNodeLabel = 'starship'): { give
 t.test('un-mutated exporter without affinity: violation naming the DaemonSet and the fix', async (t) => {
   const { given, mutated } = judge(daemonSet());
   t.equal(given.violations.length, 1);
-  t.equal(given.violations[0]?.field, 'spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution');
-  t.match(given.violations[0]?.message, 'DaemonSet gpu-monitoring/dcgm-exporter can still be scheduled on starship nodes');
+  t.equal(
+    given.violations[0]?.field,
+    'spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution',
+  );
+  t.match(
+    given.violations[0]?.message,
+    'DaemonSet gpu-monitoring/dcgm-exporter can still be scheduled on starship nodes',
+  );
   t.match(given.violations[0]?.message, '{"key":"starship","operator":"DoesNotExist"}');
   t.same(mutated, { violations: [], warnings: [], patch: [] });
 });
 
 t.test('un-mutated terms: one violation per admitting term, with its index', async (t) => {
-  const object = daemonSet(requiredTerms([
-    { matchExpressions: [GPU_EXISTS, { key: 'starship', operator: 'DoesNotExist' }] },
-    { matchExpressions: [GPU_EXISTS] },
-  ]));
+  const object = daemonSet(
+    requiredTerms([
+      { matchExpressions: [GPU_EXISTS, { key: 'starship', operator: 'DoesNotExist' }] },
+      { matchExpressions: [GPU_EXISTS] },
+    ]),
+  );
   const { given, mutated } = judge(object);
-  t.same(given.violations.map((v) => v.field), [`${TERM}[1]`]);
-  t.match(given.violations[0]?.message, /nodeSelectorTerms\[1\] does not exclude them\. Fix: add .* to that term's matchExpressions/);
+  t.same(
+    given.violations.map((v) => v.field),
+    [`${TERM}[1]`],
+  );
+  t.match(
+    given.violations[0]?.message,
+    /nodeSelectorTerms\[1\] does not exclude them\. Fix: add .* to that term's matchExpressions/,
+  );
   t.same(mutated.violations, []);
 });
 
 t.test('nodeSelector requiring the starship label: unschedulable, explained, blamed on nodeSelector', async (t) => {
-  const { given, mutated, patched } = judge(daemonSet({ nodeSelector: { starship: 'enabled', 'nvidia.com/gpu': 'true' } }));
+  const { given, mutated, patched } = judge(
+    daemonSet({ nodeSelector: { starship: 'enabled', 'nvidia.com/gpu': 'true' } }),
+  );
   t.equal(given.patch.length, 1, 'still patched: the pods must stay off starship nodes');
   t.equal(mutated.violations.length, 1);
   t.equal(mutated.violations[0]?.field, 'spec.template.spec.nodeSelector');
-  t.match(mutated.violations[0]?.message, /DaemonSet gpu-monitoring\/dcgm-exporter can never be scheduled: its nodeSelector starship=enabled selects only starship nodes/);
+  t.match(
+    mutated.violations[0]?.message,
+    /DaemonSet gpu-monitoring\/dcgm-exporter can never be scheduled: its nodeSelector starship=enabled selects only starship nodes/,
+  );
   t.match(mutated.violations[0]?.message, /Fix: remove that requirement/);
-  t.ok(given.violations.some((v) => v.field === 'spec.template.spec.nodeSelector'), 'also reported before mutation');
+  t.ok(
+    given.violations.some((v) => v.field === 'spec.template.spec.nodeSelector'),
+    'also reported before mutation',
+  );
   t.notOk(daemonSetAdmitsNode(patched, { labels: { starship: 'enabled', 'nvidia.com/gpu': 'true' }, name: 'n' }));
 });
 
 t.test('every term requiring the starship label (In / Exists / Gt): one violation per term', async (t) => {
-  const object = daemonSet(requiredTerms([
-    { matchExpressions: [GPU_EXISTS, { key: 'starship', operator: 'Exists' }] },
-    { matchExpressions: [{ key: 'starship', operator: 'In', values: ['a', 'b'] }] },
-    { matchExpressions: [{ key: 'starship', operator: 'Gt', values: ['3'] }] },
-  ]));
+  const object = daemonSet(
+    requiredTerms([
+      { matchExpressions: [GPU_EXISTS, { key: 'starship', operator: 'Exists' }] },
+      { matchExpressions: [{ key: 'starship', operator: 'In', values: ['a', 'b'] }] },
+      { matchExpressions: [{ key: 'starship', operator: 'Gt', values: ['3'] }] },
+    ]),
+  );
   const { given, mutated } = judge(object);
   t.equal(given.patch.length, 3);
-  t.same(mutated.violations.map((v) => v.field), [`${TERM}[0]`, `${TERM}[1]`, `${TERM}[2]`]);
+  t.same(
+    mutated.violations.map((v) => v.field),
+    [`${TERM}[0]`, `${TERM}[1]`, `${TERM}[2]`],
+  );
   t.match(mutated.violations[0]?.message, 'nodeSelectorTerms[0] requires matchExpressions[1] (starship Exists)');
   t.match(mutated.violations[1]?.message, 'matchExpressions[0] (starship In [a, b])');
   t.match(mutated.violations[2]?.message, 'matchExpressions[0] (starship Gt [3])');
@@ -65,29 +96,68 @@ t.test('every term requiring the starship label (In / Exists / Gt): one violatio
   t.same(mutated.patch, []);
 });
 
-t.test('a hand-written contradiction (In + DoesNotExist in one term) is explained, not mistaken for "unschedulable anyway"', async (t) => {
-  const object = daemonSet(requiredTerms([{ matchExpressions: [{ key: 'starship', operator: 'In', values: ['x'] }, { key: 'starship', operator: 'DoesNotExist' }] }]));
-  const { given } = judge(object);
-  t.same(given.patch, []);
-  t.equal(given.violations.length, 1);
-  t.match(given.violations[0]?.message, /can never be scheduled: nodeSelectorTerms\[0\] requires matchExpressions\[0\]/);
-});
+t.test(
+  'a hand-written contradiction (In + DoesNotExist in one term) is explained, not mistaken for "unschedulable anyway"',
+  async (t) => {
+    const object = daemonSet(
+      requiredTerms([
+        {
+          matchExpressions: [
+            { key: 'starship', operator: 'In', values: ['x'] },
+            { key: 'starship', operator: 'DoesNotExist' },
+          ],
+        },
+      ]),
+    );
+    const { given } = judge(object);
+    t.same(given.patch, []);
+    t.equal(given.violations.length, 1);
+    t.match(
+      given.violations[0]?.message,
+      /can never be scheduled: nodeSelectorTerms\[0\] requires matchExpressions\[0\]/,
+    );
+  },
+);
 
 t.test('key=value mode: only In [value] contradicts; Exists survives on other values', async (t) => {
-  const killed = judge(daemonSet(requiredTerms([{ matchExpressions: [{ key: 'starship', operator: 'In', values: ['true'] }] }])), 'starship=true');
+  const killed = judge(
+    daemonSet(requiredTerms([{ matchExpressions: [{ key: 'starship', operator: 'In', values: ['true'] }] }])),
+    'starship=true',
+  );
   t.match(killed.mutated.violations[0]?.message, /can never be scheduled/);
-  const exists = judge(daemonSet(requiredTerms([{ matchExpressions: [{ key: 'starship', operator: 'Exists' }] }])), 'starship=true');
+  const exists = judge(
+    daemonSet(requiredTerms([{ matchExpressions: [{ key: 'starship', operator: 'Exists' }] }])),
+    'starship=true',
+  );
   t.equal(exists.given.patch.length, 1);
   t.same(exists.mutated, { violations: [], warnings: [], patch: [] });
-  const combined = judge(daemonSet(requiredTerms([{ matchExpressions: [{ key: 'starship', operator: 'In', values: ['true', 'x'] }, { key: 'starship', operator: 'NotIn', values: ['x'] }] }])), 'starship=true');
-  t.match(combined.mutated.violations[0]?.message, 'requires its requirements on starship', 'no single culprit: names the key');
+  const combined = judge(
+    daemonSet(
+      requiredTerms([
+        {
+          matchExpressions: [
+            { key: 'starship', operator: 'In', values: ['true', 'x'] },
+            { key: 'starship', operator: 'NotIn', values: ['x'] },
+          ],
+        },
+      ]),
+    ),
+    'starship=true',
+  );
+  t.match(
+    combined.mutated.violations[0]?.message,
+    'requires its requirements on starship',
+    'no single culprit: names the key',
+  );
 });
 
 t.test('one term lost while another survives: patch + warning, no violation', async (t) => {
-  const object = daemonSet(requiredTerms([
-    { matchExpressions: [{ key: 'starship', operator: 'Exists' }] },
-    { matchExpressions: [GPU_EXISTS] },
-  ]));
+  const object = daemonSet(
+    requiredTerms([
+      { matchExpressions: [{ key: 'starship', operator: 'Exists' }] },
+      { matchExpressions: [GPU_EXISTS] },
+    ]),
+  );
   const { given, mutated, patched } = judge(object);
   t.equal(given.patch.length, 2);
   t.same(mutated.violations, []);
@@ -99,7 +169,15 @@ t.test('one term lost while another survives: patch + warning, no violation', as
 });
 
 t.test('warnings stay within 120 characters even for very long names', async (t) => {
-  const object = daemonSet(requiredTerms([{ matchExpressions: [{ key: 'starship', operator: 'Exists' }] }, {}, { matchExpressions: [GPU_EXISTS] }, { matchExpressions: [{ key: 'k', operator: 'Bogus' }] }]), 'd'.repeat(253));
+  const object = daemonSet(
+    requiredTerms([
+      { matchExpressions: [{ key: 'starship', operator: 'Exists' }] },
+      {},
+      { matchExpressions: [GPU_EXISTS] },
+      { matchExpressions: [{ key: 'k', operator: 'Bogus' }] },
+    ]),
+    'd'.repeat(253),
+  );
   (object.metadata as { namespace: string }).namespace = 'n'.repeat(63);
   const { mutated } = judge(object);
   t.equal(mutated.warnings.length, 3);
@@ -107,17 +185,38 @@ t.test('warnings stay within 120 characters even for very long names', async (t)
 });
 
 t.test('empty and invalid terms: warned, left unchanged', async (t) => {
-  const { given } = judge(daemonSet(requiredTerms([{}, { matchExpressions: [{ key: 'gpu', operator: 'In', values: [] }] }, { matchExpressions: [GPU_EXISTS] }])));
+  const { given } = judge(
+    daemonSet(
+      requiredTerms([
+        {},
+        { matchExpressions: [{ key: 'gpu', operator: 'In', values: [] }] },
+        { matchExpressions: [GPU_EXISTS] },
+      ]),
+    ),
+  );
   t.equal(given.patch.length, 1);
   t.match(given.warnings[0], 'nodeSelectorTerms[0] is empty and matches no node');
   t.match(given.warnings[1], 'nodeSelectorTerms[1] is invalid (matchExpressions[0] (In) needs values)');
   const none = judge(daemonSet(requiredTerms([])));
   t.same(none.given.violations, []);
-  t.same(none.given.warnings, ['gpu-monitoring/dcgm-exporter: required node affinity has no nodeSelectorTerms (the API server rejects it)']);
+  t.same(none.given.warnings, [
+    'gpu-monitoring/dcgm-exporter: required node affinity has no nodeSelectorTerms (the API server rejects it)',
+  ]);
 });
 
 t.test('terms unsatisfiable regardless of starship: a warning, not blamed on the exclusion', async (t) => {
-  const { given } = judge(daemonSet(requiredTerms([{ matchExpressions: [{ key: 'gpu', operator: 'Gt', values: ['5'] }, { key: 'gpu', operator: 'Lt', values: ['6'] }] }])));
+  const { given } = judge(
+    daemonSet(
+      requiredTerms([
+        {
+          matchExpressions: [
+            { key: 'gpu', operator: 'Gt', values: ['5'] },
+            { key: 'gpu', operator: 'Lt', values: ['6'] },
+          ],
+        },
+      ]),
+    ),
+  );
   t.same(given.patch, []);
   t.same(given.violations, []);
   t.match(given.warnings[0], 'no nodeSelectorTerm can match any node, even without the starship exclusion');
