@@ -84,7 +84,10 @@ export class ClusterAuditSource implements AuditSource {
     do {
       let list: RawList;
       try {
-        const response = await fetchPage({ limit: this.pageSize, ...(continueToken ? { _continue: continueToken } : {}) });
+        const response = await fetchPage({
+          limit: this.pageSize,
+          ...(continueToken ? { _continue: continueToken } : {}),
+        });
         // The raw body, not the client's typed model: policies must see objects exactly as the API
         // server serves them (the typed model turns timestamps into Dates and drops unknown fields).
         list = JSON.parse(await response.body.text()) as RawList;

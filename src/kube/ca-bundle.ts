@@ -1,12 +1,7 @@
 // Keeps the `caBundle` of promgate's two webhook configurations equal to the CA that signed the
 // serving certificate: without it the API server cannot trust promgate and, per failurePolicy,
 // either rejects or lets through everything promgate should judge.
-import {
-  AdmissionregistrationV1Api,
-  PatchStrategy,
-  setHeaderOptions,
-  type KubeConfig,
-} from '@kubernetes/client-node';
+import { AdmissionregistrationV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { apiServerUrl } from './client.js';
 import { isStatus, toKubeApiError } from './errors.js';
 
@@ -25,9 +20,7 @@ interface WebhookConfiguration {
   webhooks?: Array<{ name: string; clientConfig: { caBundle?: string } }>;
 }
 
-type JsonPatchOperation =
-  | { op: 'test'; path: string; value: string }
-  | { op: 'add'; path: string; value: string };
+type JsonPatchOperation = { op: 'test'; path: string; value: string } | { op: 'add'; path: string; value: string };
 
 const JSON_PATCH = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
 /** A JSON patch whose `test` failed (the webhook list changed under us) is retried this often. */

@@ -7,11 +7,7 @@
 // and adopts what the winner wrote. No leader election, no locks.
 import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { writeCertificateFiles } from '../certs/files.js';
-import {
-  type CertificateSet,
-  generateCertificateAuthority,
-  issueServingCertificate,
-} from '../certs/generate.js';
+import { type CertificateSet, generateCertificateAuthority, issueServingCertificate } from '../certs/generate.js';
 import { renewalReason, renewalTime } from '../certs/inspect.js';
 import { syncCaBundles, type CaBundleSync } from './ca-bundle.js';
 import { apiServerUrl } from './client.js';
@@ -178,8 +174,13 @@ export async function reconcileCertificates(options: CertificateBootstrapOptions
   const now = options.now ?? (() => new Date());
   const dnsNames = serviceDnsNames(serviceName, options.namespace);
   const store = new SecretStore(options.kubeConfig, options.namespace, secretName);
-  const servingOptions = { dnsNames, ipAddresses: [], validityDays: options.servingValidityDays ?? DEFAULT_SERVING_VALIDITY_DAYS };
-  const newCertificateAuthority = () => generateCertificateAuthority({ validityDays: options.caValidityDays ?? DEFAULT_CA_VALIDITY_DAYS });
+  const servingOptions = {
+    dnsNames,
+    ipAddresses: [],
+    validityDays: options.servingValidityDays ?? DEFAULT_SERVING_VALIDITY_DAYS,
+  };
+  const newCertificateAuthority = () =>
+    generateCertificateAuthority({ validityDays: options.caValidityDays ?? DEFAULT_CA_VALIDITY_DAYS });
   const log = { secret: secretName, namespace: options.namespace };
 
   let outcome: { set: CertificateSet; action: SecretAction; reason?: string } | undefined;
@@ -202,10 +203,15 @@ export async function reconcileCertificates(options: CertificateBootstrapOptions
     }
     // A serving certificate is renewed under the same CA, so no caBundle changes and no replica
     // serving the old certificate becomes untrusted in between.
-    const ca = problem.scope === 'serving' ? { caCert: existing!.caCert, caKey: existing!.caKey } : newCertificateAuthority();
+    const ca =
+      problem.scope === 'serving' ? { caCert: existing!.caCert, caKey: existing!.caKey } : newCertificateAuthority();
     const set = { ...ca, ...issueServingCertificate(ca, servingOptions) };
     if (await store.update(current, set)) {
-      outcome = { set, action: problem.scope === 'serving' ? 'renewed-serving' : 'replaced-ca', reason: problem.reason };
+      outcome = {
+        set,
+        action: problem.scope === 'serving' ? 'renewed-serving' : 'replaced-ca',
+        reason: problem.reason,
+      };
       options.logger?.info({ ...log, reason: problem.reason }, 'certificate Secret renewed');
     } else {
       options.logger?.info({ ...log, attempt }, 'certificate Secret changed by another replica; re-reading it');
@@ -222,7 +228,10 @@ export async function reconcileCertificates(options: CertificateBootstrapOptions
     outcome.set.caCert,
   );
   for (const missing of caBundles.filter((c) => c.status === 'missing')) {
-    options.logger?.warn({ kind: missing.kind, name: missing.name }, 'webhook configuration not found; caBundle not set');
+    options.logger?.warn(
+      { kind: missing.kind, name: missing.name },
+      'webhook configuration not found; caBundle not set',
+    );
   }
   return {
     secret: outcome.action,

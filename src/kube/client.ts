@@ -22,7 +22,9 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): KubeConfig {
     else kc.loadFromDefault();
   } catch (err) {
     const source = options.kubeconfig ?? process.env['KUBECONFIG'] ?? 'the default kubeconfig';
-    throw new KubeConfigError(`cannot load kubeconfig ${source}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    throw new KubeConfigError(`cannot load kubeconfig ${source}: ${(err as Error).message.split('\n')[0]}`, {
+      cause: err,
+    });
   }
   if (options.context) {
     if (!kc.getContextObject(options.context)) {

@@ -98,5 +98,7 @@ export function toKubeApiError(err: unknown, action: string, server: string | un
 }
 
 export function isStatus(err: unknown, statusCode: number, reason?: string): boolean {
-  return err instanceof KubeApiError && err.statusCode === statusCode && (reason === undefined || err.reason === reason);
+  return (
+    err instanceof KubeApiError && err.statusCode === statusCode && (reason === undefined || err.reason === reason)
+  );
 }

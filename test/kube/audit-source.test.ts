@@ -10,12 +10,20 @@ function daemonSet(namespace: string, name: string): StoredObject {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
     metadata: { name, namespace, labels: { app: name } },
-    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `example/${name}:1` }] } } },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `example/${name}:1` }] } },
+    },
   };
 }
 
 function configMap(namespace: string, name: string): StoredObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { promYaml: 'scrape_configs: []\n' } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace },
+    data: { promYaml: 'scrape_configs: []\n' },
+  };
 }
 
 async function collect(source: ClusterAuditSource): Promise<KubernetesObject[]> {
@@ -27,7 +35,11 @@ async function collect(source: ClusterAuditSource): Promise<KubernetesObject[]> 
 const server = await FakeApiServer.start({ tokens: { 'good-token': 'alice', 'reader-token': 'bob' } });
 t.teardown(() => server.close());
 for (let i = 0; i < 7; i++) server.put(daemonSet(`ns-${i % 3}`, `ds-${i}`));
-server.put(configMap('arms-prom', 'arms-prom-prometheus-yaml'), configMap('arms-prom', 'other'), configMap('default', 'not-watched'));
+server.put(
+  configMap('arms-prom', 'arms-prom-prometheus-yaml'),
+  configMap('arms-prom', 'other'),
+  configMap('default', 'not-watched'),
+);
 for (let i = 0; i < 4; i++) server.put(configMap('monitoring', `cm-${i}`));
 
 t.test('lists every DaemonSet and the watched ConfigMaps, page by page', async (t) => {
@@ -61,13 +73,18 @@ t.test('lists every DaemonSet and the watched ConfigMaps, page by page', async (
       '/api/v1/namespaces/monitoring/configmaps',
     ],
   );
-  t.ok(lists.every((r) => r.query.get('limit') === '3'), 'limit sent on every page');
+  t.ok(
+    lists.every((r) => r.query.get('limit') === '3'),
+    'limit sent on every page',
+  );
   t.equal(lists[0]!.query.get('continue'), null);
   t.ok(lists[1]!.query.get('continue'), 'later pages send the continue token');
 });
 
 t.test('objects come as the API serves them, with apiVersion and kind', async (t) => {
-  const source = new ClusterAuditSource(server.kubeConfig({ token: 'good-token' }), { configMapNamespaces: ['arms-prom'] });
+  const source = new ClusterAuditSource(server.kubeConfig({ token: 'good-token' }), {
+    configMapNamespaces: ['arms-prom'],
+  });
   const [first] = await collect(source);
   t.equal(first!.apiVersion, 'apps/v1');
   t.equal(first!.kind, 'DaemonSet');
@@ -76,12 +93,29 @@ t.test('objects come as the API serves them, with apiVersion and kind', async (t
   t.same((first as { spec: unknown }).spec, daemonSet('ns-0', 'ds-0').spec);
 });
 
+t.test('needs no more than the RBAC in manifests/base/rbac-audit.yaml grants', async (t) => {
+  server.authorize = (r) =>
+    r.verb === 'list' &&
+    ((r.resource.plural === 'daemonsets' && r.namespace === undefined) ||
+      (r.resource.plural === 'configmaps' && r.namespace === 'arms-prom'));
+  t.teardown(() => {
+    server.authorize = () => true;
+  });
+  const source = new ClusterAuditSource(server.kubeConfig({ token: 'good-token' }), {
+    configMapNamespaces: ['arms-prom'],
+  });
+  t.equal((await collect(source)).length, 9, '7 DaemonSets and 2 ConfigMaps');
+});
+
 t.test('401: a rejected token is a clear error', async (t) => {
   const source = new ClusterAuditSource(server.kubeConfig({ token: 'expired' }), { configMapNamespaces: [] });
   const err = await collect(source).catch((e: unknown) => e);
   t.type(err, KubeApiError);
   t.equal((err as KubeApiError).statusCode, 401);
-  t.equal((err as KubeApiError).message, 'cannot list daemonsets in all namespaces: 401 Unauthorized: the API server rejected the credentials (expired token or certificate?)');
+  t.equal(
+    (err as KubeApiError).message,
+    'cannot list daemonsets in all namespaces: 401 Unauthorized: the API server rejected the credentials (expired token or certificate?)',
+  );
 });
 
 t.test('403: the RBAC message names the user and what is missing', async (t) => {
@@ -89,7 +123,9 @@ t.test('403: the RBAC message names the user and what is missing', async (t) => 
   t.teardown(() => {
     server.authorize = () => true;
   });
-  const source = new ClusterAuditSource(server.kubeConfig({ token: 'reader-token' }), { configMapNamespaces: ['arms-prom'] });
+  const source = new ClusterAuditSource(server.kubeConfig({ token: 'reader-token' }), {
+    configMapNamespaces: ['arms-prom'],
+  });
   const err = await collect(source).catch((e: unknown) => e);
   t.type(err, KubeApiError);
   t.equal((err as KubeApiError).statusCode, 403);
@@ -115,7 +151,10 @@ t.test('connection refused names the server', async (t) => {
   t.type(err, KubeApiError);
   t.equal((err as KubeApiError).statusCode, undefined);
   t.equal((err as KubeApiError).reason, 'ECONNREFUSED');
-  t.match((err as KubeApiError).message, `cannot list daemonsets in all namespaces: API server at https://127.0.0.1:${port} unreachable: ECONNREFUSED`);
+  t.match(
+    (err as KubeApiError).message,
+    `cannot list daemonsets in all namespaces: API server at https://127.0.0.1:${port} unreachable: ECONNREFUSED`,
+  );
   t.notMatch((err as KubeApiError).message, /\n/, 'one line');
 });
 

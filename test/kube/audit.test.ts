@@ -2,25 +2,38 @@ import t from 'tap';
 import { defaultConfig, type PromgateConfig } from '../../src/config/schema.js';
 import { decide as engineDecide, type Decision, type PolicyOutcome } from '../../src/policies/engine.js';
 import type { EnforcementMode, Evaluation, KubernetesObject } from '../../src/policies/policy.js';
-import { auditExitCode, formatAuditJson, formatAuditText, runAudit, type DecideFunction } from '../../src/kube/audit.js';
+import {
+  auditExitCode,
+  formatAuditJson,
+  formatAuditText,
+  runAudit,
+  type DecideFunction,
+} from '../../src/kube/audit.js';
 import { ClusterAuditSource, staticAuditSource } from '../../src/kube/audit-source.js';
 import { FakeApiServer } from '../support/fake-apiserver.js';
 
 // A stand-in policy: DaemonSets must not run `:latest` images; mutation labels them `audited=yes`.
 function noLatestTag(object: KubernetesObject): Evaluation {
-  const containers = ((object['spec'] as { template?: { spec?: { containers?: Array<{ image: string }> } } })?.template?.spec
-    ?.containers ?? []);
+  const containers =
+    (object['spec'] as { template?: { spec?: { containers?: Array<{ image: string }> } } })?.template?.spec
+      ?.containers ?? [];
   return {
     violations: containers
       .map((c, i) => ({ c, i }))
       .filter(({ c }) => c.image.endsWith(':latest'))
-      .map(({ i }) => ({ field: `spec.template.spec.containers[${i}].image`, message: 'pin the image to a version, not :latest' })),
+      .map(({ i }) => ({
+        field: `spec.template.spec.containers[${i}].image`,
+        message: 'pin the image to a version, not :latest',
+      })),
     warnings: [],
     patch: object.metadata?.labels?.['audited'] ? [] : [{ op: 'add', path: '/metadata/labels/audited', value: 'yes' }],
   };
 }
 
-function decideWith(mode: EnforcementMode, evaluate: (o: KubernetesObject) => Evaluation = noLatestTag): DecideFunction {
+function decideWith(
+  mode: EnforcementMode,
+  evaluate: (o: KubernetesObject) => Evaluation = noLatestTag,
+): DecideFunction {
   return (object, config: PromgateConfig) => {
     const outcomes: PolicyOutcome[] = [];
     if (mode !== 'off' && object.kind === 'DaemonSet') {
@@ -34,7 +47,11 @@ function decideWith(mode: EnforcementMode, evaluate: (o: KubernetesObject) => Ev
           mode,
           skipped,
           internalError,
-          evaluation: { violations: [{ field: '', message: `internal error in policy no-latest-tag: ${internalError.message}` }], warnings: [], patch: [] },
+          evaluation: {
+            violations: [{ field: '', message: `internal error in policy no-latest-tag: ${internalError.message}` }],
+            warnings: [],
+            patch: [],
+          },
         });
       }
     }
@@ -43,11 +60,20 @@ function decideWith(mode: EnforcementMode, evaluate: (o: KubernetesObject) => Ev
   };
 }
 
-function daemonSet(name: string, image: string, extra: { annotations?: Record<string, string>; labels?: Record<string, string> } = {}): KubernetesObject {
+function daemonSet(
+  name: string,
+  image: string,
+  extra: { annotations?: Record<string, string>; labels?: Record<string, string> } = {},
+): KubernetesObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: { name, namespace: 'gpu', labels: extra.labels ?? {}, ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+    metadata: {
+      name,
+      namespace: 'gpu',
+      labels: extra.labels ?? {},
+      ...(extra.annotations ? { annotations: extra.annotations } : {}),
+    },
     spec: { template: { spec: { containers: [{ name: 'c', image }] } } },
   };
 }
@@ -56,27 +82,46 @@ const objects: KubernetesObject[] = [
   daemonSet('good', 'nvcr.io/nvidia/k8s/dcgm-exporter:3.3.5', { labels: { audited: 'yes' } }),
   daemonSet('never-mutated', 'nvcr.io/nvidia/k8s/dcgm-exporter:3.3.5'),
   daemonSet('bad', 'example/agent:latest', { labels: { audited: 'yes' } }),
-  daemonSet('opted-out', 'example/agent:latest', { annotations: { 'promgate.io/skip': 'true' }, labels: { audited: 'yes' } }),
+  daemonSet('opted-out', 'example/agent:latest', {
+    annotations: { 'promgate.io/skip': 'true' },
+    labels: { audited: 'yes' },
+  }),
   { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unrelated', namespace: 'default' } },
 ];
 const config = defaultConfig();
 const fixedNow = () => new Date('2026-01-02T03:04:05Z');
 
 t.test('report: findings, totals per policy, exit code', async (t) => {
-  const report = await runAudit(staticAuditSource(objects), config, decideWith('enforce'), { now: fixedNow, policyNames: ['no-latest-tag', 'idle-policy'] });
+  const report = await runAudit(staticAuditSource(objects), config, decideWith('enforce'), {
+    now: fixedNow,
+    policyNames: ['no-latest-tag', 'idle-policy'],
+  });
   t.equal(report.objectsScanned, 5);
   t.equal(report.findings.length, 4, 'one finding per DaemonSet; the ConfigMap matched no policy');
   t.same(report.byPolicy['no-latest-tag'], { objects: 4, violations: 1, skippedViolations: 1, pendingMutations: 1 });
-  t.same(report.byPolicy['idle-policy'], { objects: 0, violations: 0, skippedViolations: 0, pendingMutations: 0 }, 'named policies start at zero');
-  t.same(report.totals, { objects: 4, violations: 1, skippedViolations: 1, pendingMutations: 1, objectsWithViolations: 1 });
-  t.match(report.findings.find((f) => f.name === 'bad'), {
-    kind: 'DaemonSet',
-    namespace: 'gpu',
-    policy: 'no-latest-tag',
-    mode: 'enforce',
-    skipped: false,
-    violations: [{ field: 'spec.template.spec.containers[0].image' }],
+  t.same(
+    report.byPolicy['idle-policy'],
+    { objects: 0, violations: 0, skippedViolations: 0, pendingMutations: 0 },
+    'named policies start at zero',
+  );
+  t.same(report.totals, {
+    objects: 4,
+    violations: 1,
+    skippedViolations: 1,
+    pendingMutations: 1,
+    objectsWithViolations: 1,
   });
+  t.match(
+    report.findings.find((f) => f.name === 'bad'),
+    {
+      kind: 'DaemonSet',
+      namespace: 'gpu',
+      policy: 'no-latest-tag',
+      mode: 'enforce',
+      skipped: false,
+      violations: [{ field: 'spec.template.spec.containers[0].image' }],
+    },
+  );
   t.equal(report.findings.find((f) => f.name === 'opted-out')?.skipped, true);
   t.equal(report.finishedAt, '2026-01-02T03:04:05.000Z');
   t.equal(auditExitCode(report), 1);
@@ -88,7 +133,11 @@ t.test('warn and audit modes still fail the audit; off and opted-out objects do 
   }
   t.equal(auditExitCode(await runAudit(staticAuditSource(objects), config, decideWith('off'))), 0, 'off');
   const onlyOptedOut = objects.filter((o) => o.metadata?.name !== 'bad');
-  t.equal(auditExitCode(await runAudit(staticAuditSource(onlyOptedOut), config, decideWith('enforce'))), 0, 'opted out');
+  t.equal(
+    auditExitCode(await runAudit(staticAuditSource(onlyOptedOut), config, decideWith('enforce'))),
+    0,
+    'opted out',
+  );
 });
 
 t.test('an internal policy error is reported and counted', async (t) => {
@@ -131,8 +180,15 @@ t.test('JSON output round-trips the report', async (t) => {
 t.test('with the real engine and a cluster: no policies registered means nothing to report', async (t) => {
   const server = await FakeApiServer.start();
   t.teardown(() => server.close());
-  server.put({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'dcgm-exporter', namespace: 'gpu' }, spec: {} });
-  const source = new ClusterAuditSource(server.kubeConfig(), { configMapNamespaces: config.prometheusConfig.namespaces });
+  server.put({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: 'dcgm-exporter', namespace: 'gpu' },
+    spec: {},
+  });
+  const source = new ClusterAuditSource(server.kubeConfig(), {
+    configMapNamespaces: config.prometheusConfig.namespaces,
+  });
   const report = await runAudit(source, config, engineDecide);
   t.equal(report.objectsScanned, 1);
   t.equal(auditExitCode(report), 0);

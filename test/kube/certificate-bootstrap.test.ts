@@ -3,7 +3,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { generateCertificateAuthority, issueServingCertificate, type CertificateSet } from '../../src/certs/generate.js';
+import {
+  generateCertificateAuthority,
+  issueServingCertificate,
+  type CertificateSet,
+} from '../../src/certs/generate.js';
 import { caBundlePatch, syncCaBundles } from '../../src/kube/ca-bundle.js';
 import {
   reconcileCertificates,
@@ -18,7 +22,10 @@ import { FakeApiServer, type ApiRequest, type StoredObject } from '../support/fa
 const NAMESPACE = 'promgate-system';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function webhookConfiguration(kind: 'MutatingWebhookConfiguration' | 'ValidatingWebhookConfiguration', webhooks: string[]): StoredObject {
+function webhookConfiguration(
+  kind: 'MutatingWebhookConfiguration' | 'ValidatingWebhookConfiguration',
+  webhooks: string[],
+): StoredObject {
   return {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind,
@@ -27,7 +34,9 @@ function webhookConfiguration(kind: 'MutatingWebhookConfiguration' | 'Validating
       name,
       admissionReviewVersions: ['v1'],
       sideEffects: 'None',
-      clientConfig: { service: { name: 'promgate', namespace: NAMESPACE, path: kind.startsWith('M') ? '/mutate' : '/validate' } },
+      clientConfig: {
+        service: { name: 'promgate', namespace: NAMESPACE, path: kind.startsWith('M') ? '/mutate' : '/validate' },
+      },
     })),
   };
 }
@@ -38,7 +47,10 @@ async function cluster(t: Test, options: { webhooks?: boolean } = {}): Promise<F
   if (options.webhooks ?? true) {
     server.put(
       webhookConfiguration('MutatingWebhookConfiguration', ['dcgm-exporter.promgate.io']),
-      webhookConfiguration('ValidatingWebhookConfiguration', ['dcgm-exporter.promgate.io', 'prometheus-config.promgate.io']),
+      webhookConfiguration('ValidatingWebhookConfiguration', [
+        'dcgm-exporter.promgate.io',
+        'prometheus-config.promgate.io',
+      ]),
     );
   }
   return server;
@@ -50,7 +62,11 @@ async function certDir(t: Test): Promise<string> {
   return dir;
 }
 
-async function options(t: Test, server: FakeApiServer, extra: Partial<CertificateBootstrapOptions> = {}): Promise<CertificateBootstrapOptions> {
+async function options(
+  t: Test,
+  server: FakeApiServer,
+  extra: Partial<CertificateBootstrapOptions> = {},
+): Promise<CertificateBootstrapOptions> {
   return { kubeConfig: server.kubeConfig(), namespace: NAMESPACE, certDir: await certDir(t), ...extra };
 }
 
@@ -64,9 +80,11 @@ function secretPem(secret: StoredObject | undefined, key: string): string {
 
 function caBundles(server: FakeApiServer): string[] {
   return ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].flatMap((kind) =>
-    (server.get('admissionregistration.k8s.io/v1', kind, 'promgate')?.['webhooks'] as Array<{ clientConfig: { caBundle?: string } }>).map(
-      (w) => w.clientConfig.caBundle ?? '',
-    ),
+    (
+      server.get('admissionregistration.k8s.io/v1', kind, 'promgate')?.['webhooks'] as Array<{
+        clientConfig: { caBundle?: string };
+      }>
+    ).map((w) => w.clientConfig.caBundle ?? ''),
   );
 }
 
@@ -95,7 +113,8 @@ function barrier(count: number, matches: (request: ApiRequest) => boolean): (req
 }
 
 const isSecretRead = (r: ApiRequest) => r.verb === 'get' && r.resource.plural === 'secrets';
-const verbs = (server: FakeApiServer, plural: string) => server.requests.filter((r) => r.resource.plural === plural).map((r) => r.verb);
+const verbs = (server: FakeApiServer, plural: string) =>
+  server.requests.filter((r) => r.resource.plural === plural).map((r) => r.verb);
 const validServingSet = (dnsNames: string[], servingOptions: { validityDays?: number; notBefore?: Date } = {}) => {
   const ca = generateCertificateAuthority({ validityDays: 3650 });
   return { ...ca, ...issueServingCertificate(ca, { dnsNames, ipAddresses: [], ...servingOptions }) };
@@ -110,19 +129,38 @@ t.test('fresh cluster: creates the Secret, writes the files, sets every caBundle
   t.equal(secret?.['type'], 'kubernetes.io/tls');
   t.same(Object.keys(secret?.['data'] as object).sort(), ['ca.crt', 'ca.key', 'tls.crt', 'tls.key']);
   t.match(secret?.metadata['labels'], { 'app.kubernetes.io/managed-by': 'promgate' });
-  for (const [file, key] of [['tls.crt', 'tls.crt'], ['tls.key', 'tls.key'], ['ca.crt', 'ca.crt']] as const) {
-    t.equal(await readFile(join(opts.certDir, file), 'utf8'), secretPem(secret, key), `${file} on disk equals the Secret`);
+  for (const [file, key] of [
+    ['tls.crt', 'tls.crt'],
+    ['tls.key', 'tls.key'],
+    ['ca.crt', 'ca.crt'],
+  ] as const) {
+    t.equal(
+      await readFile(join(opts.certDir, file), 'utf8'),
+      secretPem(secret, key),
+      `${file} on disk equals the Secret`,
+    );
   }
   const serving = new X509Certificate(result.certificates.tlsCert);
   t.ok(serving.verify(new X509Certificate(result.certificates.caCert).publicKey));
-  for (const name of serviceDnsNames('promgate', NAMESPACE)) t.equal(serving.checkHost(name, { subject: 'never' }), name);
-  t.same(caBundles(server), Array(3).fill(Buffer.from(result.certificates.caCert).toString('base64')), 'all three webhooks');
-  t.same(result.caBundles.map((c) => [c.kind, c.status, c.webhooksPatched]), [
-    ['MutatingWebhookConfiguration', 'patched', 1],
-    ['ValidatingWebhookConfiguration', 'patched', 2],
-  ]);
+  for (const name of serviceDnsNames('promgate', NAMESPACE))
+    t.equal(serving.checkHost(name, { subject: 'never' }), name);
+  t.same(
+    caBundles(server),
+    Array(3).fill(Buffer.from(result.certificates.caCert).toString('base64')),
+    'all three webhooks',
+  );
+  t.same(
+    result.caBundles.map((c) => [c.kind, c.status, c.webhooksPatched]),
+    [
+      ['MutatingWebhookConfiguration', 'patched', 1],
+      ['ValidatingWebhookConfiguration', 'patched', 2],
+    ],
+  );
   const patches = server.requests.filter((r) => r.verb === 'patch');
-  t.ok(patches.every((r) => r.contentType === 'application/json-patch+json'), 'JSON patch content type');
+  t.ok(
+    patches.every((r) => r.contentType === 'application/json-patch+json'),
+    'JSON patch content type',
+  );
   t.ok(result.renewAt > new Date(Date.now() + 200 * DAY_MS), 'renewal far in the future');
 });
 
@@ -135,7 +173,10 @@ t.test('second run adopts: nothing written, caBundle not re-patched', async (t) 
   t.equal(second.secret, 'adopted');
   t.same(second.filesChanged, [], 'files already current');
   t.same(second.certificates, first.certificates);
-  t.same(second.caBundles.map((c) => c.status), ['unchanged', 'unchanged']);
+  t.same(
+    second.caBundles.map((c) => c.status),
+    ['unchanged', 'unchanged'],
+  );
   t.same(verbs(server, 'secrets'), ['get'], 'only read the Secret');
   t.equal(server.requests.filter((r) => r.verb === 'patch').length, 0, 'no patch when the bundle is equal');
 });
@@ -156,10 +197,17 @@ t.test('two replicas racing on a fresh cluster end with one CA', async (t) => {
   const server = await cluster(t);
   // Both reads are answered only once both have arrived: both see 404 and both try to create.
   server.beforeHandle = barrier(2, isSecretRead);
-  const [a, b] = await Promise.all([reconcileCertificates(await options(t, server)), reconcileCertificates(await options(t, server))]);
+  const [a, b] = await Promise.all([
+    reconcileCertificates(await options(t, server)),
+    reconcileCertificates(await options(t, server)),
+  ]);
   const results = [a, b] as ReconcileResult[];
   t.same(results.map((r) => r.secret).sort(), ['adopted', 'created'], 'one created, the other adopted');
-  t.equal(server.requests.filter((r) => r.verb === 'create').length, 2, 'both tried to create; one got 409 AlreadyExists');
+  t.equal(
+    server.requests.filter((r) => r.verb === 'create').length,
+    2,
+    'both tried to create; one got 409 AlreadyExists',
+  );
   t.equal(server.list('v1', 'Secret').length, 1);
   const ca = secretPem(storedSecret(server), 'ca.crt');
   t.equal(a.certificates.caCert, ca);
@@ -181,7 +229,10 @@ t.test('three replicas racing', async (t) => {
 
 t.test('near expiry: the serving certificate is renewed under the same CA', async (t) => {
   const server = await cluster(t);
-  const existing = validServingSet(serviceDnsNames('promgate', NAMESPACE), { validityDays: 3, notBefore: new Date(Date.now() - 2.5 * DAY_MS) });
+  const existing = validServingSet(serviceDnsNames('promgate', NAMESPACE), {
+    validityDays: 3,
+    notBefore: new Date(Date.now() - 2.5 * DAY_MS),
+  });
   server.put(secretFor(existing));
   await syncCaBundles(server.kubeConfig(), 'promgate', existing.caCert);
   server.requests.length = 0;
@@ -204,13 +255,21 @@ t.test('a certificate not covering the Service is reissued', async (t) => {
   const result = await reconcileCertificates(await options(t, server));
   t.equal(result.secret, 'renewed-serving');
   t.match(result.reason, /does not cover promgate\.promgate-system/);
-  t.equal(new X509Certificate(result.certificates.tlsCert).checkHost('promgate.promgate-system.svc'), 'promgate.promgate-system.svc');
+  t.equal(
+    new X509Certificate(result.certificates.tlsCert).checkHost('promgate.promgate-system.svc'),
+    'promgate.promgate-system.svc',
+  );
 });
 
 t.test('a CA near expiry or a broken Secret is replaced, and the caBundle follows', async (t) => {
   const server = await cluster(t);
   const oldCa = generateCertificateAuthority({ validityDays: 3, notBefore: new Date(Date.now() - 2.5 * DAY_MS) });
-  server.put(secretFor({ ...oldCa, ...issueServingCertificate(oldCa, { dnsNames: serviceDnsNames('promgate', NAMESPACE), ipAddresses: [] }) }));
+  server.put(
+    secretFor({
+      ...oldCa,
+      ...issueServingCertificate(oldCa, { dnsNames: serviceDnsNames('promgate', NAMESPACE), ipAddresses: [] }),
+    }),
+  );
   const result = await reconcileCertificates(await options(t, server));
   t.equal(result.secret, 'replaced-ca');
   t.not(result.certificates.caCert, oldCa.caCert);
@@ -227,14 +286,49 @@ t.test('a CA near expiry or a broken Secret is replaced, and the caBundle follow
 
 t.test('two replicas renewing at once: one Conflict, one result', async (t) => {
   const server = await cluster(t);
-  server.put(secretFor(validServingSet(serviceDnsNames('promgate', NAMESPACE), { validityDays: 3, notBefore: new Date(Date.now() - 2.5 * DAY_MS) })));
+  server.put(
+    secretFor(
+      validServingSet(serviceDnsNames('promgate', NAMESPACE), {
+        validityDays: 3,
+        notBefore: new Date(Date.now() - 2.5 * DAY_MS),
+      }),
+    ),
+  );
   server.beforeHandle = barrier(2, isSecretRead);
   server.requests.length = 0;
-  const [a, b] = await Promise.all([reconcileCertificates(await options(t, server)), reconcileCertificates(await options(t, server))]);
+  const [a, b] = await Promise.all([
+    reconcileCertificates(await options(t, server)),
+    reconcileCertificates(await options(t, server)),
+  ]);
   t.same([a.secret, b.secret].sort(), ['adopted', 'renewed-serving']);
   t.equal(server.requests.filter((r) => r.verb === 'update').length, 2, 'both tried; the second got 409 Conflict');
   t.equal(a.certificates.tlsCert, b.certificates.tlsCert);
   t.equal(a.certificates.tlsCert, secretPem(storedSecret(server), 'tls.crt'));
+});
+
+t.test('needs no more than the RBAC in manifests/base/rbac-bootstrap.yaml grants', async (t) => {
+  const server = await cluster(t);
+  server.authorize = (r) => {
+    if (r.resource.plural === 'secrets') {
+      return (
+        r.namespace === NAMESPACE &&
+        (r.verb === 'create' || (['get', 'update'].includes(r.verb) && r.name === 'promgate-tls'))
+      );
+    }
+    if (r.resource.plural.endsWith('webhookconfigurations'))
+      return r.name === 'promgate' && ['get', 'patch'].includes(r.verb);
+    return false;
+  };
+  const created = await reconcileCertificates(await options(t, server));
+  t.equal(created.secret, 'created');
+  const nearExpiry = validServingSet(serviceDnsNames('promgate', NAMESPACE), {
+    validityDays: 3,
+    notBefore: new Date(Date.now() - 2.5 * DAY_MS),
+  });
+  server.put({ ...secretFor(nearExpiry), metadata: storedSecret(server)!.metadata });
+  const renewed = await reconcileCertificates(await options(t, server));
+  t.equal(renewed.secret, 'renewed-serving', 'update allowed');
+  t.same(new Set(caBundles(server)), new Set([Buffer.from(nearExpiry.caCert).toString('base64')]), 'patch allowed');
 });
 
 t.test('webhook configurations not yet applied: reported, not fatal', async (t) => {
@@ -243,7 +337,10 @@ t.test('webhook configurations not yet applied: reported, not fatal', async (t) 
   const result = await reconcileCertificates(
     await options(t, server, { logger: { info: () => {}, warn: (_details, message) => warnings.push(message) } }),
   );
-  t.same(result.caBundles.map((c) => c.status), ['missing', 'missing']);
+  t.same(
+    result.caBundles.map((c) => c.status),
+    ['missing', 'missing'],
+  );
   t.equal(warnings.length, 2);
 });
 
@@ -260,7 +357,15 @@ t.test('RBAC refusal is a clear error', async (t) => {
 
 t.test('caBundlePatch: guarded by name, only entries that differ', async (t) => {
   t.same(
-    caBundlePatch({ webhooks: [{ name: 'a', clientConfig: { caBundle: 'NEW' } }, { name: 'b/c~d', clientConfig: {} }] }, 'NEW'),
+    caBundlePatch(
+      {
+        webhooks: [
+          { name: 'a', clientConfig: { caBundle: 'NEW' } },
+          { name: 'b/c~d', clientConfig: {} },
+        ],
+      },
+      'NEW',
+    ),
     [
       { op: 'test', path: '/webhooks/1/name', value: 'b/c~d' },
       { op: 'add', path: '/webhooks/1/clientConfig/caBundle', value: 'NEW' },
@@ -279,15 +384,22 @@ t.test('a reordered webhook list fails the test op and is re-read', async (t) =>
       reordered = true;
       const current = server.get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', 'promgate')!;
       (current['webhooks'] as unknown[]).reverse();
-      (current['webhooks'] as Array<{ clientConfig: { caBundle?: string } }>)[0]!.clientConfig.caBundle = Buffer.from('stale').toString('base64');
+      (current['webhooks'] as Array<{ clientConfig: { caBundle?: string } }>)[0]!.clientConfig.caBundle =
+        Buffer.from('stale').toString('base64');
       server.put(current);
     }
   };
   const { caCert } = generateCertificateAuthority();
   const results = await syncCaBundles(server.kubeConfig(), 'promgate', caCert);
-  t.same(results.map((r) => r.status), ['patched', 'patched']);
+  t.same(
+    results.map((r) => r.status),
+    ['patched', 'patched'],
+  );
   t.same(new Set(caBundles(server)), new Set([Buffer.from(caCert).toString('base64')]));
-  t.equal(server.requests.filter((r) => r.resource.plural === 'validatingwebhookconfigurations' && r.verb === 'patch').length, 2);
+  t.equal(
+    server.requests.filter((r) => r.resource.plural === 'validatingwebhookconfigurations' && r.verb === 'patch').length,
+    2,
+  );
 });
 
 t.test('startCertificateRenewal re-reconciles until stopped', async (t) => {
@@ -310,7 +422,10 @@ t.test('startCertificateRenewal re-reconciles until stopped', async (t) => {
   });
   await stop();
   const count = rounds.length;
-  t.same(rounds.map((r) => r.secret), Array(count).fill('adopted'));
+  t.same(
+    rounds.map((r) => r.secret),
+    Array(count).fill('adopted'),
+  );
   t.same(errors, []);
   await new Promise((resolve) => setTimeout(resolve, 30));
   t.equal(rounds.length, count, 'no round after stop');

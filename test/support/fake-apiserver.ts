@@ -99,7 +99,11 @@ const CONTINUE_TOKEN_VERSION = 'meta.k8s.io/v1';
 // Key generation dominates start-up; every fake server in a test process shares one certificate.
 let serverCertificates: CertificateSet | undefined;
 function sharedServerCertificates(): CertificateSet {
-  serverCertificates ??= generateCertificateSet({ dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], validityDays: 1 });
+  serverCertificates ??= generateCertificateSet({
+    dnsNames: ['localhost'],
+    ipAddresses: ['127.0.0.1'],
+    validityDays: 1,
+  });
   return serverCertificates;
 }
 
@@ -144,9 +148,18 @@ export class FakeApiServer {
   kubeConfig(options: { token?: string; namespace?: string } = {}): KubeConfig {
     const kc = new KubeConfig();
     kc.loadFromOptions({
-      clusters: [{ name: 'fake', server: this.url, caData: Buffer.from(this.caCert).toString('base64'), skipTLSVerify: false }],
+      clusters: [
+        { name: 'fake', server: this.url, caData: Buffer.from(this.caCert).toString('base64'), skipTLSVerify: false },
+      ],
       users: [{ name: 'tester', token: options.token ?? Object.keys(this.tokens)[0] }],
-      contexts: [{ name: 'fake', cluster: 'fake', user: 'tester', ...(options.namespace ? { namespace: options.namespace } : {}) }],
+      contexts: [
+        {
+          name: 'fake',
+          cluster: 'fake',
+          user: 'tester',
+          ...(options.namespace ? { namespace: options.namespace } : {}),
+        },
+      ],
       currentContext: 'fake',
     });
     return kc;
@@ -237,10 +250,14 @@ export class FakeApiServer {
     }
     const [plural, name, ...extra] = rest;
     const resource = this.resourceTypes.find((t) => t.group === group && t.version === version && t.plural === plural);
-    if (!resource || extra.length > 0 || (namespace !== undefined && !resource.namespaced)) throw notFoundPath(url.pathname);
+    if (!resource || extra.length > 0 || (namespace !== undefined && !resource.namespaced))
+      throw notFoundPath(url.pathname);
     const method = req.method ?? 'GET';
     const verb = verbOf(method, name !== undefined);
-    if (!verb) throw new StatusError(status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
+    if (!verb)
+      throw new StatusError(
+        status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`),
+      );
     if (resource.namespaced && namespace === undefined && verb !== 'list') throw notFoundPath(url.pathname);
     const contentType = req.headers['content-type']?.split(';')[0]?.trim();
     const raw = await readBody(req);
@@ -288,7 +305,15 @@ export class FakeApiServer {
 
   private existing(request: ApiRequest): StoredObject {
     const object = this.objects.get(objectKey(request.resource, request.namespace, request.name!));
-    if (!object) throw new StatusError(objectStatus(request, 404, 'NotFound', `${request.resource.plural}${groupSuffix(request.resource)} "${request.name}" not found`));
+    if (!object)
+      throw new StatusError(
+        objectStatus(
+          request,
+          404,
+          'NotFound',
+          `${request.resource.plural}${groupSuffix(request.resource)} "${request.name}" not found`,
+        ),
+      );
     return structuredClone(object);
   }
 
@@ -303,7 +328,14 @@ export class FakeApiServer {
     const continueToken = query.get('continue');
     if (continueToken) {
       const decoded = decodeContinue(continueToken);
-      if (!decoded) throw new StatusError(status(400, 'BadRequest', 'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)'));
+      if (!decoded)
+        throw new StatusError(
+          status(
+            400,
+            'BadRequest',
+            'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+          ),
+        );
       start = all.findIndex(([key]) => key >= decoded.start);
       if (start < 0) start = all.length;
       listResourceVersion = String(decoded.rv);
@@ -332,7 +364,14 @@ export class FakeApiServer {
     const name = object.metadata.name;
     const key = objectKey(request.resource, request.namespace, name);
     if (this.objects.has(key)) {
-      throw new StatusError(objectStatus({ ...request, name }, 409, 'AlreadyExists', `${request.resource.plural}${groupSuffix(request.resource)} "${name}" already exists`));
+      throw new StatusError(
+        objectStatus(
+          { ...request, name },
+          409,
+          'AlreadyExists',
+          `${request.resource.plural}${groupSuffix(request.resource)} "${name}" already exists`,
+        ),
+      );
     }
     delete object.metadata.resourceVersion;
     return this.save(request.resource, object, undefined);
@@ -341,13 +380,24 @@ export class FakeApiServer {
   private update(request: ApiRequest, body: unknown): StoredObject {
     const object = this.checkBody(request, body);
     if (object.metadata.name !== request.name) {
-      throw new StatusError(status(400, 'BadRequest', `the name of the object (${object.metadata.name}) does not match the name on the URL (${request.name})`));
+      throw new StatusError(
+        status(
+          400,
+          'BadRequest',
+          `the name of the object (${object.metadata.name}) does not match the name on the URL (${request.name})`,
+        ),
+      );
     }
     const current = this.existing(request);
     const precondition = object.metadata.resourceVersion;
     if (precondition !== undefined && precondition !== current.metadata.resourceVersion) {
       throw new StatusError(
-        objectStatus(request, 409, 'Conflict', `Operation cannot be fulfilled on ${request.resource.plural}${groupSuffix(request.resource)} "${request.name}": the object has been modified; please apply your changes to the latest version and try again`),
+        objectStatus(
+          request,
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${request.resource.plural}${groupSuffix(request.resource)} "${request.name}": the object has been modified; please apply your changes to the latest version and try again`,
+        ),
       );
     }
     return this.save(request.resource, object, current);
@@ -359,9 +409,20 @@ export class FakeApiServer {
     switch (request.contentType) {
       case 'application/json-patch+json':
         try {
-          patched = fastJsonPatch.applyPatch(structuredClone(current), request.body as Operation[], true, false).newDocument;
+          patched = fastJsonPatch.applyPatch(
+            structuredClone(current),
+            request.body as Operation[],
+            true,
+            false,
+          ).newDocument;
         } catch (err) {
-          throw new StatusError(status(422, 'Invalid', `the server rejected our request due to an error in our request: ${(err as Error).message.split('\n')[0]}`));
+          throw new StatusError(
+            status(
+              422,
+              'Invalid',
+              `the server rejected our request due to an error in our request: ${(err as Error).message.split('\n')[0]}`,
+            ),
+          );
         }
         break;
       case 'application/merge-patch+json':
@@ -369,7 +430,13 @@ export class FakeApiServer {
         patched = mergePatch(structuredClone(current), request.body);
         break;
       default:
-        throw new StatusError(status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`));
+        throw new StatusError(
+          status(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+          ),
+        );
     }
     // A resourceVersion inside a patch is a precondition, exactly like one in an update.
     return this.update(request, patched);
@@ -378,11 +445,23 @@ export class FakeApiServer {
   private checkBody(request: ApiRequest, body: unknown): StoredObject {
     const object = body as StoredObject | undefined;
     if (typeof object !== 'object' || object === null || typeof object.metadata?.name !== 'string') {
-      throw new StatusError(status(422, 'Invalid', `${request.resource.kind} "" is invalid: metadata.name: Required value: name or generateName is required`));
+      throw new StatusError(
+        status(
+          422,
+          'Invalid',
+          `${request.resource.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+        ),
+      );
     }
     if (request.resource.namespaced) {
       if (object.metadata.namespace !== undefined && object.metadata.namespace !== request.namespace) {
-        throw new StatusError(status(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request'));
+        throw new StatusError(
+          status(
+            400,
+            'BadRequest',
+            'the namespace of the provided object does not match the namespace sent on the request',
+          ),
+        );
       }
       object.metadata.namespace = request.namespace!;
     }
@@ -412,10 +491,24 @@ function verbOf(method: string, named: boolean): Verb | undefined {
 }
 
 function status(code: number, reason: string, message: string, details?: StatusBody['details']): StatusBody {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  };
 }
 
-function objectStatus(request: Pick<ApiRequest, 'resource' | 'name'>, code: number, reason: string, message: string): StatusBody {
+function objectStatus(
+  request: Pick<ApiRequest, 'resource' | 'name'>,
+  code: number,
+  reason: string,
+  message: string,
+): StatusBody {
   return status(code, reason, message, {
     ...(request.name !== undefined ? { name: request.name } : {}),
     ...(request.resource.group ? { group: request.resource.group } : {}),
@@ -429,7 +522,10 @@ function notFoundPath(path: string): StatusError {
 
 function forbidden(request: ApiRequest): StatusError {
   const { resource, namespace, name, verb, user } = request;
-  const subject = name !== undefined ? `${resource.plural}${groupSuffix(resource)} "${name}"` : `${resource.plural}${groupSuffix(resource)}`;
+  const subject =
+    name !== undefined
+      ? `${resource.plural}${groupSuffix(resource)} "${name}"`
+      : `${resource.plural}${groupSuffix(resource)}`;
   const scope = namespace !== undefined ? `in the namespace "${namespace}"` : 'at the cluster scope';
   const message = `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource.plural}" in API group "${resource.group}" ${scope}`;
   return new StatusError(objectStatus(request, 403, 'Forbidden', message));
@@ -441,8 +537,13 @@ function encodeContinue(rv: number, start: string): string {
 
 function decodeContinue(token: string): { rv: number; start: string } | undefined {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { v?: string; rv?: number; start?: string };
-    if (parsed.v !== CONTINUE_TOKEN_VERSION || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string') return undefined;
+    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as {
+      v?: string;
+      rv?: number;
+      start?: string;
+    };
+    if (parsed.v !== CONTINUE_TOKEN_VERSION || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string')
+      return undefined;
     return { rv: parsed.rv, start: parsed.start };
   } catch {
     return undefined;
@@ -453,7 +554,9 @@ function decodeContinue(token: string): { rv: number; start: string } | undefine
 function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
   const result: Record<string, unknown> =
-    typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+    typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
     else result[key] = mergePatch(result[key], value);
