@@ -1,0 +1,80 @@
+// Policy `prometheus-config` (SPEC §3): reject ConfigMaps whose Prometheus configuration
+// `promtool check config --syntax-only` of the configured release would reject.
+import type { PrometheusConfigPolicyConfig } from '../../config/schema.js';
+import type { Evaluation, KubernetesObject, Policy, Violation } from '../policy.js';
+import { NO_FINDINGS } from '../policy.js';
+import type { ConfigError } from '../../prometheus/index.js';
+import { checkPrometheusConfig } from '../../prometheus/index.js';
+
+/** Errors shown per object; the rest are counted. Enough to fix a file in one go, small enough for
+ *  kubectl's output and the API server's status message. */
+export const MAX_SHOWN_ERRORS = 20;
+
+/** ARMS marks ConfigMaps whose every data key is a Prometheus configuration with this label. */
+const ARMS_LABEL = { name: 'type', value: 'prometheus-yaml' };
+
+function dataOf(object: KubernetesObject | undefined): Record<string, unknown> {
+  const data = object?.['data'];
+  return data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+}
+
+function isConfigMap(object: KubernetesObject): boolean {
+  return object.kind === 'ConfigMap' && (object.apiVersion === 'v1' || object.apiVersion === undefined);
+}
+
+function inScope(object: KubernetesObject, config: PrometheusConfigPolicyConfig): boolean {
+  const namespace = object.metadata?.namespace ?? '';
+  return isConfigMap(object) && (config.namespaces.includes('*') || config.namespaces.includes(namespace));
+}
+
+/** The data keys to judge: those configured, or all of them on an ARMS-labelled ConfigMap. */
+export function keysToJudge(object: KubernetesObject, config: PrometheusConfigPolicyConfig): string[] {
+  const data = dataOf(object);
+  const labelled = object.metadata?.labels?.[ARMS_LABEL.name] === ARMS_LABEL.value;
+  return Object.keys(data).filter((key) => typeof data[key] === 'string' && (labelled || config.keys.includes(key)));
+}
+
+/** `KEY:LINE:COL: PATH: message` (PATH left out for errors of the document itself). */
+export function formatConfigError(key: string, error: ConfigError): string {
+  const where = `${key}:${error.line}:${error.col}`;
+  return error.path === '' ? `${where}: ${error.message}` : `${where}: ${error.path}: ${error.message}`;
+}
+
+export const prometheusConfigPolicy: Policy<PrometheusConfigPolicyConfig> = {
+  name: 'prometheus-config',
+  appliesTo(object, config) {
+    return inScope(object, config) && keysToJudge(object, config).length > 0;
+  },
+  evaluate(object, config, context): Evaluation {
+    if (context.operation !== 'CREATE' && context.operation !== 'UPDATE') return NO_FINDINGS;
+    if (!inScope(object, config)) return NO_FINDINGS;
+    const data = dataOf(object);
+    const oldData = context.operation === 'UPDATE' ? dataOf(context.oldObject) : {};
+    const violations: Violation[] = [];
+    const warnings: string[] = [];
+    let hiddenErrors = 0;
+    for (const key of keysToJudge(object, config)) {
+      const text = data[key] as string;
+      const result = checkPrometheusConfig(text, { prometheusVersion: config.prometheusVersion });
+      const field = `data.${key}`;
+      warnings.push(...result.warnings.map((warning) => `${field}: ${warning}`));
+      if (result.errors.length === 0) continue;
+      if (oldData[key] === text) {
+        // An unchanged key is not re-judged (an admin may relabel an old ConfigMap), only flagged.
+        warnings.push(
+          `${field} is unchanged but invalid for Prometheus ${config.prometheusVersion} ` +
+            `(${result.errors.length} error${result.errors.length === 1 ? '' : 's'}, first: ${formatConfigError(key, result.errors[0]!)})`,
+        );
+        continue;
+      }
+      for (const error of result.errors) {
+        if (violations.length < MAX_SHOWN_ERRORS) violations.push({ field, message: formatConfigError(key, error) });
+        else hiddenErrors++;
+      }
+    }
+    if (hiddenErrors > 0) {
+      violations.push({ field: 'data', message: `and ${hiddenErrors} more error${hiddenErrors === 1 ? '' : 's'}` });
+    }
+    return { violations, warnings, patch: [] };
+  },
+};

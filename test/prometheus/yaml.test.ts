@@ -1,0 +1,94 @@
+// The positional YAML loader: yaml.v2's reading of YAML 1.1 (typing, merges, duplicates, first
+// document only), positions, and the bounds that keep hostile input cheap.
+import t from 'tap';
+import { loadYaml } from '../../src/prometheus/yaml/loader.js';
+import { resolvePlainScalar } from '../../src/prometheus/yaml/nodes.js';
+import type { MapNode, ScalarNode, YamlNode } from '../../src/prometheus/yaml/nodes.js';
+
+function root(text: string): YamlNode {
+  const loaded = loadYaml(text);
+  t.same(loaded.errors, [], `no errors for ${JSON.stringify(text.slice(0, 40))}`);
+  return loaded.root!;
+}
+
+function scalarOf(text: string): ScalarNode {
+  const map = root(`v: ${text}\n`) as MapNode;
+  return map.entries[0]!.value as ScalarNode;
+}
+
+t.test('YAML 1.1 scalar typing as yaml.v2 resolves it', async (t) => {
+  for (const word of ['yes', 'Yes', 'YES', 'on', 'On', 'y', 'Y', 'true', 'True']) {
+    t.same(resolvePlainScalar(scalarOf(word)), { tag: '!!bool', value: true }, word);
+  }
+  for (const word of ['no', 'off', 'OFF', 'n', 'N', 'false', 'FALSE']) {
+    t.same(resolvePlainScalar(scalarOf(word)), { tag: '!!bool', value: false }, word);
+  }
+  t.same(resolvePlainScalar(scalarOf('50_000')), { tag: '!!int', value: 50000 });
+  t.same(resolvePlainScalar(scalarOf('0x1F')), { tag: '!!int', value: 31 });
+  t.same(resolvePlainScalar(scalarOf('010')), { tag: '!!int', value: 8 }, 'leading zero is octal');
+  t.same(resolvePlainScalar(scalarOf('1e3')), { tag: '!!float', value: 1000 });
+  t.same(resolvePlainScalar(scalarOf('.inf')), { tag: '!!float', value: Infinity });
+  t.same(resolvePlainScalar(scalarOf("'yes'")), { tag: '!!str', value: 'yes' }, 'quoted is a string');
+  t.same(resolvePlainScalar(scalarOf('!!str 5')), { tag: '!!str', value: '5' }, 'explicit tag');
+  for (const nothing of ['~', 'null', 'Null', 'NULL', '']) t.ok(scalarOf(nothing).isNull, `${JSON.stringify(nothing)} is null`);
+  t.notOk(scalarOf('"null"').isNull, 'quoted null is a string');
+  t.equal(scalarOf('1e3').text, '1e3', 'plain scalars keep their source text');
+});
+
+t.test('positions are 1-based and survive a BOM and CRLF', async (t) => {
+  const map = root('\uFEFFa: 1\r\nbb:\r\n  c: x\r\n') as MapNode;
+  const [a, bb] = map.entries;
+  t.match(a!.key, { line: 1, col: 1 });
+  t.match(a!.value, { line: 1, col: 4 });
+  t.match(bb!.key, { line: 2, col: 1 });
+  const inner = (bb!.value as MapNode).entries[0]!;
+  t.match(inner.key, { line: 3, col: 3 });
+  t.match(inner.value, { line: 3, col: 6, text: 'x' });
+});
+
+t.test('merge keys and aliases', async (t) => {
+  const map = root('base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n') as MapNode;
+  const use = map.entries[1]!.value as MapNode;
+  t.same(
+    use.entries.map((entry) => [(entry.key as ScalarNode).text, (entry.value as ScalarNode).text, entry.merged]),
+    [
+      ['x', '1', true],
+      ['y', '2', true],
+      ['y', '3', false],
+    ],
+  );
+  const list = root('a: &a [1]\nb: [*a, *a]\n') as MapNode;
+  t.equal((list.entries[1]!.value as { items: YamlNode[] }).items.length, 2);
+  t.match(loadYaml('a: {<<: 5}\n').errors, [{ message: /map merge requires map/ }]);
+  t.match(loadYaml('a: *nope\n').errors, [{ message: /nope/ }]);
+});
+
+t.test('syntax problems are positioned errors', async (t) => {
+  t.match(loadYaml('global:\n\tscrape_interval: 1m\n').errors, [{ line: 2, message: /Tab/ }]);
+  t.match(loadYaml('a: [1, 2\n').errors, [{ line: 2 }]);
+  t.match(loadYaml('a: "unterminated\n').errors, [{ message: /./ }]);
+});
+
+t.test('only the first document is read, with a warning', async (t) => {
+  const loaded = loadYaml('a: 1\n---\nb: [\n');
+  t.same(loaded.errors, []);
+  t.match(loaded.warnings, [/only the first/]);
+  t.same(loadYaml('').root, undefined, 'empty text has no document');
+});
+
+t.test('hostile input is refused with a clear error', async (t) => {
+  let bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+  for (let level = 0; level < 9; level++) {
+    const previous = level === 0 ? 'a' : `l${level - 1}`;
+    bomb += `l${level}: &l${level} [${Array(9).fill(`*${previous}`).join(',')}]\n`;
+  }
+  t.match(loadYaml(bomb).errors, [{ message: /excessive aliasing/ }], 'billion laughs');
+  t.match(loadYaml(`a: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`).errors, [{ message: /nests deeper than 200/ }], 'deep flow');
+  t.match(loadYaml(`a: ${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}\n`).errors, [{ message: /nests deeper/ }], 'deep maps');
+  t.match(loadYaml(`a:\n  ${'- '.repeat(10_000)}x\n`).errors, [{ message: /nests deeper/ }], 'compact sequences');
+  const lines = Array.from({ length: 300 }, (_, depth) => `${' '.repeat(depth)}k${depth}:`).join('\n');
+  t.match(loadYaml(lines).errors, [{ message: /nests deeper/ }], 'deep block maps');
+  const huge = loadYaml(`a: "${'x'.repeat(1 << 20)}"\n`);
+  t.same(huge.errors, [], 'a 1 MiB string is fine');
+  t.equal(((huge.root as MapNode).entries[0]!.value as ScalarNode).text.length, 1 << 20);
+});
