@@ -1,6 +1,7 @@
 // Accepted and rejected configurations per section, from Prometheus's config package rules.
 // Each rejected case names the message (upstream's wording) it must produce.
 import t from 'tap';
+import type { Test } from 'tap';
 import { checkPrometheusConfig } from '../../src/prometheus/index.js';
 
 interface Case {
@@ -11,7 +12,7 @@ interface Case {
   version?: string;
 }
 
-function judge(t: Tap.Test, cases: Case[]): void {
+function judge(t: Test, cases: Case[]): void {
   for (const c of cases) {
     const { errors } = checkPrometheusConfig(c.yaml, { prometheusVersion: c.version ?? '2.53' });
     const messages = errors.map((error) => `${error.path}: ${error.message}`);
