@@ -51,18 +51,40 @@ function asKubeObject(value: unknown, source: string): KubeObject {
   return candidate as KubeObject;
 }
 
+const KUSTOMIZE_NEEDED =
+  "kubectl >= 1.27 (built-in kustomize v5) on PATH or in $KUBECTL; Debian's kubernetes-client (kubectl 1.20, " +
+  'kustomize v2) cannot render components, labels or inline patches';
+
+let kustomizeChecked = false;
+
+/** Fails once, clearly, when the kubectl found cannot render our kustomizations. */
+function checkKustomizeVersion(): void {
+  if (kustomizeChecked) return;
+  let versionJson: string;
+  try {
+    versionJson = execFileSync(KUBECTL, ['version', '--client', '-o', 'json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    throw new Error(`cannot run ${KUBECTL}: the manifests tests need ${KUSTOMIZE_NEEDED}`, { cause: err });
+  }
+  const { kustomizeVersion } = JSON.parse(versionJson) as { kustomizeVersion?: string };
+  const major = Number(/^v(\d+)\./.exec(kustomizeVersion ?? '')?.[1] ?? 0);
+  if (major < 5) {
+    throw new Error(
+      `${KUBECTL} has kustomize ${kustomizeVersion ?? '(unknown)'}: the manifests tests need ${KUSTOMIZE_NEEDED}`,
+    );
+  }
+  kustomizeChecked = true;
+}
+
 function kustomize(dir: string): string {
+  checkKustomizeVersion();
   try {
     return execFileSync(KUBECTL, ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
-    const failure = err as NodeJS.ErrnoException & { stderr?: string };
-    if (failure.code === 'ENOENT') {
-      throw new Error(
-        `${KUBECTL} not found: the manifests tests need kubectl >= 1.27 (kustomize v5) on PATH or in $KUBECTL ` +
-          "(Debian's kubernetes-client 1.20 is too old: its kustomize knows no components or labels)",
-        { cause: err },
-      );
-    }
+    const failure = err as Error & { stderr?: string };
     throw new Error(`${KUBECTL} kustomize ${dir} failed: ${failure.stderr ?? failure.message}`, { cause: err });
   }
 }
