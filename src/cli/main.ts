@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/load.js';
 import { certsCommand } from './commands/certs.js';
+import { checkConfigCommand } from './commands/check-config.js';
 import { checkCommand } from './commands/check.js';
 import { serveCommand } from './commands/serve.js';
 import { EXIT_OK, EXIT_UNUSABLE, UsageError, writeLine, type Command, type CommandIO } from './usage.js';
@@ -12,6 +13,7 @@ export const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   certs: certsCommand,
   check: checkCommand,
+  'check-config': checkConfigCommand,
 };
 
 function overview(): string {

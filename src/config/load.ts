@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { ENFORCEMENT_MODES, type EnforcementMode } from '../policies/policy.js';
+import { supportedVersion } from '../prometheus/version.js';
 import { defaultConfig, type PromgateConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -84,10 +85,16 @@ function checkSemantics(config: PromgateConfig): void {
       throw new ConfigError(`dcgmExporter.match.labels[${index}]: expected "key=value", got ${JSON.stringify(pair)}`);
     }
   }
-  if (!/^\d+\.\d+$/.test(config.prometheusConfig.prometheusVersion)) {
+  const version = config.prometheusConfig.prometheusVersion;
+  if (!/^\d+\.\d+$/.test(version)) {
     throw new ConfigError(
-      `prometheusConfig.prometheusVersion: expected "major.minor" such as "2.55", got ${JSON.stringify(config.prometheusConfig.prometheusVersion)}`,
+      `prometheusConfig.prometheusVersion: expected "major.minor" such as "2.55", got ${JSON.stringify(version)}`,
     );
+  }
+  try {
+    supportedVersion(version);
+  } catch (err) {
+    throw new ConfigError(`prometheusConfig.prometheusVersion: ${(err as Error).message}`, { cause: err });
   }
 }
 

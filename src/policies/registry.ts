@@ -2,6 +2,7 @@
 import type { PromgateConfig } from '../config/schema.js';
 import { dcgmExporterPlacementPolicy } from './dcgm-exporter-placement/index.js';
 import type { EnforcementMode, Policy } from './policy.js';
+import { prometheusConfigPolicy } from './prometheus-config/index.js';
 
 export interface PolicyConfigSection {
   enforcement: EnforcementMode;
@@ -21,7 +22,10 @@ export function entry<C extends PolicyConfigSection>(
   return { policy: policy as unknown as Policy<PolicyConfigSection>, section };
 }
 
-const policies: readonly RegisteredPolicy[] = [entry(dcgmExporterPlacementPolicy, (config) => config.dcgmExporter)];
+const policies: readonly RegisteredPolicy[] = [
+  entry(dcgmExporterPlacementPolicy, (config) => config.dcgmExporter),
+  entry(prometheusConfigPolicy, (config) => config.prometheusConfig),
+];
 
 export function registeredPolicies(): readonly RegisteredPolicy[] {
   return policies;

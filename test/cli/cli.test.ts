@@ -95,3 +95,26 @@ t.test('certs writes a CA and a serving certificate for the given names', async 
   t.equal((await runCli(['certs'])).code, 2, '--out is required');
   t.equal((await runCli(['certs', '--out', dir, '--days', 'ten'])).code, 2, '--days must be a number');
 });
+
+t.test('check-config: FILE:LINE:COL errors, versions and exit codes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'promgate-check-config-'));
+  const good = join(dir, 'good.yml');
+  writeFileSync(good, 'scrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: [localhost:9100]\n');
+  const bad = join(dir, 'bad.yml');
+  writeFileSync(bad, 'scrape_configs:\n  - job_name: node\n    scrape_interval: 1.5h\n');
+  const ok = await runCli(['check-config', good]);
+  t.equal(ok.code, 0, ok.stdout);
+  t.match(ok.stdout, /good\.yml: SUCCESS \(Prometheus 2\.55 rules\)/);
+  const failed = await runCli(['check-config', '--prometheus-version', '2.42', good, bad]);
+  t.equal(failed.code, 1);
+  t.match(failed.stdout, `${bad}:3:22: scrape_configs[0].scrape_interval: not a valid duration string: "1.5h"`);
+  const json = await runCli(['check-config', '-o', 'json', '-'], 'global:\n  scrape_interval: 1.5h\n');
+  t.equal(json.code, 1);
+  t.match(JSON.parse(json.stdout), {
+    results: [{ file: '-', valid: false, errors: [{ line: 2, col: 20, path: 'global.scrape_interval' }] }],
+  });
+  const version = await runCli(['check-config', '--prometheus-version', '9.9', good]);
+  t.equal(version.code, 2);
+  t.match(version.stderr, /unsupported Prometheus version 9\.9/);
+  t.equal((await runCli(['check-config', join(dir, 'absent.yml')])).code, 2);
+});
