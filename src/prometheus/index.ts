@@ -4,6 +4,7 @@ import { loadYaml } from './yaml/loader.js';
 import type { ConfigError } from './schema/decoder.js';
 import { DecodeContext, decodeStruct } from './schema/decoder.js';
 import { configSpec } from './config.js';
+import { checkConfigLikePromtool } from './promtool-targets.js';
 import { supportedVersion } from './version.js';
 
 export type { ConfigError } from './schema/decoder.js';
@@ -35,7 +36,9 @@ export function checkPrometheusConfig(text: string, options: CheckOptions): Chec
   const ctx = new DecodeContext(version);
   // An empty document is Prometheus's default configuration: valid.
   if (loaded.root !== undefined && !(loaded.root.kind === 'scalar' && loaded.root.isNull)) {
-    decodeStruct(configSpec, loaded.root, '', ctx);
+    const config = decodeStruct(configSpec, loaded.root, '', ctx);
+    // promtool's own checks only run once the loader accepted the file.
+    if (config !== undefined && ctx.errors.length === 0) checkConfigLikePromtool(config, ctx);
   }
   return { errors: [...ctx.errors].sort(byPosition), warnings: [...loaded.warnings, ...ctx.warnings] };
 }

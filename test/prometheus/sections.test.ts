@@ -174,3 +174,21 @@ t.test('regular expressions are Go RE2, anchored', async (t) =>
     { name: 'POSIX class', yaml: rule('regex: "[[:alpha:]]+"\ntarget_label: p'), errors: [] },
   ]),
 );
+
+t.test("promtool's own check of static targets (after relabelling)", async (t) =>
+  judge(t, [
+    { name: 'targets with and without ports', yaml: job('static_configs:\n  - targets: [a:9100, b, "[::1]:9100"]'), errors: [] },
+    {
+      name: 'relabelled into a URL',
+      yaml: job('static_configs:\n  - targets: [a]\nrelabel_configs:\n  - source_labels: [__address__]\n    target_label: __address__\n    replacement: http://$1/x'),
+      errors: ['instance 0 in group 0: "http://a/x" is not a valid hostname'],
+    },
+    { name: 'address dropped', yaml: job('static_configs:\n  - targets: [a]\nrelabel_configs:\n  - action: labeldrop\n    regex: __address__'), errors: ['instance 0 in group 0: no address'] },
+    { name: 'target dropped on purpose', yaml: job('static_configs:\n  - targets: [a]\nrelabel_configs:\n  - action: drop\n    source_labels: [__address__]\n    regex: a'), errors: [] },
+    { name: 'scheme without default port', yaml: job('scheme: ftp\nstatic_configs:\n  - targets: [a]'), errors: ['invalid scheme: "ftp"'] },
+    { name: 'scheme with explicit port', yaml: job('scheme: ftp\nstatic_configs:\n  - targets: [a:21]'), errors: [] },
+    { name: 'interval label', yaml: job('static_configs:\n  - targets: [a]\n    labels: {__scrape_interval__: "5"}'), errors: ['error parsing scrape interval: not a valid duration string: "5"'] },
+    { name: 'timeout label above interval', yaml: job('static_configs:\n  - targets: [a]\n    labels: {__scrape_timeout__: 5m}'), errors: ['scrape timeout cannot be greater than scrape interval ("5m" > "1m")'] },
+    { name: 'second group reported by index', yaml: job('static_configs:\n  - targets: [a]\n  - targets: [b, c]\nrelabel_configs:\n  - source_labels: [__address__]\n    regex: c\n    target_label: __address__\n    replacement: ""'), errors: ['instance 1 in group 1: no address'] },
+  ]),
+);

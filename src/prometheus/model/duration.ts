@@ -73,3 +73,28 @@ export const duration: FieldType<number> = parsedString('model.Duration', 0, (te
   const result = parseDuration(text, ctx);
   return 'error' in result ? result : result.ms;
 });
+
+/** model.Duration.String(): `1m`, `1h30m`, `90d`; years and weeks only when exact. */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  let rest = ms;
+  let out = '';
+  const units: Array<[string, number, boolean]> = [
+    ['y', 365 * 24 * 3600 * 1000, true],
+    ['w', 7 * 24 * 3600 * 1000, true],
+    ['d', 24 * 3600 * 1000, false],
+    ['h', 3600 * 1000, false],
+    ['m', 60 * 1000, false],
+    ['s', 1000, false],
+    ['ms', 1, false],
+  ];
+  for (const [unit, size, onlyWhenExact] of units) {
+    if (onlyWhenExact && rest % size !== 0) continue;
+    const count = Math.floor(rest / size);
+    if (count > 0) {
+      out += `${count}${unit}`;
+      rest -= count * size;
+    }
+  }
+  return out;
+}

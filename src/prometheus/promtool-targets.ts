@@ -1,0 +1,98 @@
+// promtool's own check beyond the config loader (cmd/promtool checkConfig): for each scrape config's
+// static_configs it builds the targets as Prometheus would (scrape.TargetsFromGroup →
+// PopulateLabels: default labels, relabel_configs, default port, address and duration checks) and
+// fails on the first target that could not be scraped. Runs only on a config that loaded cleanly.
+import type { DecodeContext, DecodedStruct } from './schema/decoder.js';
+import { goQuote } from './model/go-string.js';
+import { formatDuration, parseDuration } from './model/duration.js';
+import { isValidLabelValue } from './model/labels.js';
+import { compileAnchored } from './regex.js';
+import type { CompiledRegex } from './regex.js';
+import type { GlobalDefaults } from './global.js';
+import { globalDefaults } from './global.js';
+import { staticTargetGroups } from './scrape.js';
+import type { LabelSet } from './relabel-process.js';
+import { processRelabelRules } from './relabel-process.js';
+
+/** Go's net.SplitHostPort succeeds: `host:port` or `[v6]:port`, one colon outside brackets. */
+function hasPort(address: string): boolean {
+  if (address.startsWith('[')) return /^\[[^\]]*\]:[^:]*$/.test(address);
+  return /^[^:]*:[^:]*$/.test(address);
+}
+
+/** Would appending a port make it a valid host:port (addPort's second SplitHostPort)? */
+function canTakePort(address: string): boolean {
+  return hasPort(`${address}:1234`);
+}
+
+/** PopulateLabels' verdict for one target: an error message, or undefined when it is fine. */
+function populateLabelsProblem(labels: LabelSet, scrape: DecodedStruct, rules: DecodedStruct[], defaultRegex: CompiledRegex, ctx: DecodeContext): string | undefined {
+  if (!processRelabelRules(labels, rules, defaultRegex)) return undefined;
+  let address = labels.get('__address__') ?? '';
+  if (address === '') return 'no address';
+  const scheme = labels.get('__scheme__') ?? '';
+  if (!hasPort(address) && canTakePort(address)) {
+    if (scheme === 'http' || scheme === '') address += ':80';
+    else if (scheme === 'https') address += ':443';
+    else return `invalid scheme: ${goQuote(scrape.get<string>('scheme') ?? '')}`;
+  }
+  if (address.includes('/')) return `${goQuote(address)} is not a valid hostname`;
+  const durations: Array<[string, string]> = [
+    ['__scrape_interval__', 'interval'],
+    ['__scrape_timeout__', 'timeout'],
+  ];
+  const parsedMs: number[] = [];
+  for (const [label, what] of durations) {
+    const parsed = parseDuration(labels.get(label) ?? '', ctx);
+    if ('error' in parsed) return `error parsing scrape ${what}: ${parsed.error}`;
+    if (parsed.ms === 0) return `scrape ${what} cannot be 0`;
+    parsedMs.push(parsed.ms);
+  }
+  if (parsedMs[1]! > parsedMs[0]!) {
+    return `scrape timeout cannot be greater than scrape interval (${goQuote(labels.get('__scrape_timeout__') ?? '')} > ${goQuote(labels.get('__scrape_interval__') ?? '')})`;
+  }
+  for (const [name, value] of [...labels].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (name.startsWith('__meta_')) continue;
+    if (!isValidLabelValue(value)) return `invalid label value for ${goQuote(name)}: ${goQuote(value)}`;
+  }
+  return undefined;
+}
+
+/** checkTargetGroupsForScrapeConfig on the static target groups of one scrape config. */
+export function checkStaticTargetsLikePromtool(scrape: DecodedStruct, global: GlobalDefaults, ctx: DecodeContext): void {
+  const defaultRegex = compileAnchored('(.*)', ctx) as CompiledRegex;
+  const rules = (scrape.get<(DecodedStruct | undefined)[]>('relabel_configs') ?? []).filter((rule): rule is DecodedStruct => rule !== undefined);
+  const intervalMs = scrape.get<number>('scrape_interval') || global.scrapeIntervalMs;
+  const timeoutMs = scrape.get<number>('scrape_timeout') || Math.min(global.scrapeTimeoutMs, intervalMs);
+  const defaults: Array<[string, string]> = [
+    ['job', scrape.get<string>('job_name') ?? ''],
+    ['__scrape_interval__', formatDuration(intervalMs)],
+    ['__scrape_timeout__', formatDuration(timeoutMs)],
+    ['__metrics_path__', scrape.get<string>('metrics_path') ?? ''],
+    ['__scheme__', scrape.get<string>('scheme') ?? ''],
+  ];
+  const params = scrape.get<Map<string, (string | undefined)[] | undefined>>('params') ?? new Map();
+  staticTargetGroups(scrape).forEach((group, groupIndex) => {
+    const groupLabels = group.get<Map<string, string | undefined>>('labels') ?? new Map();
+    const targets = group.get<(string | undefined)[]>('targets') ?? [];
+    for (const [targetIndex, target] of targets.entries()) {
+      const labels: LabelSet = new Map([['__address__', target ?? '']]);
+      for (const [name, value] of groupLabels) if (!labels.has(name)) labels.set(name, value ?? '');
+      for (const [name, value] of defaults) if ((labels.get(name) ?? '') === '') labels.set(name, value);
+      for (const [name, values] of params) if (values !== undefined && values.length > 0) labels.set(`__param_${name}`, values[0] ?? '');
+      const problem = populateLabelsProblem(labels, scrape, rules, defaultRegex, ctx);
+      if (problem !== undefined) {
+        group.error(ctx, `instance ${targetIndex} in group ${groupIndex}: ${problem} (promtool checks static targets)`, 'targets');
+        return;
+      }
+    }
+  });
+}
+
+/** promtool's checks after config.LoadFile succeeded (syntax-only mode). */
+export function checkConfigLikePromtool(config: DecodedStruct, ctx: DecodeContext): void {
+  const defaults = globalDefaults(config.get<DecodedStruct>('global'));
+  for (const scrape of config.get<(DecodedStruct | undefined)[]>('scrape_configs') ?? []) {
+    if (scrape !== undefined) checkStaticTargetsLikePromtool(scrape, defaults, ctx);
+  }
+}
