@@ -7,13 +7,14 @@ import type { Decision, Stage } from '../policies/engine.js';
 import type { EnforcementMode, EvaluationContext, KubernetesObject, Violation } from '../policies/policy.js';
 import type { AuditSource } from './audit-source.js';
 
-/** The engine's `decide`, injectable so tests need no registered policies. */
+/** The engine's `decide` (or the server's worker-pool equivalent), injectable so tests need no
+ *  registered policies. */
 export type DecideFunction = (
   object: KubernetesObject,
   config: PromgateConfig,
   context: EvaluationContext,
   stage: Stage,
-) => Decision;
+) => Decision | Promise<Decision>;
 
 /** What one policy found on one object it applies to. */
 export interface AuditFinding {
@@ -83,7 +84,9 @@ export async function runAudit(
     objectsScanned++;
     // One validate-stage decision holds every policy's whole evaluation, patch included: a policy
     // is a pure function of the object, so a separate mutate-stage call would compute the same.
-    const decision = decide(object, config, AUDIT_CONTEXT, 'validate');
+    const decision = await decide(object, config, AUDIT_CONTEXT, 'validate');
+    // Inside `serve`, admission requests must not wait behind a whole page of audited objects.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     let counted = false;
     for (const outcome of decision.outcomes) {
       const finding: AuditFinding = {

@@ -193,3 +193,10 @@ t.test('with the real engine and a cluster: no policies registered means nothing
   t.equal(report.objectsScanned, 1);
   t.equal(auditExitCode(report), 0);
 });
+
+t.test('an asynchronous decide (the server worker pool) is awaited', async (t) => {
+  const sync = decideWith('enforce');
+  const report = await runAudit(staticAuditSource(objects), config, async (...args) => sync(...args));
+  t.equal(report.totals.violations, 1);
+  t.equal(report.findings.length, 4);
+});
