@@ -1,5 +1,126 @@
-// PLACEHOLDER, owned by another engineer (see docs/prometheus-validator.md): the `alerting` section
-// of config.Config. Until it is written, `alerting` is an unknown field and is rejected.
-import type { ConfigSection } from './schema/decoder.js';
+// config.AlertingConfig (`alerting`): alert relabelling and the Alertmanagers to send alerts to.
+// An Alertmanager config is discovered like a scrape job (static_configs and every `*_sd_configs`
+// from discovery/index.ts), with the HTTP client settings inlined, and sigv4 from 2.48.
+import type { ConfigSection, DecodeContext, DecodedStruct, StructSpec } from './schema/decoder.js';
+import { struct } from './schema/decoder.js';
+import { list, parsedString, string } from './schema/types.js';
+import { duration } from './model/duration.js';
+import { goQuote } from './model/go-string.js';
+import { compileAnchored } from './regex.js';
+import type { CompiledRegex } from './regex.js';
+import { httpClientConfigSpec } from './http-client.js';
+import { relabelConfigSpec } from './relabel.js';
+import type { LabelSet } from './relabel-process.js';
+import { processRelabelRules } from './relabel-process.js';
+import { sigV4ConfigSpec } from './remote-write.js';
+import { staticConfigsField } from './service-discovery.js';
+import { serviceDiscoveryFields } from './discovery/index.js';
+import { staticTargetGroups } from './scrape.js';
 
-export const alertingSection: ConfigSection = { fields: {} };
+const API_VERSIONS = ['v1', 'v2'];
+
+/** config.AlertmanagerAPIVersion: v1 and v2 in every 2.x release (v1 went in 3.0). */
+const apiVersion = parsedString<string>('config.AlertmanagerAPIVersion', '', (text) =>
+  API_VERSIONS.includes(text) ? text : { error: `expected Alertmanager api version to be one of [${API_VERSIONS.join(' ')}] but got ${text}` },
+);
+
+/** Go's path.Clean for absolute paths (what postPath's path.Join returns). */
+function cleanAbsolutePath(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** The labels notifier.AlertmanagerFromGroup gives a static target before relabelling. */
+function alertmanagerLabels(target: string, groupLabels: Map<string, string | undefined>, alertmanager: DecodedStruct): LabelSet {
+  const labels: LabelSet = new Map([
+    ['__address__', target],
+    ['__scheme__', alertmanager.get<string>('scheme') ?? ''],
+    [
+      '__alerts_path__',
+      cleanAbsolutePath(`/${alertmanager.get<string>('path_prefix') ?? ''}/api/${alertmanager.get<string>('api_version') ?? ''}/alerts`),
+    ],
+  ]);
+  for (const [name, value] of groupLabels) if (name !== '__address__') labels.set(name, value ?? '');
+  return labels;
+}
+
+/** A static target address with a `/` is a URL pasted by mistake. Without relabel_configs the config
+ *  loader says so (checkStaticTargets); with them promtool relabels each target as the notifier
+ *  would (AlertmanagerFromGroup) and checks the address that remains. */
+function validateStaticAlertmanagers(alertmanager: DecodedStruct, ctx: DecodeContext): void {
+  const rules = (alertmanager.get<(DecodedStruct | undefined)[]>('relabel_configs') ?? []).filter(
+    (rule): rule is DecodedStruct => rule !== undefined,
+  );
+  const defaultRegex = compileAnchored('(.*)', ctx) as CompiledRegex;
+  for (const group of staticTargetGroups(alertmanager)) {
+    const groupLabels = group.get<Map<string, string | undefined>>('labels') ?? new Map<string, string | undefined>();
+    for (const target of group.get<(string | undefined)[]>('targets') ?? []) {
+      let address = target ?? '';
+      if (rules.length > 0) {
+        const labels = alertmanagerLabels(address, groupLabels, alertmanager);
+        if (!processRelabelRules(labels, rules, defaultRegex)) continue;
+        address = labels.get('__address__') ?? '';
+      }
+      if (address.includes('/')) {
+        const hint = rules.length > 0 ? ' (after relabel_configs; promtool checks static Alertmanager targets)' : '';
+        group.error(ctx, `${goQuote(address)} is not a valid hostname${hint}`, 'targets');
+        return;
+      }
+    }
+  }
+}
+
+/** sigv4 (2.48) excludes the HTTP client's authentication settings. */
+function validateAlertmanagerAuth(alertmanager: DecodedStruct, ctx: DecodeContext): void {
+  if (alertmanager.get('sigv4') === undefined) return;
+  if (['basic_auth', 'authorization', 'oauth2'].some((name) => alertmanager.get(name) !== undefined)) {
+    alertmanager.error(ctx, 'at most one of basic_auth, authorization, oauth2, & sigv4 must be configured', 'sigv4');
+  }
+}
+
+export const alertmanagerConfigSpec: StructSpec = {
+  goType: 'config.AlertmanagerConfig',
+  fields: {
+    sigv4: { type: struct(sigV4ConfigSpec), since: '2.48' },
+    scheme: { type: string, default: 'http' },
+    path_prefix: { type: string },
+    timeout: { type: duration, default: 10_000 },
+    api_version: { type: apiVersion, default: 'v2' },
+    relabel_configs: {
+      type: list(struct(relabelConfigSpec), { nullItem: 'empty or null Alertmanager target relabeling rule' }),
+    },
+    alert_relabel_configs: {
+      type: list(struct(relabelConfigSpec), { nullItem: 'empty or null Alertmanager alert relabeling rule' }),
+      since: '2.51',
+    },
+    static_configs: staticConfigsField,
+    ...serviceDiscoveryFields,
+  },
+  inline: [httpClientConfigSpec],
+  validate: [validateAlertmanagerAuth, validateStaticAlertmanagers],
+};
+
+const alertingConfigSpec: StructSpec = {
+  goType: 'config.plain',
+  fields: {
+    alert_relabel_configs: {
+      type: list(struct(relabelConfigSpec), { nullItem: 'empty or null alert relabeling rule' }),
+    },
+    alertmanagers: {
+      // The loader accepts a null item, but promtool and Prometheus's notifier then dereference it
+      // and crash: refuse it rather than let it through.
+      type: list(struct(alertmanagerConfigSpec), {
+        nullItem: 'empty or null Alertmanager config (promtool and Prometheus crash on it)',
+      }),
+    },
+  },
+};
+
+export const alertingSection: ConfigSection = {
+  fields: { alerting: { type: struct(alertingConfigSpec) } },
+};

@@ -23,8 +23,8 @@ function validateExternalLabels(value: DecodedStruct, ctx: DecodeContext): void 
   // labels.Labels keeps names sorted; Go reports the first invalid one in that order.
   for (const name of [...labels.keys()].sort()) {
     const labelValue = labels.get(name) ?? '';
-    if (!isValidLabelName(name)) return value.error(ctx, invalidLabelName(name), 'external_labels');
-    if (!isValidLabelValue(labelValue)) return value.error(ctx, invalidLabelValue(labelValue), 'external_labels');
+    if (!isValidLabelName(name)) return value.errorAtMapKey(ctx, invalidLabelName(name), 'external_labels', name);
+    if (!isValidLabelValue(labelValue)) return value.errorAtMapKey(ctx, invalidLabelValue(labelValue), 'external_labels', name);
   }
 }
 

@@ -130,6 +130,13 @@ export class DecodedStruct {
     return this.occurrences.get(name)?.key ?? this.node;
   }
 
+  /** Report an error at one key of a map-valued field (e.g. one external label). */
+  errorAtMapKey(ctx: DecodeContext, message: string, field: string, key: string): void {
+    const mapNode = this.nodeOf(field);
+    const entry = mapNode.kind === 'map' ? mapNode.entries.find((e) => e.key.kind === 'scalar' && e.key.text === key) : undefined;
+    ctx.error(entry?.key ?? mapNode, childPath(this.pathOf(field), key), message);
+  }
+
   pathOf(name: string): string {
     return childPath(this.path, name);
   }
@@ -192,13 +199,14 @@ export function decodeStruct(spec: StructSpec, node: YamlNode, path: string, ctx
     if (field.default !== undefined && isKnown(field, ctx)) decoded.set(name, field.default);
   }
   const explicitlySet = new Set<string>();
-  const errorsBefore = ctx.errors.length;
+  let fieldFailed = false;
   for (const entry of (node as MapNode).entries) {
     const name = entry.key.kind === 'scalar' ? entry.key.text : undefined;
     const field = name === undefined ? undefined : fields.get(name);
     if (name === undefined || field === undefined || !isKnown(field, ctx)) {
       const keyText = name ?? shortTag(entry.key);
       ctx.error(entry.key, childPath(path, keyText), unknownFieldMessage(keyText, spec, field, ctx));
+      fieldFailed = true;
       continue;
     }
     if (!entry.merged) {
@@ -206,16 +214,22 @@ export function decodeStruct(spec: StructSpec, node: YamlNode, path: string, ctx
       // overridden silently by whatever comes later.
       if (explicitlySet.has(name)) {
         ctx.error(entry.key, childPath(path, name), `field ${name} already set in type ${spec.goType}`);
+        fieldFailed = true;
         continue;
       }
       explicitlySet.add(name);
     }
+    const errorsBeforeField = ctx.errors.length;
     const value = decodeValue(field.type, entry.value, childPath(path, name), ctx);
+    if (value === undefined && ctx.errors.length > errorsBeforeField) fieldFailed = true;
     decoded.set(name, value, { key: entry.key, value: entry.value });
   }
-  // Go's UnmarshalYAML returns on the first field error before its cross-field checks run; running
-  // them on a half-decoded struct would only add follow-on noise.
-  if (ctx.errors.length === errorsBefore) {
+  // Go's UnmarshalYAML returns on the first field error before its cross-field checks run. We keep
+  // going to list every error, but a rule reading a field that could not be decoded at all would
+  // only add follow-on noise, so such a struct's rules are skipped, as after an unknown or repeated
+  // field (a typo like `regexx` would otherwise also yield "regex missing"-style complaints). (Errors deeper inside a field,
+  // e.g. in one list item, leave the parent's rules running.)
+  if (!fieldFailed) {
     for (const validator of allValidators(spec)) validator(decoded, ctx);
   }
   return decoded;
