@@ -2,7 +2,7 @@
 import { dirname, join } from 'node:path';
 import t from 'tap';
 import { MANIFESTS, findOne, flagValue, ofKind, render, type KubeObject } from './render.js';
-import { permissionsOf, promgateContainer, webhooksOf } from './inspect.js';
+import { permissionsOf, promgateContainer, selectorMismatches, webhooksOf } from './inspect.js';
 
 interface Certificate extends KubeObject {
   spec: {
@@ -89,6 +89,7 @@ t.test('serving certificate: issued, mounted where the flags point, injected int
 
 t.test('everything else is the base', async (t) => {
   t.same(webhooksOf(objects), webhooksOf(base), 'same webhooks');
+  t.same(selectorMismatches(objects), [], 'selectors and RBAC agree with the config');
   const { container } = promgateContainer(objects);
   const { container: baseContainer } = promgateContainer(base);
   t.same(container.securityContext, baseContainer.securityContext);

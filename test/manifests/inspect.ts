@@ -2,6 +2,7 @@
 // the path it must call, and the effective permissions of a ServiceAccount.
 import type {
   V1ClusterRole,
+  V1ConfigMap,
   V1Container,
   V1Deployment,
   V1MutatingWebhook,
@@ -12,6 +13,8 @@ import type {
   V1ValidatingWebhook,
   V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
+import { parseConfig } from '../../src/config/load.js';
+import type { PromgateConfig } from '../../src/config/schema.js';
 import { findOne, ofKind, type KubeObject } from './render.js';
 
 export function promgateContainer(objects: KubeObject[]): {
@@ -106,4 +109,53 @@ export function balanced(expression: string): boolean {
     }
   }
   return stack.length === 0 && quote === undefined;
+}
+
+/** promgate's configuration as the rendered ConfigMap promgate-config holds it. */
+export function renderedConfig(objects: KubeObject[]): PromgateConfig {
+  const configMap = findOne<V1ConfigMap>(objects, 'ConfigMap', 'promgate-config', 'promgate-system');
+  const text = configMap.data?.['config.yaml'];
+  if (text === undefined) throw new Error('ConfigMap promgate-config has no config.yaml');
+  return parseConfig(text, 'promgate-config/config.yaml');
+}
+
+/**
+ * Where the webhook selectors and RBAC disagree with the rendered config (ADR 040): objects the
+ * config wants judged that the API server would not send, or that the audit could not list.
+ * Empty when everything agrees.
+ */
+export function selectorMismatches(objects: KubeObject[]): string[] {
+  const config = renderedConfig(objects);
+  const mismatches: string[] = [];
+  const configMapWebhook = webhooksOf(objects).find(({ webhook }) =>
+    webhook.rules?.some((rule) => rule.resources?.includes('configmaps')),
+  )?.webhook;
+  const watched = configMapWebhook?.namespaceSelector?.matchExpressions?.find((e) => e.operator === 'In')?.values ?? [];
+  const permissions = permissionsOf(objects, { namespace: 'promgate-system', name: 'promgate' });
+  for (const namespace of config.prometheusConfig.namespaces) {
+    if (!watched.includes(namespace)) mismatches.push(`ConfigMap webhook namespaceSelector lacks ${namespace}`);
+    for (const verb of ['list', 'watch']) {
+      if (!permissions.includes(`${namespace}: configmaps ${verb}`)) {
+        mismatches.push(`no Role grants configmaps ${verb} in ${namespace}`);
+      }
+    }
+  }
+  for (const namespace of watched) {
+    if (!config.prometheusConfig.namespaces.includes(namespace)) {
+      mismatches.push(`ConfigMap webhook sends ${namespace}, which prometheusConfig.namespaces does not list`);
+    }
+  }
+  const conditions = (configMapWebhook?.matchConditions ?? []).map((condition) => condition.expression).join('\n');
+  const keyList = /\[([^\]]*)\]\.exists/.exec(conditions)?.[1] ?? '';
+  const conditionKeys = [...keyList.matchAll(/'([^']*)'/g)].map((match) => match[1]);
+  for (const key of config.prometheusConfig.keys) {
+    if (!conditionKeys.includes(key)) mismatches.push(`ConfigMap matchCondition lacks key ${key}`);
+  }
+  const { labels, images } = config.dcgmExporter.match;
+  for (const entry of [...labels, ...images]) {
+    if (!entry.toLowerCase().includes('dcgm')) {
+      mismatches.push(`match entry ${entry} does not contain "dcgm": widen the DaemonSet matchCondition`);
+    }
+  }
+  return mismatches;
 }
