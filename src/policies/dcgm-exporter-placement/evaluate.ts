@@ -128,92 +128,128 @@ function buildPatch(
   return admitting.map((b) => addToTerm(terms[b.termIndex as number], exclusion));
 }
 
-export function evaluatePlacement(object: KubernetesObject, config: DcgmExporterConfig): Evaluation {
-  const starship = parseStarshipLabel(config.starshipNodeLabel);
-  const exclusion = exclusionJson(starship);
-  const exclusionText = JSON.stringify(exclusion);
-  const label = describeStarshipLabel(starship);
-  const who = daemonSetName(object);
-  const placement = readPlacement(object);
-  const branches = analyzeBranches(placement, starship);
-  const violations: Violation[] = [];
-  const warnings: string[] = [];
+/** What every message needs to say about the object and the configured exclusion. */
+interface Wording {
+  /** `namespace/name` of the DaemonSet. */
+  who: string;
+  starship: StarshipLabel;
+  exclusion: ExclusionJson;
+  /** The exclusion as JSON, exactly as the patch writes it. */
+  exclusionJson: string;
+  /** `starship DoesNotExist`, `starship NotIn [true]`. */
+  exclusionShort: string;
+}
 
-  for (const branch of branches.filter((b) => b.admitsStarship)) {
-    violations.push(
-      branch.termIndex === undefined
+const OPT_OUT = 'If this DaemonSet really must run on starship nodes, opt it out with the skip annotation.';
+
+// Each violation opens with a sentence that names the DaemonSet, the place and the fix and fits in
+// 120 characters for usual names: in `warn` mode it becomes a warning, which kubectl truncates.
+
+function admitsStarshipViolations(branches: BranchAnalysis[], w: Wording): Violation[] {
+  const why = `Starship nodes (label ${describeStarshipLabel(w.starship)}) already collect GPU metrics through DCGM`;
+  return branches
+    .filter((b) => b.admitsStarship)
+    .map((b) =>
+      b.termIndex === undefined
         ? {
             field: REQUIRED_AFFINITY_FIELD,
             message:
-              `DaemonSet ${who} can still be scheduled on starship nodes (label ${label}): it has no required node affinity. ` +
-              `Fix: add requiredDuringSchedulingIgnoredDuringExecution with a nodeSelectorTerm holding ${exclusionText} ` +
-              `(promgate's mutating webhook adds it).`,
+              `DaemonSet ${w.who} can run on starship nodes: require ${w.exclusionShort} in its node affinity. ` +
+              `${why}; promgate's mutating webhook creates the term ${JSON.stringify({ matchExpressions: [w.exclusion] })}.`,
           }
         : {
-            field: termField(branch.termIndex),
+            field: termField(b.termIndex),
             message:
-              `DaemonSet ${who} can still be scheduled on starship nodes (label ${label}): nodeSelectorTerms[${branch.termIndex}] ` +
-              `does not exclude them. Fix: add ${exclusionText} to that term's matchExpressions ` +
-              `(promgate's mutating webhook adds it).`,
+              `DaemonSet ${w.who} can run on starship nodes: add ${w.exclusionShort} to nodeSelectorTerms[${b.termIndex}]. ` +
+              `${why}; promgate's mutating webhook appends ${w.exclusionJson} to that term's matchExpressions.`,
           },
     );
-  }
+}
 
-  const exclusionRequirementValue = exclusionRequirement(starship);
-  const selectorCulprits = placement.nodeSelector.filter((r) => !satisfiable([r, exclusionRequirementValue]));
+/** "Can never be scheduled" violations, or warnings for terms lost while another survives. */
+function schedulabilityFindings(
+  placement: Placement,
+  branches: BranchAnalysis[],
+  w: Wording,
+): { violations: Violation[]; warnings: string[] } {
+  const label = describeStarshipLabel(w.starship);
+  const exclusion = exclusionRequirement(w.starship);
+  const selectorCulprits = placement.nodeSelector.filter((r) => !satisfiable([r, exclusion]));
   const schedulable = branches.some((b) => b.survivesExclusion);
   const killed = branches.filter((b) => b.killedByExclusion);
-  const fixSuffix =
-    'Fix: remove that requirement (it selects only starship nodes), or, if this DaemonSet must run there, ' +
-    'opt it out with the skip annotation.';
-  if (!schedulable && selectorCulprits.length > 0) {
-    violations.push({
-      field: NODE_SELECTOR_FIELD,
-      message:
-        `DaemonSet ${who} can never be scheduled: its ${selectorCulprits.map(describeRequirement).join(', ')} ` +
-        `selects only starship nodes (label ${label}), which dcgm-exporter must avoid (${exclusionText}). ${fixSuffix}`,
+  if (schedulable) {
+    const warnings = killed.map((b) =>
+      clipWarning(
+        `${w.who}: nodeSelectorTerms[${b.termIndex}] selects only starship nodes and matches none once excluded; remove it`,
+      ),
+    );
+    return { violations: [], warnings };
+  }
+  if (selectorCulprits.length > 0) {
+    const message =
+      `DaemonSet ${w.who} can never be scheduled: its nodeSelector needs starship nodes; drop ${w.starship.key}. ` +
+      `Its ${selectorCulprits.map(describeRequirement).join(', ')} requires the starship label ${label}, which ` +
+      `contradicts the exclusion ${w.exclusionJson}. ${OPT_OUT}`;
+    return { violations: [{ field: NODE_SELECTOR_FIELD, message }], warnings: [] };
+  }
+  if (killed.length > 0) {
+    const violations = killed.map((b) => {
+      const index = b.termIndex as number;
+      const [shortCause, cause] =
+        b.culprits.length > 0
+          ? [b.culprits.map((r) => `${r.key} ${r.operator}`).join(', '), b.culprits.map(describeRequirement).join(', ')]
+          : [`${w.starship.key} requirements`, `its requirements on ${w.starship.key}`];
+      const message =
+        `DaemonSet ${w.who} can never be scheduled: term ${index} needs starship nodes; drop its ${shortCause}. ` +
+        `nodeSelectorTerms[${index}] requires ${cause} (starship label ${label}), which contradicts the exclusion ` +
+        `${w.exclusionJson}, and no other term matches any node. ${OPT_OUT}`;
+      return { field: termField(index), message };
     });
-  } else if (!schedulable && killed.length > 0) {
-    for (const branch of killed) {
-      const index = branch.termIndex as number;
-      const cause =
-        branch.culprits.length > 0
-          ? branch.culprits.map(describeRequirement).join(', ')
-          : `its requirements on ${starship.key}`;
-      violations.push({
-        field: termField(index),
-        message:
-          `DaemonSet ${who} can never be scheduled: nodeSelectorTerms[${index}] requires ${cause}, i.e. a starship node ` +
-          `(label ${label}), but starship nodes are excluded (${exclusionText}), so it matches no node and no other term ` +
-          `matches any. ${fixSuffix}`,
-      });
-    }
-  } else if (!schedulable && branches.length > 0) {
-    warnings.push(clipWarning(`${who}: no nodeSelectorTerm can match any node, even without the starship exclusion`));
-  } else if (schedulable) {
-    for (const branch of killed) {
-      warnings.push(
-        clipWarning(
-          `${who}: nodeSelectorTerms[${branch.termIndex}] selects only starship nodes and matches none once excluded; remove it`,
-        ),
-      );
-    }
+    return { violations, warnings: [] };
   }
+  // Unschedulable whatever promgate does: not this policy's verdict to make, but worth saying.
+  const warnings =
+    branches.length > 0
+      ? [clipWarning(`${w.who}: no nodeSelectorTerm can match any node, even without the starship exclusion`)]
+      : [];
+  return { violations: [], warnings };
+}
 
-  for (const term of placement.terms ?? []) {
+/** Terms that match no node by their shape alone; they are never patched (ADR 021). */
+function termShapeWarnings(placement: Placement, who: string): string[] {
+  if (placement.terms === undefined) return [];
+  if (placement.terms.length === 0) {
+    return [clipWarning(`${who}: required node affinity has no nodeSelectorTerms (the API server rejects it)`)];
+  }
+  return placement.terms.flatMap((term) => {
     if (term.status.kind === 'empty') {
-      warnings.push(
-        clipWarning(`${who}: nodeSelectorTerms[${term.index}] is empty and matches no node; left unchanged`),
-      );
-    } else if (term.status.kind === 'invalid') {
-      warnings.push(
-        clipWarning(`${who}: nodeSelectorTerms[${term.index}] is invalid (${term.status.reason}); left unchanged`),
-      );
+      return [clipWarning(`${who}: nodeSelectorTerms[${term.index}] is empty and matches no node; left unchanged`)];
     }
-  }
-  if (placement.terms?.length === 0) {
-    warnings.push(clipWarning(`${who}: required node affinity has no nodeSelectorTerms (the API server rejects it)`));
-  }
+    if (term.status.kind === 'invalid') {
+      return [
+        clipWarning(`${who}: nodeSelectorTerms[${term.index}] is invalid (${term.status.reason}); left unchanged`),
+      ];
+    }
+    return [];
+  });
+}
 
-  return { violations, warnings, patch: buildPatch(object, placement, branches, exclusion) };
+export function evaluatePlacement(object: KubernetesObject, config: DcgmExporterConfig): Evaluation {
+  const starship = parseStarshipLabel(config.starshipNodeLabel);
+  const exclusion = exclusionJson(starship);
+  const wording: Wording = {
+    who: daemonSetName(object),
+    starship,
+    exclusion,
+    exclusionJson: JSON.stringify(exclusion),
+    exclusionShort: describeRequirement(exclusionRequirement(starship)),
+  };
+  const placement = readPlacement(object);
+  const branches = analyzeBranches(placement, starship);
+  const schedulability = schedulabilityFindings(placement, branches, wording);
+  return {
+    violations: [...admitsStarshipViolations(branches, wording), ...schedulability.violations],
+    warnings: [...schedulability.warnings, ...termShapeWarnings(placement, wording.who)],
+    patch: buildPatch(object, placement, branches, exclusion),
+  };
 }

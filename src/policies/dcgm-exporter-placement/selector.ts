@@ -125,8 +125,11 @@ export function satisfiable(labelRequirements: Requirement[], fieldRequirements:
   });
 }
 
+/** `starship DoesNotExist`, `zone In [a, b]`; with its origin for requirements read from the object:
+ *  `matchExpressions[1] (starship Exists)`, `nodeSelector starship=true`. */
 export function describeRequirement(r: Requirement): string {
   if (r.origin === 'nodeSelector') return `nodeSelector ${r.key}=${r.values[0] ?? ''}`;
   const values = r.values.length > 0 ? ` [${r.values.join(', ')}]` : '';
-  return `${r.origin} (${r.key} ${r.operator}${values})`;
+  const text = `${r.key} ${r.operator}${values}`;
+  return r.origin === 'exclusion' || r.origin === 'starship' ? text : `${r.origin} (${text})`;
 }

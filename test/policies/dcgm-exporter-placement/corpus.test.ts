@@ -89,7 +89,7 @@ for (const starshipNodeLabel of ['starship', 'starship=true', 'node.example.com/
         return;
       }
       t.ok(evaluation.patch.length > 0, 'un-mutated exporter gets a patch');
-      t.match(evaluation.violations[0]?.message, /can still be scheduled on starship nodes/);
+      t.match(evaluation.violations[0]?.message, /can run on starship nodes/);
       t.same(evaluation.warnings, []);
 
       const patched = applyToClone(object, evaluation.patch);

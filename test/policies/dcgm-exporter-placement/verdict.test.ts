@@ -31,9 +31,9 @@ t.test('un-mutated exporter without affinity: violation naming the DaemonSet and
   );
   t.match(
     given.violations[0]?.message,
-    'DaemonSet gpu-monitoring/dcgm-exporter can still be scheduled on starship nodes',
+    /^DaemonSet gpu-monitoring\/dcgm-exporter can run on starship nodes: require starship DoesNotExist in its node affinity\. /,
   );
-  t.match(given.violations[0]?.message, '{"key":"starship","operator":"DoesNotExist"}');
+  t.match(given.violations[0]?.message, '{"matchExpressions":[{"key":"starship","operator":"DoesNotExist"}]}');
   t.same(mutated, { violations: [], warnings: [], patch: [] });
 });
 
@@ -51,7 +51,7 @@ t.test('un-mutated terms: one violation per admitting term, with its index', asy
   );
   t.match(
     given.violations[0]?.message,
-    /nodeSelectorTerms\[1\] does not exclude them\. Fix: add .* to that term's matchExpressions/,
+    /^DaemonSet gpu-monitoring\/dcgm-exporter can run on starship nodes: add starship DoesNotExist to nodeSelectorTerms\[1\]\. .*appends \{"key":"starship","operator":"DoesNotExist"\} to that term's matchExpressions/,
   );
   t.same(mutated.violations, []);
 });
@@ -65,9 +65,10 @@ t.test('nodeSelector requiring the starship label: unschedulable, explained, bla
   t.equal(mutated.violations[0]?.field, 'spec.template.spec.nodeSelector');
   t.match(
     mutated.violations[0]?.message,
-    /DaemonSet gpu-monitoring\/dcgm-exporter can never be scheduled: its nodeSelector starship=enabled selects only starship nodes/,
+    /^DaemonSet gpu-monitoring\/dcgm-exporter can never be scheduled: its nodeSelector needs starship nodes; drop starship\. /,
   );
-  t.match(mutated.violations[0]?.message, /Fix: remove that requirement/);
+  t.match(mutated.violations[0]?.message, 'Its nodeSelector starship=enabled requires the starship label starship');
+  t.match(mutated.violations[0]?.message, 'opt it out with the skip annotation');
   t.ok(
     given.violations.some((v) => v.field === 'spec.template.spec.nodeSelector'),
     'also reported before mutation',
@@ -89,10 +90,13 @@ t.test('every term requiring the starship label (In / Exists / Gt): one violatio
     mutated.violations.map((v) => v.field),
     [`${TERM}[0]`, `${TERM}[1]`, `${TERM}[2]`],
   );
-  t.match(mutated.violations[0]?.message, 'nodeSelectorTerms[0] requires matchExpressions[1] (starship Exists)');
+  t.match(
+    mutated.violations[0]?.message,
+    'term 0 needs starship nodes; drop its starship Exists. nodeSelectorTerms[0] requires matchExpressions[1] (starship Exists)',
+  );
   t.match(mutated.violations[1]?.message, 'matchExpressions[0] (starship In [a, b])');
   t.match(mutated.violations[2]?.message, 'matchExpressions[0] (starship Gt [3])');
-  t.match(mutated.violations[0]?.message, 'no other term matches any');
+  t.match(mutated.violations[0]?.message, 'no other term matches any node');
   t.same(mutated.patch, []);
 });
 
@@ -114,7 +118,7 @@ t.test(
     t.equal(given.violations.length, 1);
     t.match(
       given.violations[0]?.message,
-      /can never be scheduled: nodeSelectorTerms\[0\] requires matchExpressions\[0\]/,
+      /can never be scheduled: term 0 needs starship nodes; drop its starship In\. nodeSelectorTerms\[0\] requires matchExpressions\[0\]/,
     );
   },
 );
@@ -146,7 +150,7 @@ t.test('key=value mode: only In [value] contradicts; Exists survives on other va
   );
   t.match(
     combined.mutated.violations[0]?.message,
-    'requires its requirements on starship',
+    'drop its starship requirements. nodeSelectorTerms[0] requires its requirements on starship',
     'no single culprit: names the key',
   );
 });
@@ -225,5 +229,23 @@ t.test('terms unsatisfiable regardless of starship: a warning, not blamed on the
 t.test('a DaemonSet without namespace or name is still named', async (t) => {
   const object = daemonSet();
   object.metadata = { generateName: 'dcgm-' };
-  t.match(judge(object).given.violations[0]?.message, 'DaemonSet dcgm-* can still');
+  t.match(judge(object).given.violations[0]?.message, 'DaemonSet dcgm-* can run on starship nodes');
+});
+
+t.test('every violation opens with a sentence naming DaemonSet, place and fix within 120 characters', async (t) => {
+  const objects = [
+    daemonSet(),
+    daemonSet(requiredTerms([{ matchExpressions: [GPU_EXISTS] }])),
+    daemonSet({ nodeSelector: { starship: 'true' } }),
+    daemonSet(requiredTerms([{ matchExpressions: [{ key: 'starship', operator: 'Exists' }] }])),
+  ];
+  for (const setting of ['starship', 'starship=true']) {
+    for (const object of objects) {
+      for (const violation of judge(object, setting).given.violations) {
+        const firstSentence = violation.message.slice(0, violation.message.indexOf('. ') + 1);
+        t.ok(firstSentence.startsWith('DaemonSet gpu-monitoring/dcgm-exporter '), firstSentence);
+        t.ok(firstSentence.length <= MAX_WARNING_LENGTH, `${firstSentence.length} chars: ${firstSentence}`);
+      }
+    }
+  }
 });
