@@ -12,7 +12,7 @@ import {
 } from '@kubernetes/client-node';
 import type { KubernetesObject } from '../policies/policy.js';
 import { apiServerUrl } from './client.js';
-import { toKubeApiError } from './errors.js';
+import { isStatus, toKubeApiError } from './errors.js';
 
 /** Anything that yields objects to audit: the cluster, or a fixed list in tests. */
 export interface AuditSource {
@@ -27,6 +27,8 @@ export interface ClusterAuditSourceOptions {
 }
 
 export const DEFAULT_PAGE_SIZE = 500;
+/** Expired continue tokens tolerated per list before giving up (each costs one request). */
+const MAX_EXPIRED_CONTINUES = 3;
 
 interface RawList {
   metadata?: { continue?: string };
@@ -81,6 +83,7 @@ export class ClusterAuditSource implements AuditSource {
     fetchPage: (page: PageRequest) => Promise<HttpInfo<unknown>>,
   ): AsyncIterable<KubernetesObject> {
     let continueToken: string | undefined;
+    let expirations = 0;
     do {
       let list: RawList;
       try {
@@ -92,7 +95,16 @@ export class ClusterAuditSource implements AuditSource {
         // server serves them (the typed model turns timestamps into Dates and drops unknown fields).
         list = JSON.parse(await response.body.text()) as RawList;
       } catch (err) {
-        throw toKubeApiError(err, action, apiServerUrl(this.kubeConfig));
+        const error = toKubeApiError(err, action, apiServerUrl(this.kubeConfig));
+        // 410 Expired: the snapshot behind the token was compacted (a page took minutes). The
+        // Status carries a token that continues from the next key on current data: no object
+        // twice, none skipped that still exists; an audit needs no more than that.
+        const freshToken = error.status?.metadata?.continue;
+        if (isStatus(error, 410) && freshToken && ++expirations <= MAX_EXPIRED_CONTINUES) {
+          continueToken = freshToken;
+          continue;
+        }
+        throw error;
       }
       for (const item of list.items ?? []) {
         // Items of a typed list carry no apiVersion/kind; policies match on them.

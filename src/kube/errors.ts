@@ -11,10 +11,14 @@ export class KubeApiError extends Error {
     readonly statusCode: number | undefined,
     /** The Status `reason` (`NotFound`, `AlreadyExists`, `Conflict`, ...) or the network error code. */
     readonly reason: string | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; status?: KubeStatus },
   ) {
     super(message, options);
+    this.status = options?.status;
   }
+
+  /** The API server's Status object, when it sent one. */
+  readonly status: KubeStatus | undefined;
 }
 
 /** Problems with the kubeconfig itself (no file, unknown context): also exit code 2. */
@@ -22,10 +26,13 @@ export class KubeConfigError extends Error {
   override readonly name = 'KubeConfigError';
 }
 
-interface StatusLike {
+/** The parts of a meta/v1 Status promgate reads. */
+export interface KubeStatus {
   kind?: string;
   message?: string;
   reason?: string;
+  /** On 410 Expired: a token to continue the list from, without the snapshot guarantee. */
+  metadata?: { continue?: string };
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -46,7 +53,7 @@ const HINTS: Record<number, string> = {
   403: 'the user lacks RBAC permission',
 };
 
-function parseStatus(body: unknown): StatusLike | undefined {
+function parseStatus(body: unknown): KubeStatus | undefined {
   if (typeof body === 'string') {
     try {
       return parseStatus(JSON.parse(body));
@@ -54,7 +61,7 @@ function parseStatus(body: unknown): StatusLike | undefined {
       return undefined;
     }
   }
-  if (typeof body === 'object' && body !== null && (body as StatusLike).kind === 'Status') return body as StatusLike;
+  if (typeof body === 'object' && body !== null && (body as KubeStatus).kind === 'Status') return body as KubeStatus;
   return undefined;
 }
 
@@ -83,7 +90,7 @@ export function toKubeApiError(err: unknown, action: string, server: string | un
       `cannot ${action}: ${label}${detail ? `: ${detail}` : ''}`,
       code,
       status?.reason ?? STATUS_TEXT[code]?.replaceAll(' ', ''),
-      { cause: err },
+      { cause: err, ...(status ? { status } : {}) },
     );
   }
   const code = networkErrorCode(err);

@@ -107,6 +107,26 @@ t.test('needs no more than the RBAC in manifests/base/rbac-audit.yaml grants', a
   t.equal((await collect(source)).length, 9, '7 DaemonSets and 2 ConfigMaps');
 });
 
+t.test('an expired continue token (410) continues from the fresh token, no object twice', async (t) => {
+  server.requests.length = 0;
+  let pages = 0;
+  server.beforeHandle = (r) => {
+    // After the first page, compaction invalidates its token.
+    if (r.verb === 'list' && r.resource.plural === 'daemonsets' && ++pages === 2) server.expireContinueTokens();
+  };
+  t.teardown(() => {
+    server.beforeHandle = undefined;
+  });
+  const source = new ClusterAuditSource(server.kubeConfig({ token: 'good-token' }), {
+    configMapNamespaces: [],
+    pageSize: 3,
+  });
+  const names = (await collect(source)).map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`);
+  t.equal(names.length, 7);
+  t.equal(new Set(names).size, 7, 'no duplicates');
+  t.equal(server.requests.filter((r) => r.verb === 'list').length, 4, 'one extra request for the expired page');
+});
+
 t.test('401: a rejected token is a clear error', async (t) => {
   const source = new ClusterAuditSource(server.kubeConfig({ token: 'expired' }), { configMapNamespaces: [] });
   const err = await collect(source).catch((e: unknown) => e);

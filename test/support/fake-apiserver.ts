@@ -80,7 +80,7 @@ export interface FakeApiServerOptions {
 interface StatusBody {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never>;
+  metadata: { continue?: string };
   status: 'Failure';
   message: string;
   reason: string;
@@ -118,6 +118,8 @@ export class FakeApiServer {
   private readonly resourceTypes: readonly ResourceType[];
   private readonly objects = new Map<string, StoredObject>();
   private resourceVersion = 1000;
+  /** Continue tokens from snapshots at or below this resourceVersion answer 410 Expired. */
+  private compactedResourceVersion = 0;
   private readonly server: Server;
   private address: AddressInfo | undefined;
 
@@ -189,6 +191,13 @@ export class FakeApiServer {
     return [...this.objects.values()]
       .filter((o) => o.apiVersion === apiVersion && o.kind === kind)
       .map((o) => structuredClone(o));
+  }
+
+  /** Simulates etcd compaction: every continue token handed out so far becomes 410 Expired. */
+  expireContinueTokens(): void {
+    this.compactedResourceVersion = this.resourceVersion;
+    // The cluster moved on meanwhile (compaction follows writes): fresh tokens are newer.
+    this.resourceVersion += 1;
   }
 
   private typeOf(object: StoredObject): ResourceType {
@@ -336,6 +345,16 @@ export class FakeApiServer {
             'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
           ),
         );
+      if (decoded.rv <= this.compactedResourceVersion) {
+        throw new StatusError({
+          ...status(
+            410,
+            'Expired',
+            'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+          ),
+          metadata: { continue: encodeContinue(this.resourceVersion, decoded.start) },
+        });
+      }
       start = all.findIndex(([key]) => key >= decoded.start);
       if (start < 0) start = all.length;
       listResourceVersion = String(decoded.rv);
