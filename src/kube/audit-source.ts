@@ -10,6 +10,7 @@ import {
   Observable,
   type ObservableMiddleware,
 } from '@kubernetes/client-node';
+import type { PromgateConfig } from '../config/schema.js';
 import type { KubernetesObject } from '../policies/policy.js';
 import { apiServerUrl } from './client.js';
 import { isStatus, toKubeApiError } from './errors.js';
@@ -20,6 +21,8 @@ export interface AuditSource {
 }
 
 export interface ClusterAuditSourceOptions {
+  /** List DaemonSets at all (default true). */
+  daemonSets?: boolean;
   /** Namespaces whose ConfigMaps are audited (prometheusConfig.namespaces). */
   configMapNamespaces: readonly string[];
   /** Objects per list request; the API server's own default page size for kubectl is 500. */
@@ -65,10 +68,24 @@ export class ClusterAuditSource implements AuditSource {
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   }
 
+  /**
+   * What promgate's configuration asks to audit: nothing is listed for a policy that is `off`,
+   * so an admin who turned a policy off needs no RBAC for its objects either.
+   */
+  static forConfig(kubeConfig: KubeConfig, config: PromgateConfig, pageSize?: number): ClusterAuditSource {
+    return new ClusterAuditSource(kubeConfig, {
+      daemonSets: config.dcgmExporter.enforcement !== 'off',
+      configMapNamespaces: config.prometheusConfig.enforcement === 'off' ? [] : config.prometheusConfig.namespaces,
+      ...(pageSize !== undefined ? { pageSize } : {}),
+    });
+  }
+
   async *objects(): AsyncIterable<KubernetesObject> {
-    yield* this.paginate('list daemonsets in all namespaces', 'apps/v1', 'DaemonSet', (page) =>
-      this.apps.listDaemonSetForAllNamespacesWithHttpInfo(page, RAW_BODY_OPTIONS),
-    );
+    if (this.options.daemonSets !== false) {
+      yield* this.paginate('list daemonsets in all namespaces', 'apps/v1', 'DaemonSet', (page) =>
+        this.apps.listDaemonSetForAllNamespacesWithHttpInfo(page, RAW_BODY_OPTIONS),
+      );
+    }
     for (const namespace of this.options.configMapNamespaces) {
       yield* this.paginate(`list configmaps in namespace "${namespace}"`, 'v1', 'ConfigMap', (page) =>
         this.core.listNamespacedConfigMapWithHttpInfo({ namespace, ...page }, RAW_BODY_OPTIONS),

@@ -109,3 +109,8 @@ export function isStatus(err: unknown, statusCode: number, reason?: string): boo
     err instanceof KubeApiError && err.statusCode === statusCode && (reason === undefined || err.reason === reason)
   );
 }
+
+/** Errors that mean "the cluster could not be used": `promgate audit` exits 2 on these. */
+export function isClusterAccessError(err: unknown): err is KubeApiError | KubeConfigError {
+  return err instanceof KubeApiError || err instanceof KubeConfigError;
+}

@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import t from 'tap';
 import { ClusterAuditSource } from '../../src/kube/audit-source.js';
-import { KubeApiError } from '../../src/kube/errors.js';
+import { KubeApiError, KubeConfigError, isClusterAccessError } from '../../src/kube/errors.js';
+import { defaultConfig } from '../../src/config/schema.js';
 import type { KubernetesObject } from '../../src/policies/policy.js';
 import { FakeApiServer, type StoredObject } from '../support/fake-apiserver.js';
 
@@ -127,11 +128,28 @@ t.test('an expired continue token (410) continues from the fresh token, no objec
   t.equal(server.requests.filter((r) => r.verb === 'list').length, 4, 'one extra request for the expired page');
 });
 
+t.test('forConfig lists nothing for a policy that is off', async (t) => {
+  const config = defaultConfig();
+  config.prometheusConfig.namespaces = ['arms-prom', 'monitoring'];
+  const kinds = async () =>
+    (await collect(ClusterAuditSource.forConfig(server.kubeConfig({ token: 'good-token' }), config, 2))).map(
+      (o) => o.kind,
+    );
+  t.same(await kinds(), [...Array(7).fill('DaemonSet'), ...Array(6).fill('ConfigMap')]);
+  config.dcgmExporter.enforcement = 'off';
+  t.same(await kinds(), Array(6).fill('ConfigMap'));
+  config.prometheusConfig.enforcement = 'off';
+  t.same(await kinds(), []);
+});
+
 t.test('401: a rejected token is a clear error', async (t) => {
   const source = new ClusterAuditSource(server.kubeConfig({ token: 'expired' }), { configMapNamespaces: [] });
   const err = await collect(source).catch((e: unknown) => e);
   t.type(err, KubeApiError);
   t.equal((err as KubeApiError).statusCode, 401);
+  t.ok(isClusterAccessError(err), 'exit code 2 material');
+  t.ok(isClusterAccessError(new KubeConfigError('x')));
+  t.notOk(isClusterAccessError(new Error('x')));
   t.equal(
     (err as KubeApiError).message,
     'cannot list daemonsets in all namespaces: 401 Unauthorized: the API server rejected the credentials (expired token or certificate?)',
