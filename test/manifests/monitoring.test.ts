@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import type { V1ConfigMap, V1Service } from '@kubernetes/client-node';
+import { defaultConfig } from '../../src/config/schema.js';
+import { checkPrometheusConfig } from '../../src/prometheus/index.js';
 import { MANIFESTS, findOne, parseDocuments, renderComposition, type KubeObject } from './render.js';
 import { balanced, promgateContainer, webhooksOf } from './inspect.js';
 
@@ -95,6 +97,10 @@ t.test('ARMS scrape config example', async (t) => {
     kubernetes_sd_configs: { role: string; namespaces: { names: string[] }; selectors?: { label?: string }[] }[];
     relabel_configs: { source_labels?: string[]; regex?: string; action?: string }[];
   }
+  const verdict = checkPrometheusConfig(promYaml, {
+    prometheusVersion: defaultConfig().prometheusConfig.prometheusVersion,
+  });
+  t.same(verdict.errors, [], 'promgate itself accepts it (what it will judge when an admin saves it)');
   const [config] = parseDocuments(promYaml, 'promYaml') as [{ scrape_configs: ScrapeConfig[] }];
   t.same(Object.keys(config), ['scrape_configs'], 'only scrape_configs, as ARMS expects');
   const job = config.scrape_configs.find((scrape) => scrape.job_name === 'promgate');
