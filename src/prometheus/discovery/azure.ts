@@ -14,7 +14,8 @@ function authenticationMethodProblem(method: string, ctx: DecodeContext): string
   const supported = sdk ? ['OAuth', 'ManagedIdentity', 'SDK'] : ['OAuth', 'ManagedIdentity'];
   if (supported.includes(method)) return undefined;
   const listed = sdk ? `"OAuth", "ManagedIdentity" or "SDK"` : `"OAuth" or "ManagedIdentity"`;
-  return `unknown authentication_type ${goQuote(method)}. Supported types are ${listed}`;
+  const hint = method === 'SDK' ? ` (SDK was added in Prometheus ${SDK_AUTHENTICATION_SINCE})` : '';
+  return `unknown authentication_type ${goQuote(method)}. Supported types are ${listed}${hint}`;
 }
 
 function validateAzure(sd: DecodedStruct, ctx: DecodeContext): void {

@@ -2,6 +2,7 @@
 // not read (`--syntax-only` does not read them either); their names must be JSON or YAML paths
 // with a glob only in the last path element.
 import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder.js';
+import { indexPath } from '../schema/decoder.js';
 import { list, string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
 import { goQuote } from '../model/go-string.js';
@@ -14,8 +15,13 @@ function validateFile(sd: DecodedStruct, ctx: DecodeContext): void {
   if (files.length === 0) {
     return sd.error(ctx, 'file service discovery config must contain at least one path name', sd.isSet('files') ? 'files' : undefined);
   }
-  const bad = files.find((name) => !FILE_SD_NAME.test(name ?? ''));
-  if (bad !== undefined) sd.error(ctx, `path name ${goQuote(bad ?? '')} is not valid for file discovery`, 'files');
+  const badIndex = files.findIndex((name) => !FILE_SD_NAME.test(name ?? ''));
+  if (badIndex < 0) return;
+  const message = `path name ${goQuote(files[badIndex] ?? '')} is not valid for file discovery`;
+  const list = sd.nodeOf('files');
+  const item = list.kind === 'seq' ? list.items[badIndex] : undefined;
+  if (item === undefined) sd.error(ctx, message, 'files');
+  else ctx.error(item, indexPath(sd.pathOf('files'), badIndex), message);
 }
 
 export const fileSpec: StructSpec = {

@@ -53,14 +53,18 @@ function connectionProblem(sd: DecodedStruct): [string, string | undefined] | un
   return undefined;
 }
 
-/** One selector's problem; a null list item is a SelectorConfig with every field empty. */
-function selectorProblem(discoveryRole: string, selector: DecodedStruct | undefined, seen: Set<string>): string | undefined {
+/** One selector's problem and the selector field it concerns; a null list item is a
+ *  SelectorConfig with every field empty. */
+function selectorProblem(discoveryRole: string, selector: DecodedStruct | undefined, seen: Set<string>): [string, string] | undefined {
   const selectorRole = selector?.get<string>('role') ?? '';
-  if (seen.has(selectorRole)) return `duplicated selector role: ${selectorRole}`;
+  if (seen.has(selectorRole)) return [`duplicated selector role: ${selectorRole}`, 'role'];
   seen.add(selectorRole);
   const allowed = ALLOWED_SELECTORS[discoveryRole] ?? [];
-  if (!allowed.includes(selectorRole)) return `${discoveryRole} role supports only ${allowed.join(', ')} selectors`;
-  return fieldSelectorError(selector?.get<string>('field') ?? '') ?? labelSelectorError(selector?.get<string>('label') ?? '');
+  if (!allowed.includes(selectorRole)) return [`${discoveryRole} role supports only ${allowed.join(', ')} selectors`, 'role'];
+  const fieldProblem = fieldSelectorError(selector?.get<string>('field') ?? '');
+  if (fieldProblem !== undefined) return [fieldProblem, 'field'];
+  const labelProblem = labelSelectorError(selector?.get<string>('label') ?? '');
+  return labelProblem === undefined ? undefined : [labelProblem, 'label'];
 }
 
 /** SDConfig.UnmarshalYAML after decoding: upstream stops at the first problem. */
@@ -76,7 +80,9 @@ function validateKubernetes(sd: DecodedStruct, ctx: DecodeContext): void {
   const selectors = sd.get<(DecodedStruct | undefined)[]>('selectors') ?? [];
   for (const selector of selectors) {
     const problem = selectorProblem(discoveryRole, selector, seen);
-    if (problem !== undefined) return selector ? selector.error(ctx, problem) : sd.error(ctx, problem, 'selectors');
+    if (problem === undefined) continue;
+    const [message, field] = problem;
+    return selector ? selector.error(ctx, message, selector.isSet(field) ? field : undefined) : sd.error(ctx, message, 'selectors');
   }
 }
 
