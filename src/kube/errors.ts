@@ -97,7 +97,7 @@ export function toKubeApiError(err: unknown, action: string, server: string | un
   const where = server ? ` at ${server}` : '';
   const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
   return new KubeApiError(
-    `cannot ${action}: API server${where} unreachable: ${code ? `${code}: ` : ''}${message}`,
+    `cannot ${action}: no connection to the API server${where}: ${code ? `${code}: ` : ''}${message}`,
     undefined,
     code,
     { cause: err },
