@@ -1,0 +1,28 @@
+// Entry of a DecidePool worker thread: runs the engine's `decide` on objects the main thread sends,
+// so that judging a large object never blocks the event loop that answers everyone else.
+// Under ts-node (tests) the worker inherits the parent's loader and this file runs as TypeScript.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PromgateConfig } from '../config/schema.js';
+import { decide } from '../policies/engine.js';
+import { toWireDecision, type TaskMessage, type WorkerMessage } from './worker-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('decide-worker.js runs only as a worker thread (see worker-pool.ts)');
+const config = (workerData as { config: PromgateConfig }).config;
+
+port.on('message', (task: TaskMessage) => {
+  let message: WorkerMessage;
+  try {
+    message = {
+      type: 'decided',
+      id: task.id,
+      decision: toWireDecision(decide(task.object, config, task.context, task.stage)),
+    };
+  } catch (err) {
+    // `decide` already turns a policy's throw into an outcome; this is a bug in the engine itself.
+    message = { type: 'failed', id: task.id, message: err instanceof Error ? err.message : String(err) };
+  }
+  port.postMessage(message);
+});
+
+port.postMessage({ type: 'ready' } satisfies WorkerMessage);
