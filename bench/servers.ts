@@ -1,0 +1,70 @@
+// The benchmark's server process: promgate (with its worker pool, as `promgate serve` runs it) and
+// the ceiling, a bare fastify HTTPS endpoint that answers every POST with one fixed AdmissionReview.
+// It runs apart from the load generator so that the two do not share an event loop.
+import Fastify from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { CERTIFICATE_FILES, writeCertificateSet } from '../src/certs/files.js';
+import { defaultConfig } from '../src/config/schema.js';
+import { MAX_BODY_BYTES } from '../src/server/app.js';
+import { createMetrics } from '../src/server/metrics.js';
+import { createPolicyDecider } from '../src/server/policy-decider.js';
+import { startServer } from '../src/server/serve.js';
+import { loadCertificate } from '../src/server/tls.js';
+import { DecidePool } from '../src/server/worker-pool.js';
+
+export interface ServersReady {
+  promgatePort: number;
+  ceilingPort: number;
+  poolSize: number;
+}
+
+const FIXED_ANSWER = {
+  apiVersion: 'admission.k8s.io/v1',
+  kind: 'AdmissionReview',
+  response: { uid: '705ab4f5-6393-11e8-b7cc-42010a800002', allowed: true },
+};
+
+async function main(): Promise<void> {
+  const certDir = mkdtempSync(join(tmpdir(), 'promgate-bench-'));
+  await writeCertificateSet(certDir);
+  const certificate = {
+    certFile: join(certDir, CERTIFICATE_FILES.tlsCert),
+    keyFile: join(certDir, CERTIFICATE_FILES.tlsKey),
+  };
+  const config = defaultConfig();
+  const metrics = createMetrics();
+  const logger = pino({ level: 'silent' });
+  const pool = new DecidePool({ config, logger });
+  const promgate = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    metricsPort: 0,
+    certificate,
+    decider: createPolicyDecider(config, metrics, logger, { pool }),
+    metrics,
+    logger,
+    shutdownDelayMs: 0,
+  });
+
+  const ceiling = Fastify({ bodyLimit: MAX_BODY_BYTES, https: loadCertificate(certificate).options });
+  ceiling.post('/ceiling', async () => FIXED_ANSWER);
+  await ceiling.listen({ host: '127.0.0.1', port: 0 });
+  const address = ceiling.server.address();
+  const ceilingPort = typeof address === 'object' && address ? address.port : 0;
+
+  const stop = async (): Promise<void> => {
+    await Promise.all([promgate.shutdown(), ceiling.close(), pool.close()]);
+    rmSync(certDir, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.on('message', (message) => {
+    if (message === 'stop') void stop();
+  });
+  process.on('disconnect', () => void stop());
+  process.send?.({ promgatePort: promgate.port, ceilingPort, poolSize: pool.size } satisfies ServersReady);
+}
+
+await main();
