@@ -3,8 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { ClusterAuditSource } from '../../src/kube/audit-source.js';
 import { loadKubeConfig, podNamespace } from '../../src/kube/client.js';
 import { KubeConfigError } from '../../src/kube/errors.js';
+import { FakeApiServer } from '../support/fake-apiserver.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'promgate-kubeconfig-'));
 t.teardown(() => rm(dir, { recursive: true, force: true }));
@@ -86,4 +88,19 @@ t.test('podNamespace: POD_NAMESPACE, else the service account file', async (t) =
   delete process.env['POD_NAMESPACE'];
   t.equal(podNamespace(namespaceFile), 'from-file');
   t.throws(() => podNamespace(join(dir, 'absent')), { name: 'KubeConfigError', message: /set POD_NAMESPACE/ });
+});
+
+t.test('a kubeconfig file written for the fake API server works end to end', async (t) => {
+  const server = await FakeApiServer.start();
+  t.teardown(() => server.close());
+  server.put({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ds', namespace: 'a' }, spec: {} });
+  const file = join(dir, 'fake-kubeconfig');
+  await writeFile(file, server.kubeconfigText());
+  const names: string[] = [];
+  for await (const object of new ClusterAuditSource(loadKubeConfig({ kubeconfig: file }), {
+    configMapNamespaces: [],
+  }).objects()) {
+    names.push(object.metadata?.name ?? '');
+  }
+  t.same(names, ['ds']);
 });

@@ -167,6 +167,11 @@ export class FakeApiServer {
     return kc;
   }
 
+  /** The same, as the text of a kubeconfig file (for `promgate audit --kubeconfig FILE` tests). */
+  kubeconfigText(options: { token?: string; namespace?: string } = {}): string {
+    return this.kubeConfig(options).exportConfig();
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
