@@ -92,9 +92,11 @@ function analyzeBranches(placement: Placement, starship: StarshipLabel): BranchA
 /** The add operation that gives a pod template without required node affinity one exclusion-only term,
  *  creating only the missing (or null) levels of `affinity.nodeAffinity.…` and keeping their siblings. */
 function createRequiredAffinity(object: KubernetesObject, exclusion: ExclusionJson): Operation {
+  // `depth` ends at the first level that is missing, null or not an object (at the latest the
+  // required affinity itself, which the caller found absent): the add goes there.
   let depth = 0;
   let parent: Record<string, unknown> = object;
-  for (;;) {
+  while (depth < REQUIRED_AFFINITY_PATH.length - 1) {
     const child = parent[REQUIRED_AFFINITY_PATH[depth]];
     if (!isJsonObject(child)) break;
     parent = child;

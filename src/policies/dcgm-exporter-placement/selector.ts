@@ -69,58 +69,63 @@ export function readRequirement(
   return { requirement: { key, operator: op, values, origin } };
 }
 
-/** Does a node whose label (or field) `key` has this value satisfy the requirement? */
-function valueSatisfies(value: string, requirement: Requirement): boolean {
-  switch (requirement.operator) {
-    case 'In':
-      return requirement.values.includes(value);
-    case 'NotIn':
-      return !requirement.values.includes(value);
-    case 'Exists':
-      return true;
-    case 'DoesNotExist':
-      return false;
-    case 'Gt':
-    case 'Lt': {
-      const actual = parseInt64(value);
-      const bound = parseInt64(requirement.values[0]);
-      if (actual === undefined || bound === undefined) return false;
-      return requirement.operator === 'Gt' ? actual > bound : actual < bound;
+/**
+ * Can one key (absent, or with some value) satisfy all these requirements on it at once? The
+ * requirements are folded into sets and bounds first, so the cost stays linear (plus one sort) in
+ * their total size whatever an object throws at it.
+ */
+function keySatisfiable(requirements: Requirement[]): boolean {
+  if (requirements.every((r) => r.operator === 'NotIn' || r.operator === 'DoesNotExist')) return true; // absent
+  if (requirements.some((r) => r.operator === 'DoesNotExist')) return false;
+  // The key must be present: with a value in every In list, in no NotIn list, within the Gt/Lt bounds.
+  const excluded = new Set<string>();
+  let allowed: Set<string> | undefined;
+  let min: bigint | undefined;
+  let max: bigint | undefined;
+  for (const r of requirements) {
+    if (r.operator === 'NotIn') {
+      for (const value of r.values) excluded.add(value);
+    } else if (r.operator === 'In') {
+      const previous = allowed;
+      allowed = new Set(previous === undefined ? r.values : r.values.filter((value) => previous.has(value)));
+    } else if (r.operator === 'Gt') {
+      const above = (parseInt64(r.values[0]) as bigint) + 1n;
+      if (min === undefined || above > min) min = above;
+    } else if (r.operator === 'Lt') {
+      const below = (parseInt64(r.values[0]) as bigint) - 1n;
+      if (max === undefined || below < max) max = below;
     }
   }
-}
-
-/** Can one key (absent, or with some value) satisfy all these requirements on it at once? */
-function keySatisfiable(requirements: Requirement[]): boolean {
-  const holdsWhenAbsent = requirements.every((r) => r.operator === 'NotIn' || r.operator === 'DoesNotExist');
-  if (holdsWhenAbsent) return true;
-  if (requirements.some((r) => r.operator === 'DoesNotExist')) return false;
-  const fitsAll = (value: string): boolean => requirements.every((r) => valueSatisfies(value, r));
-  const inLists = requirements.filter((r) => r.operator === 'In').map((r) => r.values);
-  if (inLists.length > 0) return inLists[0].some(fitsAll);
-  const bounds = requirements.filter((r) => r.operator === 'Gt' || r.operator === 'Lt');
-  // Only Exists/NotIn left: infinitely many values, finitely many excluded.
-  if (bounds.length === 0) return true;
-  // Integers in the open interval (max Gt, min Lt): each NotIn value rules out at most one canonical
-  // decimal string, so trying (number of NotIn values + 1) consecutive integers decides it.
-  const excludedCount = requirements.filter((r) => r.operator === 'NotIn').reduce((n, r) => n + r.values.length, 0);
-  const gts = bounds.filter((r) => r.operator === 'Gt').map((r) => parseInt64(r.values[0]) as bigint);
-  const lts = bounds.filter((r) => r.operator === 'Lt').map((r) => parseInt64(r.values[0]) as bigint);
-  const start = gts.length > 0 ? gts.reduce((a, b) => (a > b ? a : b)) + 1n : undefined;
-  const end = lts.length > 0 ? lts.reduce((a, b) => (a < b ? a : b)) - 1n : undefined;
-  for (let offset = 0n; offset <= BigInt(excludedCount); offset++) {
-    const candidate = start !== undefined ? start + offset : (end as bigint) - offset;
-    if (start !== undefined && end !== undefined && candidate > end) return false;
-    if (fitsAll(candidate.toString())) return true;
+  const bounded = min !== undefined || max !== undefined;
+  const inBounds = (n: bigint): boolean =>
+    n >= INT64_MIN && n <= INT64_MAX && (min === undefined || n >= min) && (max === undefined || n <= max);
+  if (allowed !== undefined) {
+    return [...allowed].some((value) => {
+      if (excluded.has(value)) return false;
+      if (!bounded) return true;
+      const n = parseInt64(value);
+      return n !== undefined && inBounds(n);
+    });
   }
-  return false;
+  // Only Exists/NotIn: infinitely many values, finitely many excluded.
+  if (!bounded) return true;
+  // The first integer from the bound inwards whose decimal form is not excluded: each excluded
+  // string blocks at most one candidate, so this takes at most excluded.size + 1 steps.
+  const step = min !== undefined ? 1n : -1n;
+  let candidate = min ?? (max as bigint);
+  while (excluded.has(candidate.toString())) candidate += step;
+  return inBounds(candidate);
 }
 
 /** Is there a node satisfying every requirement? Keys are independent of each other. */
 export function satisfiable(labelRequirements: Requirement[], fieldRequirements: Requirement[] = []): boolean {
   return [labelRequirements, fieldRequirements].every((requirements) => {
     const byKey = new Map<string, Requirement[]>();
-    for (const r of requirements) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
+    for (const r of requirements) {
+      const sameKey = byKey.get(r.key);
+      if (sameKey) sameKey.push(r);
+      else byKey.set(r.key, [r]);
+    }
     return [...byKey.values()].every(keySatisfiable);
   });
 }

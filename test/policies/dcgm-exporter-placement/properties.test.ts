@@ -254,6 +254,31 @@ t.test('solver edge cases', async (t) => {
   t.ok(satisfiable([r('k', 'NotIn', ['a']), r('k', 'DoesNotExist')]), 'absent satisfies both');
   t.notOk(satisfiable([r('k', 'Exists'), r('k', 'DoesNotExist')]));
   t.ok(satisfiable([r('k', 'Exists'), r('j', 'DoesNotExist')]), 'keys are independent');
+  t.ok(satisfiable([r('k', 'Gt', ['1']), r('k', 'NotIn', ['2', '3', '4', '05'])]), '5 is free: "05" is another string');
+  t.notOk(satisfiable([r('k', 'Gt', ['1']), r('k', 'Lt', ['5']), r('k', 'NotIn', ['4', '2', '3'])]));
+  t.ok(satisfiable([r('k', 'Lt', ['3']), r('k', 'NotIn', ['2', '1', '0'])]), '-1 fits');
+  t.notOk(
+    satisfiable([r('k', 'Lt', ['-9223372036854775807']), r('k', 'NotIn', ['-9223372036854775808'])]),
+    'nothing below int64 min',
+  );
+  t.ok(satisfiable([r('k', 'Gt', ['5']), r('k', 'Gt', ['1']), r('k', 'Lt', ['7'])]), 'the tightest bounds count: 6');
+  t.notOk(satisfiable([r('k', 'Gt', ['5']), r('k', 'Lt', ['7']), r('k', 'In', ['5', '7'])]));
   t.ok(satisfiable([], [r('metadata.name', 'In', ['n1'])]));
   t.notOk(satisfiable([], [r('metadata.name', 'In', ['n1']), r('metadata.name', 'NotIn', ['n1'])]));
+});
+
+t.test('the solver stays linear on hostile sizes (answers, not timings, are asserted)', async (t) => {
+  const r = (operator: Requirement['operator'], values: string[]): Requirement => ({
+    key: 'k',
+    operator,
+    values,
+    origin: 'x',
+  });
+  const manyValues = Array.from({ length: 500 }, (_, i) => String(i));
+  const manyIns = Array.from({ length: 1000 }, () => r('In', manyValues));
+  t.ok(satisfiable([...manyIns, r('NotIn', manyValues.slice(0, 499))]), 'only 499 is left');
+  t.notOk(satisfiable([...manyIns, r('NotIn', manyValues)]));
+  const blocked = Array.from({ length: 100_000 }, (_, i) => String(i + 1));
+  t.ok(satisfiable([r('Gt', ['0']), r('NotIn', blocked)]), '100001 is the first free integer');
+  t.notOk(satisfiable([r('Gt', ['0']), r('Lt', ['100001']), r('NotIn', blocked)]));
 });
