@@ -21,7 +21,9 @@ const API_VERSIONS = ['v1', 'v2'];
 
 /** config.AlertmanagerAPIVersion: v1 and v2 in every 2.x release (v1 went in 3.0). */
 const apiVersion = parsedString<string>('config.AlertmanagerAPIVersion', '', (text) =>
-  API_VERSIONS.includes(text) ? text : { error: `expected Alertmanager api version to be one of [${API_VERSIONS.join(' ')}] but got ${text}` },
+  API_VERSIONS.includes(text)
+    ? text
+    : { error: `expected Alertmanager api version to be one of [${API_VERSIONS.join(' ')}] but got ${text}` },
 );
 
 /** Go's path.Clean for absolute paths (what postPath's path.Join returns). */
@@ -36,13 +38,19 @@ function cleanAbsolutePath(path: string): string {
 }
 
 /** The labels notifier.AlertmanagerFromGroup gives a static target before relabelling. */
-function alertmanagerLabels(target: string, groupLabels: Map<string, string | undefined>, alertmanager: DecodedStruct): LabelSet {
+function alertmanagerLabels(
+  target: string,
+  groupLabels: Map<string, string | undefined>,
+  alertmanager: DecodedStruct,
+): LabelSet {
   const labels: LabelSet = new Map([
     ['__address__', target],
     ['__scheme__', alertmanager.get<string>('scheme') ?? ''],
     [
       '__alerts_path__',
-      cleanAbsolutePath(`/${alertmanager.get<string>('path_prefix') ?? ''}/api/${alertmanager.get<string>('api_version') ?? ''}/alerts`),
+      cleanAbsolutePath(
+        `/${alertmanager.get<string>('path_prefix') ?? ''}/api/${alertmanager.get<string>('api_version') ?? ''}/alerts`,
+      ),
     ],
   ]);
   for (const [name, value] of groupLabels) if (name !== '__address__') labels.set(name, value ?? '');

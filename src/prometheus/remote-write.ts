@@ -74,7 +74,10 @@ function validateRemoteWriteUrl(remoteWrite: DecodedStruct, ctx: DecodeContext):
 /** sigv4.SigV4Config.Validate. */
 function validateSigV4(sigv4: DecodedStruct, ctx: DecodeContext): void {
   if (((sigv4.get<string>('access_key') ?? '') === '') !== ((sigv4.get<string>('secret_key') ?? '') === '')) {
-    sigv4.error(ctx, 'must provide a AWS SigV4 Access key and Secret Key if credentials are specified in the SigV4 config');
+    sigv4.error(
+      ctx,
+      'must provide a AWS SigV4 Access key and Secret Key if credentials are specified in the SigV4 config',
+    );
   }
 }
 
@@ -116,16 +119,21 @@ function azureAdProblem(azure: DecodedStruct, ctx: DecodeContext): [string, stri
   const oauth = azure.get<DecodedStruct>('oauth');
   const sdk = azure.get<DecodedStruct>('sdk');
   if (!managedIdentity && !oauth && !sdk) {
-    if (ctx.atLeast('2.52')) return ['must provide an Azure Managed Identity, Azure OAuth or Azure SDK in the Azure AD config', undefined];
-    if (ctx.atLeast('2.48')) return ['must provide an Azure Managed Identity or Azure OAuth in the Azure AD config', undefined];
+    if (ctx.atLeast('2.52'))
+      return ['must provide an Azure Managed Identity, Azure OAuth or Azure SDK in the Azure AD config', undefined];
+    if (ctx.atLeast('2.48'))
+      return ['must provide an Azure Managed Identity or Azure OAuth in the Azure AD config', undefined];
     return ['must provide an Azure Managed Identity in the Azure AD config', undefined];
   }
-  if (managedIdentity && oauth) return ['cannot provide both Azure Managed Identity and Azure OAuth in the Azure AD config', 'oauth'];
-  if (managedIdentity && sdk) return ['cannot provide both Azure Managed Identity and Azure SDK in the Azure AD config', 'sdk'];
+  if (managedIdentity && oauth)
+    return ['cannot provide both Azure Managed Identity and Azure OAuth in the Azure AD config', 'oauth'];
+  if (managedIdentity && sdk)
+    return ['cannot provide both Azure Managed Identity and Azure SDK in the Azure AD config', 'sdk'];
   if (oauth && sdk) return ['cannot provide both Azure OAuth and Azure SDK in the Azure AD config', 'sdk'];
   if (managedIdentity) {
     const clientId = managedIdentity.get<string>('client_id') ?? '';
-    if (clientId === '') return ['must provide an Azure Managed Identity client_id in the Azure AD config', 'managed_identity'];
+    if (clientId === '')
+      return ['must provide an Azure Managed Identity client_id in the Azure AD config', 'managed_identity'];
     if (!isGoogleUuid(clientId)) {
       const message = ctx.atLeast('2.48')
         ? 'the provided Azure Managed Identity client_id is invalid'
@@ -135,9 +143,11 @@ function azureAdProblem(azure: DecodedStruct, ctx: DecodeContext): [string, stri
   }
   if (oauth) {
     for (const field of ['client_id', 'client_secret', 'tenant_id']) {
-      if ((oauth.get<string>(field) ?? '') === '') return [`must provide an Azure OAuth ${field} in the Azure AD config`, 'oauth'];
+      if ((oauth.get<string>(field) ?? '') === '')
+        return [`must provide an Azure OAuth ${field} in the Azure AD config`, 'oauth'];
     }
-    if (!isGoogleUuid(oauth.get<string>('client_id') ?? '')) return ['the provided Azure OAuth client_id is invalid', 'oauth'];
+    if (!isGoogleUuid(oauth.get<string>('client_id') ?? ''))
+      return ['the provided Azure OAuth client_id is invalid', 'oauth'];
   }
   return undefined;
 }
@@ -151,7 +161,9 @@ function validateAzureAd(azure: DecodedStruct, ctx: DecodeContext): void {
 export const azureAdConfigSpec: StructSpec = {
   goType: 'azuread.plain',
   fields: {
-    managed_identity: { type: struct({ goType: 'azuread.ManagedIdentityConfig', fields: { client_id: { type: string } } }) },
+    managed_identity: {
+      type: struct({ goType: 'azuread.ManagedIdentityConfig', fields: { client_id: { type: string } } }),
+    },
     oauth: {
       type: struct({
         goType: 'azuread.OAuthConfig',
@@ -186,7 +198,11 @@ function validateRemoteWriteAuth(remoteWrite: DecodedStruct, ctx: DecodeContext)
   if (configured.length < 2 || httpClientAuth.length > 1) return;
   const field = configured[1];
   if (ctx.atLeast('2.55')) {
-    remoteWrite.error(ctx, `at most one of ${authMethodNames(ctx)} must be configured. Currently configured: [${configured.join(' ')}]`, field);
+    remoteWrite.error(
+      ctx,
+      `at most one of ${authMethodNames(ctx)} must be configured. Currently configured: [${configured.join(' ')}]`,
+      field,
+    );
     return;
   }
   // Before 2.55 Go compared the HTTP client's methods with sigv4/azuread, and those two with each other.
@@ -300,7 +316,9 @@ export const otlpConfigSpec: StructSpec = {
 
 export const remoteWriteSection: ConfigSection = {
   fields: {
-    remote_write: { type: list(struct(remoteWriteConfigSpec), { nullItem: 'empty or null remote write config section' }) },
+    remote_write: {
+      type: list(struct(remoteWriteConfigSpec), { nullItem: 'empty or null remote write config section' }),
+    },
     otlp: { type: struct(otlpConfigSpec), since: '2.55' },
   },
   validate: [(config, ctx) => validateUniqueNames(config, ctx, 'remote_write', 'remote write')],

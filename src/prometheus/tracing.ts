@@ -9,7 +9,9 @@ import { validateCustomHeaders } from './remote-write.js';
 
 /** config.TracingClientType. */
 const tracingClientType = parsedString<string>('config.TracingClientType', '', (text) =>
-  text === 'grpc' || text === 'http' ? text : { error: `expected tracing client type to be to be http or grpc, but got ${text}` },
+  text === 'grpc' || text === 'http'
+    ? text
+    : { error: `expected tracing client type to be to be http or grpc, but got ${text}` },
 );
 
 function validateTracing(tracing: DecodedStruct, ctx: DecodeContext): void {
