@@ -7,6 +7,9 @@ import { POD_SPEC_PATH, valueAt } from './placement.js';
 
 const AFFINITY_PATH = [...POD_SPEC_PATH, 'affinity'] as const;
 
+/** The diff table is quadratic; a real affinity is tens of lines, a hostile one is not diffed. */
+const MAX_DIFF_CELLS = 4_000_000;
+
 function affinityLines(object: unknown): string[] {
   const affinity = valueAt(object, AFFINITY_PATH);
   if (affinity === undefined || affinity === null) return [];
@@ -50,8 +53,9 @@ export function describePatch(object: KubernetesObject, patch: Operation[]): str
   if (patch.length === 0) return `${header}: unchanged`;
   const patched = jsonPatch.applyPatch(jsonPatch.deepClone(object) as KubernetesObject, patch, true, false).newDocument;
   const before = affinityLines(object);
-  return [
-    `${header}:${before.length === 0 ? ' (none before)' : ''}`,
-    ...diffLines(before, affinityLines(patched)),
-  ].join('\n');
+  const after = affinityLines(patched);
+  if (before.length * after.length > MAX_DIFF_CELLS) {
+    return `${header}: ${before.length} → ${after.length} lines, too large for a readable diff (see the JSON Patch)`;
+  }
+  return [`${header}:${before.length === 0 ? ' (none before)' : ''}`, ...diffLines(before, after)].join('\n');
 }

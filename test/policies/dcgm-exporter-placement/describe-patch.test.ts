@@ -57,3 +57,11 @@ t.test('a null nodeAffinity shows as replaced', async (t) => {
 t.test('empty patch', async (t) => {
   t.equal(describePatch(daemonSet(), []), 'spec.template.spec.affinity: unchanged');
 });
+
+t.test('a huge affinity is not diffed line by line', async (t) => {
+  const terms = Array.from({ length: 3000 }, (_, i) => ({ matchExpressions: [{ key: `k${i}`, operator: 'Exists' }] }));
+  t.match(
+    describe(daemonSet(requiredTerms(terms))),
+    /^spec\.template\.spec\.affinity: \d+ → \d+ lines, too large for a readable diff/,
+  );
+});

@@ -231,3 +231,13 @@ t.test('patches from the same object are independent values', async (t) => {
   const { patch } = policy.evaluate(object, dcgmConfig(), CREATE);
   t.not((patch[0] as { value: unknown }).value, (patch[1] as { value: unknown }).value, 'no shared object between ops');
 });
+
+t.test('thousands of terms: one op each, idempotent', async (t) => {
+  const terms = Array.from({ length: 5000 }, (_, i) => ({
+    matchExpressions: [{ key: `k${i}`, operator: 'In', values: ['a', 'b'] }],
+  }));
+  const object = daemonSet(requiredTerms(terms));
+  const { patch } = policy.evaluate(object, dcgmConfig(), CREATE);
+  t.equal(patch.length, 5000);
+  t.same(policy.evaluate(applyToClone(object, patch), dcgmConfig(), CREATE).patch, []);
+});
