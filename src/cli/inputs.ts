@@ -1,10 +1,10 @@
 // Reading what `check` and `check-config` are pointed at: files, folders (recursively, YAML and
-// JSON files only), and `-` for standard input. Unreadable input is a UsageError (exit 2).
+// JSON files only), and `-` for standard input. Unreadable input is an InputError (exit 2).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import yaml from 'js-yaml';
 import type { KubernetesObject } from '../policies/policy.js';
-import { UsageError } from './usage.js';
+import { InputError, UsageError } from './usage.js';
 
 export interface InputText {
   /** File path, or `-` for standard input. */
@@ -43,13 +43,13 @@ export async function readInputs(paths: string[], stdin: NodeJS.ReadableStream):
     try {
       files = statSync(path).isDirectory() ? listFolder(path) : [path];
     } catch (err) {
-      throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new InputError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     for (const file of files) {
       try {
         inputs.push({ source: file, text: readFileSync(file, 'utf8') });
       } catch (err) {
-        throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
     }
   }
@@ -73,20 +73,20 @@ export function manifestObjects(input: InputText): ManifestObject[] {
   try {
     documents = yaml.loadAll(input.text, undefined, { filename: input.source });
   } catch (err) {
-    throw new UsageError(`${input.source}: not valid YAML or JSON: ${(err as Error).message}`);
+    throw new InputError(`${input.source}: not valid YAML or JSON: ${(err as Error).message}`);
   }
   const objects: ManifestObject[] = [];
   documents.forEach((document, index) => {
     if (document === null || document === undefined) return;
     const location = `document ${index + 1}`;
     if (!isObject(document)) {
-      throw new UsageError(
+      throw new InputError(
         `${input.source} ${location}: expected a Kubernetes object, got ${Array.isArray(document) ? 'a list' : typeof document}`,
       );
     }
     if (typeof document.kind === 'string' && document.kind.endsWith('List') && Array.isArray(document.items)) {
       document.items.forEach((item: unknown, itemIndex: number) => {
-        if (!isObject(item)) throw new UsageError(`${input.source} ${location} item ${itemIndex + 1}: not an object`);
+        if (!isObject(item)) throw new InputError(`${input.source} ${location} item ${itemIndex + 1}: not an object`);
         objects.push({ source: input.source, location: `${location} item ${itemIndex + 1}`, object: item });
       });
       return;

@@ -3,17 +3,19 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/load.js';
+import { auditCommand } from './commands/audit.js';
 import { certsCommand } from './commands/certs.js';
 import { checkConfigCommand } from './commands/check-config.js';
 import { checkCommand } from './commands/check.js';
 import { serveCommand } from './commands/serve.js';
-import { EXIT_OK, EXIT_UNUSABLE, UsageError, writeLine, type Command, type CommandIO } from './usage.js';
+import { EXIT_OK, EXIT_UNUSABLE, InputError, UsageError, writeLine, type Command, type CommandIO } from './usage.js';
 
 export const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   certs: certsCommand,
   check: checkCommand,
   'check-config': checkConfigCommand,
+  audit: auditCommand,
 };
 
 function overview(): string {
@@ -40,7 +42,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError) {
+    if (err instanceof InputError || err instanceof ConfigError) {
       writeLine(io.stderr, `promgate ${name}: ${err.message}`);
       if (err instanceof UsageError) writeLine(io.stderr, `usage: ${command.usage.split('\n')[0]}`);
       return EXIT_UNUSABLE;

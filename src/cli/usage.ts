@@ -6,8 +6,13 @@ export const EXIT_OK = 0;
 export const EXIT_DENIED = 1;
 export const EXIT_UNUSABLE = 2;
 
-/** Bad flags or input the command cannot use: printed without a stack, exit code 2. */
-export class UsageError extends Error {
+/** Input the command cannot use (a file, a cluster it cannot reach): printed without a stack, exit 2. */
+export class InputError extends Error {
+  override readonly name: string = 'InputError';
+}
+
+/** Bad flags: like InputError, followed by the command's usage line. */
+export class UsageError extends InputError {
   override readonly name = 'UsageError';
 }
 

@@ -1,24 +1,36 @@
 // `promgate serve`: the webhook server. Without certificate flags it serves a development set it
 // creates under certs/, so `npm start` works on a laptop with no cluster.
 import { join, resolve } from 'node:path';
-import { pino, type Level } from 'pino';
+import { pino, type Level, type Logger } from 'pino';
 import { CERTIFICATE_FILES, ensureDevelopmentCertificates } from '../../certs/files.js';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { loadConfig } from '../../config/load.js';
+import { DEFAULT_CERT_DIR, reconcileCertificates, startCertificateRenewal } from '../../kube/certificate-bootstrap.js';
+import { loadKubeConfig, podNamespace, type KubeConfigOptions } from '../../kube/client.js';
+import { KubeApiError, KubeConfigError } from '../../kube/errors.js';
+import { startBackgroundAudit } from '../../server/background-audit.js';
 import { createMetrics } from '../../server/metrics.js';
 import { createPolicyDecider } from '../../server/policy-decider.js';
 import { startServer } from '../../server/serve.js';
 import type { CertificatePaths } from '../../server/tls.js';
-import { EXIT_OK, UsageError, parseDurationFlag, parseFlags, parsePort, type Command } from '../usage.js';
+import { EXIT_OK, InputError, UsageError, parseDurationFlag, parseFlags, parsePort, type Command } from '../usage.js';
 
 const LOG_LEVELS: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 const usage = `promgate serve [--config FILE] [--port 8443] [--metrics-port 8080] [--host 0.0.0.0]
-               [--tls-cert FILE --tls-key FILE | --cert-dir DIR]
+               [--tls-cert FILE --tls-key FILE | --cert-dir DIR | --bootstrap-certs [--cert-dir DIR]]
+               [--audit-interval 5m] [--kubeconfig FILE] [--context NAME]
                [--shutdown-delay 2s] [--log-level info]
 
 Serves POST /mutate and /validate over HTTPS on --port, and /healthz, /readyz, /metrics on both
-ports (plain HTTP on --metrics-port). Without --tls-cert/--tls-key it uses ca.crt/tls.crt/tls.key
-in --cert-dir (default: certs/), creating a development set there when missing.
+ports (plain HTTP on --metrics-port).
+Certificates: --tls-cert/--tls-key (reloaded when they change); or --bootstrap-certs, which keeps
+a CA and serving certificate in the Secret promgate-tls of promgate's namespace (POD_NAMESPACE),
+writes them to --cert-dir (default ${DEFAULT_CERT_DIR}), patches the caBundle of the webhook
+configurations named promgate, and renews before expiry; otherwise tls.crt/tls.key in --cert-dir
+(default: certs/), where a development set is created when missing.
+Every --audit-interval (0 turns it off) the cluster is audited like \`promgate audit\` into the
+promgate_audit_violations gauge, when Kubernetes credentials are found.
 SIGTERM or SIGINT: readiness turns false, after --shutdown-delay the listeners close once
 in-flight reviews are answered, then promgate exits 0.`;
 
@@ -45,6 +57,33 @@ async function resolveCertificate(values: {
   };
 }
 
+/**
+ * Kubernetes credentials for the bootstrap and the background audit. Required with
+ * --bootstrap-certs or an explicit --kubeconfig; otherwise (a laptop running `npm start`) their
+ * absence only turns the background audit off.
+ */
+function clusterAccess(options: KubeConfigOptions, required: boolean, logger: Logger): KubeConfig | undefined {
+  try {
+    return loadKubeConfig(options);
+  } catch (err) {
+    if (!(err instanceof KubeConfigError)) throw err;
+    if (required || options.kubeconfig !== undefined) throw new InputError(err.message, { cause: err });
+    logger.info({ reason: err.message }, 'no Kubernetes credentials: background audit is off');
+    return undefined;
+  }
+}
+
+/** Cluster errors during start-up are unusable input (exit 2), reported in one line. */
+async function asInput<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (err) {
+    if (err instanceof KubeApiError || err instanceof KubeConfigError)
+      throw new InputError(err.message, { cause: err });
+    throw err;
+  }
+}
+
 export const serveCommand: Command = {
   summary: 'serve the admission webhooks, probes and metrics',
   usage,
@@ -59,39 +98,82 @@ export const serveCommand: Command = {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'cert-dir': { type: 'string' },
+        'bootstrap-certs': { type: 'boolean' },
+        'audit-interval': { type: 'string' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
         'shutdown-delay': { type: 'string' },
         'log-level': { type: 'string' },
       },
       false,
     );
+    if (values['bootstrap-certs'] && (values['tls-cert'] !== undefined || values['tls-key'] !== undefined)) {
+      throw new UsageError('--bootstrap-certs manages its own certificate: drop --tls-cert/--tls-key');
+    }
     const level = (values['log-level'] ?? 'info') as Level;
     if (!LOG_LEVELS.includes(level)) throw new UsageError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}`);
     const config = loadConfig(values.config);
     const port = parsePort(values.port, '--port', 8443);
     const metricsPort = parsePort(values['metrics-port'], '--metrics-port', 8080);
     const shutdownDelayMs = parseDurationFlag(values['shutdown-delay'], '--shutdown-delay', 2000);
+    const auditIntervalMs = parseDurationFlag(values['audit-interval'], '--audit-interval', 5 * 60_000);
     const logger = pino({ level, base: { service: 'promgate' } });
-    const certificate = await resolveCertificate(values);
-    if (certificate.created)
-      logger.info({ certFile: certificate.paths.certFile }, 'created a development certificate set');
+    const kubeConfigOptions: KubeConfigOptions = {
+      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+      ...(values.context ? { context: values.context } : {}),
+    };
+    const kubeConfig = clusterAccess(kubeConfigOptions, values['bootstrap-certs'] === true, logger);
+
+    let stopRenewal: () => Promise<void> = async () => undefined;
+    let certificatePaths: CertificatePaths;
+    if (values['bootstrap-certs'] && kubeConfig) {
+      const bootstrap = {
+        kubeConfig,
+        namespace: await asInput(async () => podNamespace()),
+        certDir: resolve(values['cert-dir'] ?? DEFAULT_CERT_DIR),
+        logger,
+      };
+      const result = await asInput(() => reconcileCertificates(bootstrap));
+      logger.info({ secret: result.secret, renewAt: result.renewAt }, 'serving certificate bootstrapped');
+      stopRenewal = startCertificateRenewal({
+        ...bootstrap,
+        onError: (err) => logger.warn({ err }, 'certificate renewal failed; retrying on the next round'),
+      });
+      certificatePaths = {
+        certFile: join(bootstrap.certDir, CERTIFICATE_FILES.tlsCert),
+        keyFile: join(bootstrap.certDir, CERTIFICATE_FILES.tlsKey),
+      };
+    } else {
+      const certificate = await resolveCertificate(values);
+      if (certificate.created) {
+        logger.info({ certFile: certificate.paths.certFile }, 'created a development certificate set');
+      }
+      certificatePaths = certificate.paths;
+    }
 
     const metrics = createMetrics();
     const server = await startServer({
       host: values.host ?? '0.0.0.0',
       port,
       metricsPort,
-      certificate: certificate.paths,
+      certificate: certificatePaths,
       decider: createPolicyDecider(config, metrics, logger),
       metrics,
       logger,
       shutdownDelayMs,
     });
     logger.info({ port: server.port, metricsPort: server.metricsPort }, 'promgate serving');
+    const stopAudit =
+      kubeConfig && auditIntervalMs > 0
+        ? startBackgroundAudit({ kubeConfig, config, metrics, logger, intervalMs: auditIntervalMs })
+        : async () => undefined;
 
     await new Promise<void>((done) => {
       const stop = (signal: NodeJS.Signals): void => {
         logger.info({ signal }, 'received signal');
-        void server.shutdown().then(done);
+        void Promise.all([stopAudit(), stopRenewal()])
+          .then(() => server.shutdown())
+          .then(done);
       };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);

@@ -1,0 +1,54 @@
+// `promgate audit`: judges what is already in the cluster with the same policies as admission.
+import { loadConfig } from '../../config/load.js';
+import { ClusterAuditSource } from '../../kube/audit-source.js';
+import { auditExitCode, formatAuditJson, formatAuditText, runAudit } from '../../kube/audit.js';
+import { loadKubeConfig } from '../../kube/client.js';
+import { KubeApiError, KubeConfigError } from '../../kube/errors.js';
+import { decide } from '../../policies/engine.js';
+import { registeredPolicies } from '../../policies/registry.js';
+import { InputError, UsageError, parseFlags, type Command } from '../usage.js';
+
+const usage = `promgate audit [--config FILE] [--kubeconfig FILE] [--context NAME] [-o text|json] [--verbose]
+
+Lists every apps/v1 DaemonSet and the ConfigMaps of prometheusConfig.namespaces (paginated), and
+judges each as if it were applied anew. Credentials: --kubeconfig, else KUBECONFIG, else
+~/.kube/config, else the in-cluster service account. --verbose lists compliant objects too.
+Exit status: 0 no violation, 1 violations found, 2 unusable flags, config or cluster access.`;
+
+export const auditCommand: Command = {
+  summary: 'report every policy violation among the live DaemonSets and watched ConfigMaps',
+  usage,
+  async run(argv, io) {
+    const { values } = parseFlags(
+      argv,
+      {
+        config: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        verbose: { type: 'boolean' },
+      },
+      false,
+    );
+    const format = values.output ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new UsageError(`-o: expected text or json, got ${format}`);
+    const config = loadConfig(values.config);
+    try {
+      const kubeConfig = loadKubeConfig({
+        ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+        ...(values.context ? { context: values.context } : {}),
+      });
+      const report = await runAudit(ClusterAuditSource.forConfig(kubeConfig, config), config, decide, {
+        policyNames: registeredPolicies().map(({ policy }) => policy.name),
+      });
+      io.stdout.write(
+        format === 'json' ? formatAuditJson(report) : formatAuditText(report, { verbose: values.verbose ?? false }),
+      );
+      return auditExitCode(report);
+    } catch (err) {
+      if (err instanceof KubeApiError || err instanceof KubeConfigError)
+        throw new InputError(err.message, { cause: err });
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,168 @@
+// promgate against a local server that speaks the Kubernetes API: `promgate audit` end to end, and
+// `promgate serve --bootstrap-certs` as a process (Secret, caBundle, served certificate, audit gauge).
+import t, { type Test } from 'tap';
+import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import yaml from 'js-yaml';
+import { FakeApiServer, type StoredObject } from '../support/fake-apiserver.js';
+import { runCli } from '../support/cli.js';
+
+const corpus = join(import.meta.dirname, '../../../shared/corpus/daemonsets');
+const cli = join(import.meta.dirname, '../../dist/src/cli/main.js');
+
+function corpusDaemonSet(file: string): StoredObject {
+  return yaml.load(readFileSync(join(corpus, file), 'utf8')) as StoredObject;
+}
+
+function armsConfigMap(name: string, promYaml: string): StoredObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: 'arms-prom', labels: { target: 'arms', type: 'prometheus-yaml' } },
+    data: { promYaml },
+  };
+}
+
+function webhookConfiguration(kind: string): StoredObject {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind,
+    metadata: { name: 'promgate' },
+    webhooks: [
+      {
+        name: 'one.promgate.io',
+        clientConfig: { service: { name: 'promgate', namespace: 'promgate-system', path: '/validate' } },
+        sideEffects: 'None',
+        admissionReviewVersions: ['v1'],
+      },
+    ],
+  };
+}
+
+async function clusterWithObjects(t: Test): Promise<{ server: FakeApiServer; kubeconfig: string }> {
+  const server = await FakeApiServer.start({ tokens: { 'admin-token': 'admin', 'stale-token': 'nobody' } });
+  t.teardown(() => server.close());
+  const unmutated = corpusDaemonSet('dcgm-exporter--nvidia-helm-chart-default.yaml');
+  unmutated.metadata.namespace = 'gpu';
+  server.put(
+    unmutated,
+    { ...corpusDaemonSet('not-dcgm--fluentd-elasticsearch.yaml') },
+    armsConfigMap('arms-prom-prometheus-yaml', 'scrape_configs:\n  - job_name: gpu\n    scrape_interval: 1.5h\n'),
+    armsConfigMap('good', 'scrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: [a:9100]\n'),
+    webhookConfiguration('MutatingWebhookConfiguration'),
+    webhookConfiguration('ValidatingWebhookConfiguration'),
+  );
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'promgate-kube-')), 'config');
+  writeFileSync(kubeconfig, server.kubeconfigText({ token: 'admin-token' }));
+  return { server, kubeconfig };
+}
+
+t.test('audit reports the violations of live objects and exits 1', async (t) => {
+  const { server, kubeconfig } = await clusterWithObjects(t);
+  const text = await runCli(['audit', '--kubeconfig', kubeconfig]);
+  t.equal(text.code, 1, text.stderr);
+  t.match(text.stdout, /DaemonSet\s+gpu\/\S+\s+dcgm-exporter-placement\s+enforce\s+1 violation/);
+  t.match(text.stdout, /ConfigMap\s+arms-prom\/arms-prom-prometheus-yaml\s+prometheus-config\s+enforce\s+1 violation/);
+  t.match(text.stdout, /promYaml:3:22: scrape_configs\[0\]\.scrape_interval: /);
+  t.notMatch(text.stdout, /fluentd/, 'objects no policy applies to are not listed');
+
+  const json = await runCli(['audit', '--kubeconfig', kubeconfig, '-o', 'json']);
+  t.equal(json.code, 1);
+  const report = JSON.parse(json.stdout) as { byPolicy: Record<string, { violations: number }> };
+  t.equal(report.byPolicy['dcgm-exporter-placement']?.violations, 1);
+  t.equal(report.byPolicy['prometheus-config']?.violations, 1);
+
+  const offConfig = join(mkdtempSync(join(tmpdir(), 'promgate-audit-')), 'config.yaml');
+  writeFileSync(offConfig, 'dcgmExporter:\n  enforcement: off\nprometheusConfig:\n  enforcement: off\n');
+  const off = await runCli(['audit', '--kubeconfig', kubeconfig, '--config', offConfig]);
+  t.equal(off.code, 0, 'policies that are off find nothing');
+
+  const stale = join(mkdtempSync(join(tmpdir(), 'promgate-kube-')), 'config');
+  writeFileSync(stale, server.kubeconfigText({ token: 'revoked' }));
+  const unauthorized = await runCli(['audit', '--kubeconfig', stale]);
+  t.equal(unauthorized.code, 2, 'credentials refused: exit 2');
+  t.match(unauthorized.stderr, /401/);
+  const noContext = await runCli(['audit', '--kubeconfig', kubeconfig, '--context', 'nope']);
+  t.equal(noContext.code, 2);
+  t.match(noContext.stderr, /context "nope" not found/);
+});
+
+t.test('serve --bootstrap-certs: one Secret, patched caBundles, the served certificate chains to it', async (t) => {
+  t.ok(existsSync(cli), 'the build exists (npm ci runs it)');
+  const { server, kubeconfig } = await clusterWithObjects(t);
+  const certDir = join(mkdtempSync(join(tmpdir(), 'promgate-bootstrap-')), 'certs');
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      'serve',
+      '--bootstrap-certs',
+      '--kubeconfig',
+      kubeconfig,
+      '--cert-dir',
+      certDir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--audit-interval',
+      '1h',
+      '--shutdown-delay',
+      '0s',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, POD_NAMESPACE: 'promgate-system' } },
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  let auditFinished!: () => void;
+  const audited = new Promise<void>((resolve) => (auditFinished = resolve));
+  const ports = await new Promise<{ port: number; metricsPort: number }>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const entry = JSON.parse(line) as { msg: string; port?: number; metricsPort?: number };
+      if (entry.msg === 'promgate serving') resolve({ port: entry.port ?? 0, metricsPort: entry.metricsPort ?? 0 });
+      if (entry.msg === 'audit finished') auditFinished();
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
+  });
+  const secret = server.get('v1', 'Secret', 'promgate-tls', 'promgate-system') as { data: Record<string, string> };
+  t.ok(secret, 'the Secret promgate-tls was created in promgate-system');
+  const caPem = Buffer.from(secret.data['ca.crt'] ?? '', 'base64').toString();
+  for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
+    const configuration = server.get('admissionregistration.k8s.io/v1', kind, 'promgate') as {
+      webhooks: Array<{ clientConfig: { caBundle?: string } }>;
+    };
+    t.equal(
+      Buffer.from(configuration.webhooks[0]?.clientConfig.caBundle ?? '', 'base64').toString(),
+      caPem,
+      `${kind} caBundle`,
+    );
+  }
+  const served = await new Promise<X509Certificate | undefined>((resolve, reject) => {
+    httpsRequest(
+      { host: '127.0.0.1', port: ports.port, path: '/healthz', ca: caPem, servername: 'promgate.promgate-system.svc' },
+      (response) => {
+        resolve((response.socket as TLSSocket).getPeerX509Certificate());
+        response.resume();
+      },
+    )
+      .on('error', reject)
+      .end();
+  });
+  t.ok(
+    served?.checkHost('promgate.promgate-system.svc'),
+    'the served certificate names the Service, trusted through the caBundle',
+  );
+  await audited;
+  const metrics = await (await fetch(`http://127.0.0.1:${ports.metricsPort}/metrics`)).text();
+  t.match(metrics, /promgate_audit_violations\{policy="dcgm-exporter-placement"\} 1/);
+  t.match(metrics, /promgate_audit_violations\{policy="prometheus-config"\} 1/);
+  child.kill('SIGTERM');
+  t.equal(await exited, 0);
+});
