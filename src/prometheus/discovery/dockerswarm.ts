@@ -11,7 +11,8 @@ const SWARM_ROLES = ['services', 'nodes', 'tasks'];
 const knownRole: Check = (sd) => {
   const role = stringField(sd, 'role');
   if (role === '') return { message: 'role missing (one of: tasks, services, nodes)', field: 'role' };
-  if (!SWARM_ROLES.includes(role)) return { message: `invalid role ${role}, expected tasks, services, or nodes`, field: 'role' };
+  if (!SWARM_ROLES.includes(role))
+    return { message: `invalid role ${role}, expected tasks, services, or nodes`, field: 'role' };
   return undefined;
 };
 

@@ -8,7 +8,9 @@ import { required, stringField, unmarshalChecks } from './unmarshal-checks.js';
 
 const knownService: Check = (sd) => {
   const service = stringField(sd, 'service');
-  return service === 'dedicated_server' || service === 'vps' ? undefined : { message: `unknown service: ${service}`, field: 'service' };
+  return service === 'dedicated_server' || service === 'vps'
+    ? undefined
+    : { message: `unknown service: ${service}`, field: 'service' };
 };
 
 export const ovhcloudSpec: StructSpec = {

@@ -8,7 +8,8 @@ import { apiDiscoverySpec, parsedUrlOf, parsesAsUrl, required } from './unmarsha
 const httpUrlWithHost: Check = (sd) => {
   const parsed = parsedUrlOf(sd, 'url');
   if (parsed === undefined) return undefined;
-  if (parsed.scheme !== 'http' && parsed.scheme !== 'https') return { message: "URL scheme must be 'http' or 'https'", field: 'url' };
+  if (parsed.scheme !== 'http' && parsed.scheme !== 'https')
+    return { message: "URL scheme must be 'http' or 'https'", field: 'url' };
   if (parsed.host === '') return { message: 'host is missing in URL', field: 'url' };
   return undefined;
 };

@@ -28,7 +28,8 @@ const onlyOneSecret: Check = (sd) => {
   const hasKey = stringField(sd, 'secret_key') !== '';
   const hasFile = stringField(sd, 'secret_key_file') !== '';
   if (!hasKey && !hasFile) return { message: 'one of secret_key & secret_key_file must be configured' };
-  if (hasKey && hasFile) return { message: 'at most one of secret_key & secret_key_file must be configured', field: 'secret_key_file' };
+  if (hasKey && hasFile)
+    return { message: 'at most one of secret_key & secret_key_file must be configured', field: 'secret_key_file' };
   return undefined;
 };
 
@@ -48,12 +49,16 @@ const sdkAcceptsProfile: Check = (sd: DecodedStruct, ctx: DecodeContext) => {
   const zone = stringField(sd, 'zone');
   if (zone === '') return sdkError('default zone cannot be empty', 'zone');
   if (!ZONE.test(zone)) {
-    return sdkError(`invalid default zone format '${zone}', available zones are: ${knownZones(ctx).join(', ')}`, 'zone');
+    return sdkError(
+      `invalid default zone format '${zone}', available zones are: ${knownZones(ctx).join(', ')}`,
+      'zone',
+    );
   }
   const apiUrl = stringField(sd, 'api_url');
   // The SDK looks at the last character of the URL without checking its length: an empty api_url
   // makes Prometheus panic while it loads the configuration.
-  if (apiUrl === '') return { message: 'api_url must not be empty (Prometheus crashes on an empty Scaleway api_url)', field: 'api_url' };
+  if (apiUrl === '')
+    return { message: 'api_url must not be empty (Prometheus crashes on an empty Scaleway api_url)', field: 'api_url' };
   if ('error' in parseGoUrl(apiUrl)) return sdkError(`invalid url ${apiUrl}`, 'api_url');
   if (apiUrl.endsWith('/')) return sdkError(`invalid url ${apiUrl} it should not have a trailing slash`, 'api_url');
   return undefined;

@@ -12,10 +12,14 @@ export function zookeeperSpec(mechanism: string): StructSpec {
   const listed =
     (field: 'servers' | 'paths', message: string): Check =>
     (sd) =>
-      (sd.get<unknown[]>(field) ?? []).length === 0 ? { message: `${mechanism} SD config must contain ${message}`, field } : undefined;
+      (sd.get<unknown[]>(field) ?? []).length === 0
+        ? { message: `${mechanism} SD config must contain ${message}`, field }
+        : undefined;
   const absolutePaths: Check = (sd) => {
     const relative = (sd.get<(string | undefined)[]>('paths') ?? []).find((path) => !(path ?? '').startsWith('/'));
-    return relative === undefined ? undefined : { message: `${mechanism} SD config paths must begin with '/': ${relative ?? ''}`, field: 'paths' };
+    return relative === undefined
+      ? undefined
+      : { message: `${mechanism} SD config paths must begin with '/': ${relative ?? ''}`, field: 'paths' };
   };
   return {
     goType: 'zookeeper.plain',
@@ -24,7 +28,12 @@ export function zookeeperSpec(mechanism: string): StructSpec {
       paths: { type: list(string) },
       timeout: { type: duration, default: 10_000 },
     },
-    validate: [unmarshalChecks([listed('servers', 'at least one Zookeeper server'), listed('paths', 'at least one path'), absolutePaths], 'none')],
+    validate: [
+      unmarshalChecks(
+        [listed('servers', 'at least one Zookeeper server'), listed('paths', 'at least one path'), absolutePaths],
+        'none',
+      ),
+    ],
   };
 }
 

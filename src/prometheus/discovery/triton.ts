@@ -10,12 +10,17 @@ import { required, stringField, unmarshalChecks } from './unmarshal-checks.js';
 
 const knownRole: Check = (sd) => {
   const role = stringField(sd, 'role');
-  return role === 'container' || role === 'cn' ? undefined : { message: "triton SD configuration requires role to be 'container' or 'cn'", field: 'role' };
+  return role === 'container' || role === 'cn'
+    ? undefined
+    : { message: "triton SD configuration requires role to be 'container' or 'cn'", field: 'role' };
 };
 
 const positiveRefreshInterval: Check = (sd) =>
   (sd.get<number>('refresh_interval') ?? 0) <= 0
-    ? { message: 'triton SD configuration requires RefreshInterval to be a positive integer', field: 'refresh_interval' }
+    ? {
+        message: 'triton SD configuration requires RefreshInterval to be a positive integer',
+        field: 'refresh_interval',
+      }
     : undefined;
 
 export const tritonSpec: StructSpec = {

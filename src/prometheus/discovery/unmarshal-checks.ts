@@ -3,10 +3,17 @@
 // serverset, nerve, triton, uyuni, vultr, digitalocean, puppetdb, ovhcloud). Reporting only the first
 // failure of one SD block is what Prometheus does; a later check can depend on an earlier one (e.g.
 // puppetdb's scheme check on an empty URL), so listing them all would add noise, not information.
-import type { DecodeContext, DecodedStruct, FieldSpec, FieldType, StructSpec, StructValidator } from '../schema/decoder.js';
+import type {
+  DecodeContext,
+  DecodedStruct,
+  FieldSpec,
+  FieldType,
+  StructSpec,
+  StructValidator,
+} from '../schema/decoder.js';
 import { int, parsedString } from '../schema/types.js';
 import { duration } from '../model/duration.js';
-import { httpClientFieldsSpec, validateHttpClient } from './sd-http-client.js';
+import { httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './sd-common.js';
 import { parseGoUrl } from '../model/url.js';
 import type { ParsedUrl } from '../model/url.js';
 import { goQuote } from '../model/go-string.js';
@@ -34,16 +41,16 @@ function validatesHttpClient(validation: HttpClientValidation, ctx: DecodeContex
   return ctx.atLeast(validation.since);
 }
 
-/** The body of an SD's UnmarshalYAML: `checks` in order, the first failure is reported; when all
- *  pass, HTTPClientConfig.Validate runs as the mechanism calls it. */
+/** The body of an SD's UnmarshalYAML: on a cleanly decoded config, `checks` in order, the first
+ *  failure is reported; when all pass, HTTPClientConfig.Validate runs as the mechanism calls it. */
 export function unmarshalChecks(checks: Check[], httpClient: HttpClientValidation): StructValidator {
-  return (sd, ctx) => {
+  return whenDecodedCleanly((sd, ctx) => {
     for (const check of checks) {
       const failure = check(sd, ctx);
       if (failure !== undefined) return sd.error(ctx, failure.message, failure.field);
     }
     if (validatesHttpClient(httpClient, ctx)) validateHttpClient(sd, ctx);
-  };
+  });
 }
 
 export function stringField(sd: DecodedStruct, field: string): string {
@@ -76,7 +83,9 @@ export function parsedUrlOf(sd: DecodedStruct, field: string): ParsedUrl | undef
  * "role missing" check.
  */
 export function roleType(goName: string, allowed: readonly string[]): FieldType<string> {
-  return parsedString(goName, '', (text) => (allowed.includes(text) ? text : { error: `unknown role ${goQuote(text)}` }));
+  return parsedString(goName, '', (text) =>
+    allowed.includes(text) ? text : { error: `unknown role ${goQuote(text)}` },
+  );
 }
 
 /**

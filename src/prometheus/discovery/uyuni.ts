@@ -4,7 +4,7 @@ import type { StructSpec } from '../schema/decoder.js';
 import { secret, string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
 import { parsesAsUrl, required, unmarshalChecks } from './unmarshal-checks.js';
-import { httpClientFieldsSpec } from './sd-http-client.js';
+import { httpClientFieldsSpec } from './sd-common.js';
 
 export const uyuniSpec: StructSpec = {
   goType: 'uyuni.plain',
