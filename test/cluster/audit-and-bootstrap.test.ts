@@ -2,7 +2,7 @@
 // `promgate serve --bootstrap-certs` as a process (Secret, caBundle, served certificate, audit gauge).
 import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,11 +131,13 @@ t.test('serve --bootstrap-certs: one Secret, patched caBundles, the served certi
     });
     child.on('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
   });
-  const secret = server.get('v1', 'Secret', 'promgate-tls', 'promgate-system') as { data: Record<string, string> };
+  const secret = server.get('v1', 'Secret', 'promgate-tls', 'promgate-system') as unknown as {
+    data: Record<string, string>;
+  };
   t.ok(secret, 'the Secret promgate-tls was created in promgate-system');
   const caPem = Buffer.from(secret.data['ca.crt'] ?? '', 'base64').toString();
   for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
-    const configuration = server.get('admissionregistration.k8s.io/v1', kind, 'promgate') as {
+    const configuration = server.get('admissionregistration.k8s.io/v1', kind, 'promgate') as unknown as {
       webhooks: Array<{ clientConfig: { caBundle?: string } }>;
     };
     t.equal(
