@@ -102,7 +102,7 @@ function createRequiredAffinity(object: KubernetesObject, exclusion: ExclusionJs
     parent = child;
     depth++;
   }
-  const innermost = { nodeSelectorTerms: [{ matchExpressions: [exclusion] }] };
+  const innermost = { nodeSelectorTerms: [{ matchExpressions: [structuredClone(exclusion)] }] };
   const value = REQUIRED_AFFINITY_PATH.slice(depth + 1).reduceRight<Record<string, unknown>>(
     (inner, key) => ({ [key]: inner }),
     innermost,
@@ -110,12 +110,13 @@ function createRequiredAffinity(object: KubernetesObject, exclusion: ExclusionJs
   return { op: 'add', path: toPointer(REQUIRED_AFFINITY_PATH.slice(0, depth + 1)), value };
 }
 
+// Every operation gets its own copy of the exclusion: whoever applies the patch may mutate the result.
 function addToTerm(term: Term, exclusion: ExclusionJson): Operation {
   const termPath = [...REQUIRED_AFFINITY_PATH, 'nodeSelectorTerms', term.index, 'matchExpressions'];
   const hasArray = term.status.kind === 'valid' && term.status.hasMatchExpressionsArray;
   return hasArray
-    ? { op: 'add', path: toPointer([...termPath, '-']), value: { ...exclusion } }
-    : { op: 'add', path: toPointer(termPath), value: [{ ...exclusion }] };
+    ? { op: 'add', path: toPointer([...termPath, '-']), value: structuredClone(exclusion) }
+    : { op: 'add', path: toPointer(termPath), value: [structuredClone(exclusion)] };
 }
 
 function buildPatch(

@@ -228,8 +228,10 @@ t.test('a pod template without spec gets the chain created under template', asyn
 
 t.test('patches from the same object are independent values', async (t) => {
   const object = daemonSet(requiredTerms([{ matchExpressions: [GPU_EXISTS] }, { matchExpressions: [GPU_EXISTS] }]));
-  const { patch } = policy.evaluate(object, dcgmConfig(), CREATE);
-  t.not((patch[0] as { value: unknown }).value, (patch[1] as { value: unknown }).value, 'no shared object between ops');
+  const { patch } = policy.evaluate(object, dcgmConfig({ starshipNodeLabel: 'starship=true' }), CREATE);
+  const [first, second] = patch.map((op) => (op as { value: { values: string[] } }).value);
+  t.not(first, second, 'no shared object between ops');
+  t.not(first?.values, second?.values, 'no shared values list between ops');
 });
 
 t.test('thousands of terms: one op each, idempotent', async (t) => {
