@@ -1,5 +1,6 @@
 // dockerswarm_sd_configs: moby.DockerSwarmSDConfig's fields and UnmarshalYAML rules.
 import t from 'tap';
+import { checkPrometheusConfig } from '../../../src/prometheus/index.js';
 import { judgeSd } from './sd-cases.js';
 
 t.test('dockerswarm_sd_configs', async (t) =>
@@ -32,3 +33,17 @@ t.test('dockerswarm_sd_configs', async (t) =>
     },
   ]),
 );
+
+t.test('alertmanagers use the same discovery blocks', async (t) => {
+  const config = (role: string): string =>
+    `alerting:\n  alertmanagers:\n    - dockerswarm_sd_configs:\n        - host: http://m:2375\n          role: ${role}\n`;
+  t.same(checkPrometheusConfig(config('tasks'), { prometheusVersion: '2.53' }).errors, []);
+  t.match(checkPrometheusConfig(config('pods'), { prometheusVersion: '2.53' }).errors, [
+    {
+      line: 5,
+      col: 17,
+      path: 'alerting.alertmanagers[0].dockerswarm_sd_configs[0].role',
+      message: 'invalid role pods, expected tasks, services, or nodes',
+    },
+  ]);
+});
