@@ -3,16 +3,15 @@
 // from discovery/index.ts), with the HTTP client settings inlined, and sigv4 from 2.48.
 import type { ConfigSection, DecodeContext, DecodedStruct, StructSpec } from './schema/decoder.js';
 import { struct } from './schema/decoder.js';
-import { list, parsedString, string } from './schema/types.js';
+import { parsedString, string } from './schema/types.js';
 import { duration } from './model/duration.js';
 import { goQuote } from './model/go-string.js';
 import { compileAnchored } from './regex.js';
 import type { CompiledRegex } from './regex.js';
 import { httpClientConfigSpec } from './http-client.js';
-import { relabelConfigSpec } from './relabel.js';
 import type { LabelSet } from './relabel-process.js';
 import { processRelabelRules } from './relabel-process.js';
-import { sigV4ConfigSpec } from './remote-write.js';
+import { relabelRules, sigV4ConfigSpec, structList } from './remote-write.js';
 import { staticConfigsField } from './service-discovery.js';
 import { serviceDiscoveryFields } from './discovery/index.js';
 import { staticTargetGroups } from './scrape.js';
@@ -100,10 +99,10 @@ export const alertmanagerConfigSpec: StructSpec = {
     timeout: { type: duration, default: 10_000 },
     api_version: { type: apiVersion, default: 'v2' },
     relabel_configs: {
-      type: list(struct(relabelConfigSpec), { nullItem: 'empty or null Alertmanager target relabeling rule' }),
+      type: relabelRules('empty or null Alertmanager target relabeling rule'),
     },
     alert_relabel_configs: {
-      type: list(struct(relabelConfigSpec), { nullItem: 'empty or null Alertmanager alert relabeling rule' }),
+      type: relabelRules('empty or null Alertmanager alert relabeling rule'),
       since: '2.51',
     },
     static_configs: staticConfigsField,
@@ -117,14 +116,16 @@ const alertingConfigSpec: StructSpec = {
   goType: 'config.plain',
   fields: {
     alert_relabel_configs: {
-      type: list(struct(relabelConfigSpec), { nullItem: 'empty or null alert relabeling rule' }),
+      type: relabelRules('empty or null alert relabeling rule'),
     },
     alertmanagers: {
       // The loader accepts a null item, but promtool and Prometheus's notifier then dereference it
       // and crash: refuse it rather than let it through.
-      type: list(struct(alertmanagerConfigSpec), {
-        nullItem: 'empty or null Alertmanager config (promtool and Prometheus crash on it)',
-      }),
+      type: structList(
+        alertmanagerConfigSpec,
+        'config.AlertmanagerConfigs',
+        'empty or null Alertmanager config (promtool and Prometheus crash on it)',
+      ),
     },
   },
 };

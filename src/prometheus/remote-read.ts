@@ -1,13 +1,12 @@
 // config.RemoteReadConfig (`remote_read`): remote storage that PromQL queries read from, with the
 // same header rules as remote write and the HTTP client settings inlined.
 import type { ConfigSection, DecodeContext, DecodedStruct, StructSpec } from './schema/decoder.js';
-import { struct } from './schema/decoder.js';
-import { bool, integer, list, map, string } from './schema/types.js';
+import { bool, integer, map, string } from './schema/types.js';
 import { duration } from './model/duration.js';
 import { labelName, labelValue } from './model/labels.js';
 import { url } from './model/url.js';
 import { httpClientConfigSpec } from './http-client.js';
-import { authorizationHeaderMessage, validateCustomHeaders, validateUniqueNames } from './remote-write.js';
+import { authorizationHeaderMessage, structList, validateCustomHeaders, validateUniqueNames } from './remote-write.js';
 
 /** DefaultChunkedReadLimit: 50 MB frames. */
 const DEFAULT_CHUNKED_READ_LIMIT = 50_000_000;
@@ -37,7 +36,9 @@ export const remoteReadConfigSpec: StructSpec = {
 
 export const remoteReadSection: ConfigSection = {
   fields: {
-    remote_read: { type: list(struct(remoteReadConfigSpec), { nullItem: 'empty or null remote read config section' }) },
+    remote_read: {
+      type: structList(remoteReadConfigSpec, '[]*config.RemoteReadConfig', 'empty or null remote read config section'),
+    },
   },
   validate: [(config, ctx) => validateUniqueNames(config, ctx, 'remote_read', 'remote read')],
 };

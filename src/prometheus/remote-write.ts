@@ -2,14 +2,39 @@
 // metadata settings, write relabelling, extra headers and one authentication method (the HTTP
 // client's basic_auth/authorization/oauth2, or sigv4, azuread from 2.45, google_iam from 2.55).
 // Also `otlp` (2.55), the other write path, because config.ts has no section slot of its own for it.
-import type { ConfigSection, DecodeContext, DecodedStruct, StructSpec } from './schema/decoder.js';
-import { childPath, struct } from './schema/decoder.js';
+import type { ConfigSection, DecodeContext, DecodedStruct, FieldType, StructSpec } from './schema/decoder.js';
+import { childPath, struct, typeError } from './schema/decoder.js';
 import { bool, int, list, map, secret, string } from './schema/types.js';
 import { duration } from './model/duration.js';
 import { goQuote } from './model/go-string.js';
 import { url } from './model/url.js';
 import { httpClientConfigSpec } from './http-client.js';
 import { relabelConfigSpec } from './relabel.js';
+
+/** A Go slice of struct pointers under the name yaml.v2 prints when it is not a sequence
+ *  (`[]*config.RemoteWriteConfig`, or a named slice type; `list(struct(…))` alone would say
+ *  `[]config.plain`); a null item is refused with `nullItem`. */
+export function structList(
+  spec: StructSpec,
+  goName: string,
+  nullItem: string,
+): FieldType<(DecodedStruct | undefined)[]> {
+  const items = list(struct(spec), { nullItem });
+  return {
+    ...items,
+    goName,
+    decode(node, path, ctx) {
+      if (node.kind === 'seq') return items.decode(node, path, ctx);
+      ctx.error(node, path, typeError(node, goName));
+      return undefined;
+    },
+  };
+}
+
+/** A `[]*relabel.Config` field. */
+export function relabelRules(nullItem: string): FieldType<(DecodedStruct | undefined)[]> {
+  return structList(relabelConfigSpec, '[]*relabel.Config', nullItem);
+}
 
 /** Headers Prometheus sets on remote requests itself (config.reservedHeaders, lower-case);
  *  `authorization` is judged separately, with a message that names the auth settings. */
@@ -264,7 +289,7 @@ export const remoteWriteConfigSpec: StructSpec = {
     remote_timeout: { type: duration, default: 30_000 },
     headers: { type: map(string, string) },
     write_relabel_configs: {
-      type: list(struct(relabelConfigSpec), { nullItem: 'empty or null relabeling rule in remote write config' }),
+      type: relabelRules('empty or null relabeling rule in remote write config'),
     },
     name: { type: string },
     send_exemplars: { type: bool },
@@ -317,7 +342,11 @@ export const otlpConfigSpec: StructSpec = {
 export const remoteWriteSection: ConfigSection = {
   fields: {
     remote_write: {
-      type: list(struct(remoteWriteConfigSpec), { nullItem: 'empty or null remote write config section' }),
+      type: structList(
+        remoteWriteConfigSpec,
+        '[]*config.RemoteWriteConfig',
+        'empty or null remote write config section',
+      ),
     },
     otlp: { type: struct(otlpConfigSpec), since: '2.55' },
   },

@@ -32,6 +32,21 @@ t.test('remote_write: fields', async (t) =>
       errors: [],
     },
     { name: 'null list', yaml: 'remote_write:\n', errors: [] },
+    {
+      name: 'a map, not a list',
+      yaml: 'remote_write:\n  url: http://a\n',
+      errors: ['cannot unmarshal !!map into []*config.RemoteWriteConfig'],
+    },
+    {
+      name: 'a scalar item',
+      yaml: 'remote_write: [http://a]\n',
+      errors: ['cannot unmarshal !!str `http://a` into config.plain'],
+    },
+    {
+      name: 'relabel rules as a map',
+      yaml: rw('url: http://a\nwrite_relabel_configs: {action: drop}'),
+      errors: ['cannot unmarshal !!map into []*relabel.Config'],
+    },
     { name: 'null item', yaml: 'remote_write:\n  -\n', errors: ['empty or null remote write config section'] },
     { name: 'url absent', yaml: rw('name: a'), errors: ['url for remote_write is empty'] },
     { name: 'url null', yaml: rw('url:'), errors: ['url for remote_write is empty'] },
