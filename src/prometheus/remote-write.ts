@@ -73,7 +73,7 @@ export function validateCustomHeaders(owner: DecodedStruct, ctx: DecodeContext, 
   }
 }
 
-/** The authentication settings remote write may use, by release (the `#` lists Go prints). */
+/** The authentication settings remote write may use, as each release lists them in its messages. */
 function authMethodNames(ctx: DecodeContext): string {
   if (ctx.atLeast('2.55')) return 'basic_auth, authorization, oauth2, sigv4, azuread or google_iam';
   if (ctx.atLeast('2.45')) return 'basic_auth, authorization, oauth2, sigv4, or azuread';
