@@ -56,6 +56,8 @@ export interface Policy<C> {
   appliesTo(object: KubernetesObject, config: C): boolean;
   /** Judge the object. Throws only on a bug; callers map a throw to the policy's failure mode. */
   evaluate(object: KubernetesObject, config: C, context: EvaluationContext): Evaluation;
+  /** A readable view of what this policy's patch changes, for `promgate check` (JSON Patch is hard to review). */
+  describePatch?(object: KubernetesObject, patch: Operation[]): string;
 }
 
 export const NO_FINDINGS: Evaluation = Object.freeze({ violations: [], warnings: [], patch: [] }) as Evaluation;

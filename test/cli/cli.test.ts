@@ -118,3 +118,51 @@ t.test('check-config: FILE:LINE:COL errors, versions and exit codes', async (t) 
   t.match(version.stderr, /unsupported Prometheus version 9\.9/);
   t.equal((await runCli(['check-config', join(dir, 'absent.yml')])).code, 2);
 });
+
+t.test('check on a dcgm-exporter: patch and diff, then --no-mutate denies the same file', async (t) => {
+  const manifest = join(
+    import.meta.dirname,
+    '../../../shared/corpus/daemonsets/dcgm-exporter--gke-managed-prometheus-example.yaml',
+  );
+  const mutated = await runCli(['check', manifest]);
+  t.equal(mutated.code, 0, 'allowed after the patch the webhook would apply');
+  t.match(mutated.stdout, /allowed after patch/);
+  t.match(
+    mutated.stdout,
+    /"path":"\/spec\/template\/spec\/affinity\/nodeAffinity\/requiredDuringSchedulingIgnoredDuringExecution\/nodeSelectorTerms\/0\/matchExpressions\/-"/,
+  );
+  t.match(mutated.stdout, /\+ +- key: starship\n +\+ +operator: DoesNotExist/, 'a readable diff of the affinity');
+  const asWritten = await runCli(['check', '--no-mutate', '-o', 'json', manifest]);
+  t.equal(asWritten.code, 1, 'as written it can still reach starship nodes');
+  const result = JSON.parse(asWritten.stdout) as {
+    results: Array<{ allowed: boolean; patch: unknown[]; denials: Array<{ policy: string; field: string }> }>;
+  };
+  t.equal(result.results[0]?.allowed, false);
+  t.same(result.results[0]?.patch, [], '--no-mutate never patches');
+  t.match(result.results[0]?.denials, [{ policy: 'dcgm-exporter-placement', field: /nodeSelectorTerms\[0\]/ }]);
+});
+
+t.test('check on an ARMS ConfigMap: line and column of every error', async (t) => {
+  const configMap = [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: arms-prom-prometheus-yaml',
+    '  namespace: arms-prom',
+    'data:',
+    '  promYaml: |',
+    '    scrape_configs:',
+    '      - job_name: gpu',
+    '        scrape_interval: 1.5h',
+    '      - job_name: gpu',
+    '',
+  ].join('\n');
+  const result = await runCli(['check', '-'], configMap);
+  t.equal(result.code, 1);
+  t.match(result.stdout, /DENIED/);
+  t.match(result.stdout, /prometheus-config: promYaml:3:22: scrape_configs\[0\]\.scrape_interval: /);
+  t.match(
+    result.stdout,
+    /promYaml:4:15: scrape_configs\[1\]\.job_name: found multiple scrape configs with job name "gpu"/,
+  );
+});

@@ -4,7 +4,8 @@ import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { loadConfig } from '../../config/load.js';
 import type { PromgateConfig } from '../../config/schema.js';
-import { decide } from '../../policies/engine.js';
+import { decide, type Decision } from '../../policies/engine.js';
+import { registeredPolicies } from '../../policies/registry.js';
 import type { KubernetesObject } from '../../policies/policy.js';
 import { manifestObjects, readInputs, type ManifestObject } from '../inputs.js';
 import { EXIT_DENIED, EXIT_OK, UsageError, parseFlags, writeLine, type Command } from '../usage.js';
@@ -26,18 +27,30 @@ export interface CheckResult {
   name: string | undefined;
   allowed: boolean;
   patch: Operation[];
+  /** Each policy's own readable view of its part of the patch. */
+  patchDescriptions: string[];
   warnings: string[];
   denials: Array<{ policy: string; field: string; message: string }>;
+}
+
+function describePatches(object: KubernetesObject, mutation: Decision): string[] {
+  return mutation.outcomes.flatMap((outcome) => {
+    const policy = registeredPolicies().find((entry) => entry.policy.name === outcome.policy)?.policy;
+    const patch = outcome.evaluation.patch;
+    return patch.length > 0 && policy?.describePatch ? [policy.describePatch(object, patch)] : [];
+  });
 }
 
 export function checkObject(manifest: ManifestObject, config: PromgateConfig, mutate: boolean): CheckResult {
   const context = { operation: 'CREATE' as const };
   let object: KubernetesObject = manifest.object;
   let patch: Operation[] = [];
+  let patchDescriptions: string[] = [];
   const warnings: string[] = [];
   if (mutate) {
     const mutation = decide(object, config, context, 'mutate');
     patch = mutation.patch;
+    patchDescriptions = describePatches(object, mutation);
     warnings.push(...mutation.warnings);
     if (patch.length > 0) {
       object = fastJsonPatch.applyPatch(structuredClone(object), patch, true, false).newDocument;
@@ -56,6 +69,7 @@ export function checkObject(manifest: ManifestObject, config: PromgateConfig, mu
     allowed: validation.allowed,
     // A denied object is never written, so the patch would never be applied either.
     patch: validation.allowed ? patch : [],
+    patchDescriptions: validation.allowed ? patchDescriptions : [],
     warnings,
     denials: validation.denials.map(({ policy, field, message }) => ({ policy, field, message })),
   };
@@ -66,6 +80,8 @@ function formatText(result: CheckResult): string {
   const verdict = !result.allowed ? 'DENIED' : result.patch.length > 0 ? 'allowed after patch' : 'allowed';
   const lines = [`${result.source} (${result.location}): ${name}: ${verdict}`];
   if (result.patch.length > 0) lines.push(`  patch: ${JSON.stringify(result.patch)}`);
+  for (const description of result.patchDescriptions)
+    lines.push(...description.split('\n').map((line) => `    ${line}`));
   for (const warning of result.warnings) lines.push(`  warning: ${warning}`);
   for (const denial of result.denials) {
     const [first, ...rest] = denial.message.split('\n');

@@ -1,6 +1,7 @@
 // Policy `dcgm-exporter-placement` (SPEC §2): keep NVIDIA dcgm-exporter pods off starship GPU nodes.
 import type { DcgmExporterConfig } from '../../config/schema.js';
 import { NO_FINDINGS, type Policy } from '../policy.js';
+import { describePatch } from './describe-patch.js';
 import { evaluatePlacement } from './evaluate.js';
 import { isDcgmExporterDaemonSet } from './identify.js';
 
@@ -15,6 +16,5 @@ export const dcgmExporterPlacementPolicy: Policy<DcgmExporterConfig> = {
     if (!isDcgmExporterDaemonSet(object, config.match)) return NO_FINDINGS;
     return evaluatePlacement(object, config);
   },
+  describePatch,
 };
-
-export { describePatch } from './describe-patch.js';
