@@ -4,7 +4,7 @@ import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder
 import { int, secret, string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
 import { goQuote } from '../model/go-string.js';
-import { httpClientFieldsSpec, validateHttpClient } from './sd-http-client.js';
+import { httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './sd-common.js';
 
 const SDK_AUTHENTICATION_SINCE = '2.52';
 const HTTP_CLIENT_VALIDATION_SINCE = '2.48';
@@ -42,5 +42,5 @@ export const azureSpec: StructSpec = {
     resource_group: { type: string },
   },
   inline: [httpClientFieldsSpec],
-  validate: [validateAzure],
+  validate: [whenDecodedCleanly(validateAzure)],
 };

@@ -4,7 +4,7 @@ import { DecodedStruct as Decoded } from '../schema/decoder.js';
 import { bool, list, map, secret, string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
 import { basicAuthSpec } from '../http-client.js';
-import { httpClientFieldsSpec, validateHttpClient } from './sd-http-client.js';
+import { httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './sd-common.js';
 
 function validateConsul(sd: DecodedStruct, ctx: DecodeContext): void {
   if ((sd.get<string>('server') ?? '').trim() === '') {
@@ -49,5 +49,5 @@ export const consulSpec: StructSpec = {
     node_meta: { type: map(string, string) },
   },
   inline: [httpClientFieldsSpec],
-  validate: [validateConsul],
+  validate: [whenDecodedCleanly(validateConsul)],
 };

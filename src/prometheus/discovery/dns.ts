@@ -2,6 +2,7 @@
 import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder.js';
 import { int, list, string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
+import { whenDecodedCleanly } from './sd-common.js';
 
 const NS_RECORDS_SINCE = '2.49';
 
@@ -30,5 +31,5 @@ export const dnsSpec: StructSpec = {
     type: { type: string, default: 'SRV' },
     port: { type: int },
   },
-  validate: [validateDns],
+  validate: [whenDecodedCleanly(validateDns)],
 };

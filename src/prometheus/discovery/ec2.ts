@@ -4,7 +4,7 @@ import type { DecodeContext, DecodedStruct, FieldSpec, StructSpec } from '../sch
 import { struct } from '../schema/decoder.js';
 import { int, list, secret, string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
-import { httpClientFieldsSpec, validateHttpClient } from './sd-http-client.js';
+import { httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './sd-common.js';
 
 const AWS_HTTP_CLIENT_VALIDATION_SINCE = '2.48';
 const DEFAULT_REFRESH_INTERVAL_MS = 60_000;
@@ -24,7 +24,7 @@ export const awsFields: Record<string, FieldSpec> = {
 
 /** Without `region`, Prometheus asks the EC2 instance metadata service while loading the file and
  *  fails ("<service> SD configuration requires a region") anywhere but on EC2. A webhook cannot
- *  know where Prometheus runs, so this is a warning, not a denial (docs/adr/040). */
+ *  know where Prometheus runs, so this is a warning, not a denial (docs/prometheus-discovery-part-a.md). */
 export function warnAboutMissingRegion(sd: DecodedStruct, ctx: DecodeContext, service: 'EC2' | 'Lightsail'): void {
   if ((sd.get<string>('region') ?? '') !== '') return;
   ctx.warnings.push(
@@ -49,7 +49,7 @@ function validateEc2(sd: DecodedStruct, ctx: DecodeContext): void {
     // A null item is a nil *EC2Filter: reading its values makes promtool panic; it is denied too.
     if ((filter?.get<unknown[]>('values') ?? []).length === 0) {
       const message = 'EC2 SD configuration filter values cannot be empty';
-      return filter ? filter.error(ctx, message, 'values') : sd.error(ctx, message, 'filters');
+      return filter ? filter.error(ctx, message, filter.isSet('values') ? 'values' : undefined) : sd.error(ctx, message, 'filters');
     }
   }
   validateAwsHttpClient(sd, ctx);
@@ -59,5 +59,5 @@ export const ec2Spec: StructSpec = {
   goType: 'aws.plain',
   fields: { ...awsFields, filters: { type: list(struct(filterSpec)) } },
   inline: [httpClientFieldsSpec],
-  validate: [validateEc2],
+  validate: [whenDecodedCleanly(validateEc2)],
 };

@@ -3,7 +3,7 @@ import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder
 import { string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
 import { parseGoUrl } from '../model/url.js';
-import { httpClientFieldsSpec, validateHttpClient } from './sd-http-client.js';
+import { httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './sd-common.js';
 
 function validateEureka(sd: DecodedStruct, ctx: DecodeContext): void {
   const server = sd.get<string>('server') ?? '';
@@ -21,5 +21,5 @@ export const eurekaSpec: StructSpec = {
     refresh_interval: { type: duration, default: 30_000 },
   },
   inline: [httpClientFieldsSpec],
-  validate: [validateEureka],
+  validate: [whenDecodedCleanly(validateEureka)],
 };

@@ -6,6 +6,7 @@ import { indexPath } from '../schema/decoder.js';
 import { list, string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
 import { goQuote } from '../model/go-string.js';
+import { whenDecodedCleanly } from './sd-common.js';
 
 /** Upstream's patFileSDName. */
 const FILE_SD_NAME = /^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$/s;
@@ -30,5 +31,5 @@ export const fileSpec: StructSpec = {
     files: { type: list(string) },
     refresh_interval: { type: duration, default: 300_000 },
   },
-  validate: [validateFile],
+  validate: [whenDecodedCleanly(validateFile)],
 };

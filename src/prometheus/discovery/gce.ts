@@ -2,6 +2,7 @@
 import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder.js';
 import { int, string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
+import { whenDecodedCleanly } from './sd-common.js';
 
 function validateGce(sd: DecodedStruct, ctx: DecodeContext): void {
   for (const name of ['project', 'zone']) {
@@ -19,5 +20,5 @@ export const gceSpec: StructSpec = {
     port: { type: int, default: 80 },
     tag_separator: { type: string, default: ',' },
   },
-  validate: [validateGce],
+  validate: [whenDecodedCleanly(validateGce)],
 };

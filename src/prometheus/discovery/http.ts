@@ -3,7 +3,7 @@ import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder
 import { string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
 import { parseGoUrl } from '../model/url.js';
-import { httpClientFieldsSpec, validateHttpClient } from './sd-http-client.js';
+import { httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './sd-common.js';
 
 const HTTP_CLIENT_VALIDATION_SINCE = '2.48';
 
@@ -24,5 +24,5 @@ export const httpSpec: StructSpec = {
     url: { type: string },
   },
   inline: [httpClientFieldsSpec],
-  validate: [validateHttpSd],
+  validate: [whenDecodedCleanly(validateHttpSd)],
 };

@@ -4,7 +4,7 @@ import { struct } from '../schema/decoder.js';
 import { bool, list, parsedString, string } from '../schema/types.js';
 import { url } from '../model/url.js';
 import { goQuote } from '../model/go-string.js';
-import { hasCustomHttpClient, httpClientFieldsSpec, validateHttpClient } from './sd-http-client.js';
+import { hasCustomHttpClient, httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './sd-common.js';
 import { fieldSelectorError, labelSelectorError } from './kubernetes-selectors.js';
 
 const ROLES = ['node', 'pod', 'service', 'endpoints', 'endpointslice', 'ingress'];
@@ -97,5 +97,5 @@ export const kubernetesSpec: StructSpec = {
     attach_metadata: { type: struct(attachMetadataSpec) },
   },
   inline: [httpClientFieldsSpec],
-  validate: [validateKubernetes],
+  validate: [whenDecodedCleanly(validateKubernetes)],
 };

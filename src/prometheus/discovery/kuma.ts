@@ -3,7 +3,7 @@ import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder
 import { string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
 import { parseGoUrl } from '../model/url.js';
-import { httpClientFieldsSpec, validateHttpClient } from './sd-http-client.js';
+import { httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './sd-common.js';
 
 function validateKuma(sd: DecodedStruct, ctx: DecodeContext): void {
   const server = sd.get<string>('server') ?? '';
@@ -25,5 +25,5 @@ export const kumaSpec: StructSpec = {
     client_id: { type: string, since: '2.50' },
   },
   inline: [httpClientFieldsSpec],
-  validate: [validateKuma],
+  validate: [whenDecodedCleanly(validateKuma)],
 };

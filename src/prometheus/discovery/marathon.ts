@@ -2,7 +2,7 @@
 import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder.js';
 import { list, secret, string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
-import { httpClientFieldsSpec, validateHttpClient } from './sd-http-client.js';
+import { httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './sd-common.js';
 
 function filled(sd: DecodedStruct, name: string): boolean {
   return (sd.get<string>(name) ?? '') !== '';
@@ -38,5 +38,5 @@ export const marathonSpec: StructSpec = {
     auth_token_file: { type: string },
   },
   inline: [httpClientFieldsSpec],
-  validate: [validateMarathon],
+  validate: [whenDecodedCleanly(validateMarathon)],
 };

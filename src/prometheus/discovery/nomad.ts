@@ -2,7 +2,7 @@
 import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder.js';
 import { bool, string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
-import { httpClientFieldsSpec, validateHttpClient } from './sd-http-client.js';
+import { httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './sd-common.js';
 
 function validateNomad(sd: DecodedStruct, ctx: DecodeContext): void {
   if ((sd.get<string>('server') ?? '').trim() === '') {
@@ -22,5 +22,5 @@ export const nomadSpec: StructSpec = {
     tag_separator: { type: string, default: ',' },
   },
   inline: [httpClientFieldsSpec],
-  validate: [validateNomad],
+  validate: [whenDecodedCleanly(validateNomad)],
 };

@@ -6,6 +6,7 @@ import { bool, int, parsedString, secret, string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
 import { goQuote } from '../model/go-string.js';
 import { tlsConfigSpec } from '../http-client.js';
+import { whenDecodedCleanly } from './sd-common.js';
 
 /** openstack.Role: its UnmarshalYAML refuses anything but the two roles (also an empty string). */
 const role = parsedString<string>('openstack.Role', '', (text) =>
@@ -45,5 +46,5 @@ export const openstackSpec: StructSpec = {
     tls_config: { type: struct(tlsConfigSpec) },
     availability: { type: string, default: 'public' },
   },
-  validate: [validateOpenstack],
+  validate: [whenDecodedCleanly(validateOpenstack)],
 };

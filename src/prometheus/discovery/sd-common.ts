@@ -1,10 +1,24 @@
-// The HTTP client settings (prometheus/common HTTPClientConfig) as service discoveries inline them.
+// What the service discoveries of kubernetes.ts, ec2.ts, azure.ts, consul.ts, … share: their rules
+// run only on a cleanly decoded config, and the HTTP client settings (prometheus/common
+// HTTPClientConfig) as they inline them.
 // A discovery's UnmarshalYAML decides itself whether and when it calls HTTPClientConfig.Validate
 // (ec2, lightsail, azure and http only do so from 2.48), and some run their own checks first
 // (consul turns username/password into basic_auth before validating), so the fields are inlined
 // without their validators and each discovery calls `validateHttpClient` where upstream does.
-import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder.js';
+import type { DecodeContext, DecodedStruct, StructSpec, StructValidator } from '../schema/decoder.js';
 import { httpClientConfigSpec } from '../http-client.js';
+
+/** Go's UnmarshalYAML stops at the first field that fails to decode, even deep inside a list, and
+ *  its own checks never see a half-decoded config: they would only add follow-on noise (a selector
+ *  whose role was refused is not also "not supported"). So a discovery's rules run only when no
+ *  error was reported inside it. */
+export function whenDecodedCleanly(validator: StructValidator): StructValidator {
+  return (sd, ctx) => {
+    const inside = [`${sd.path}.`, `${sd.path}[`];
+    if (ctx.errors.some((error) => inside.some((prefix) => error.path.startsWith(prefix)))) return;
+    validator(sd, ctx);
+  };
+}
 
 /** HTTPClientConfig's fields (with the proxy settings it inlines), without its validators. */
 export const httpClientFieldsSpec: StructSpec = {
