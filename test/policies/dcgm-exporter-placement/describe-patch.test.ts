@@ -1,9 +1,7 @@
 // The readable affinity diff `promgate check` prints next to the JSON Patch.
 import t from 'tap';
-import {
-  describePatch,
-  dcgmExporterPlacementPolicy as policy,
-} from '../../../src/policies/dcgm-exporter-placement/index.js';
+import { describePatch } from '../../../src/policies/dcgm-exporter-placement/describe-patch.js';
+import { dcgmExporterPlacementPolicy as policy } from '../../../src/policies/dcgm-exporter-placement/index.js';
 import type { KubernetesObject } from '../../../src/policies/policy.js';
 import { CREATE, daemonSet, dcgmConfig, requiredTerms } from './helpers.js';
 
