@@ -1,9 +1,10 @@
 // Positional YAML loader: text → our node tree (./nodes.ts) with 1-based line/col on every node,
 // judged the way Go's yaml.v2 reads a Prometheus config (YAML 1.1 scalars, merge keys, only the
-// first document). Parsing is the `yaml` package's (linear, CST based); this file converts its AST
-// and bounds what an attacker can make the decoder do: alias expansion and nesting depth.
-import { Alias, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import type { Node as YamlLibNode } from 'yaml';
+// first document). Parsing is js-yaml's (the fastest linear parser available here, see
+// docs/adr/011-yaml-loader.md): its `listener` reports every node as it is opened and closed, and
+// we build our tree from those events, reading styles, tags and anchors from the source text. This
+// file also bounds what an attacker can make the decoder do: alias expansion and nesting depth.
+import jsYaml from 'js-yaml';
 import type { MapEntry, MapNode, Position, ScalarNode, SeqNode, YamlNode } from './nodes.js';
 import { isPlainNull } from './nodes.js';
 import { bytesToGoString } from '../model/go-string.js';
@@ -20,25 +21,42 @@ export interface LoadedYaml {
   warnings: string[];
 }
 
-/** Deeper nesting than any Prometheus config needs; bounds recursion in loader and decoder. */
+/** Deeper nesting than any Prometheus config needs; bounds recursion in parser, loader and decoder. */
 export const MAX_NESTING_DEPTH = 200;
 /** How many nodes the document may expand to once aliases and merges are followed. A legitimate
  *  config expands to about its own size; an alias bomb to billions. */
 export const MAX_EXPANDED_NODES = 2_000_000;
 
-class LoadAborted extends Error {}
-
 const TAG_PREFIX = 'tag:yaml.org,2002:';
 
-function shortTagName(tag: string | undefined): string | undefined {
-  if (tag === undefined) return undefined;
-  return tag.startsWith(TAG_PREFIX) ? '!!' + tag.slice(TAG_PREFIX.length) : tag;
+/** yaml.v2's YAML 1.1 tags: accepted explicitly and kept as text, typed later by resolvePlainScalar. */
+const YAML11_SCALAR_TAGS = ['null', 'bool', 'int', 'float', 'binary', 'timestamp', 'merge'];
+const SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend(
+  YAML11_SCALAR_TAGS.map(
+    (name) => new jsYaml.Type(TAG_PREFIX + name, { kind: 'scalar', resolve: () => true, construct: (data: unknown) => data ?? '' }),
+  ),
+);
+
+/** The part of js-yaml's parser state the listener reads. */
+interface ParserState {
+  position: number;
+  input: string;
+  kind: 'scalar' | 'mapping' | 'sequence' | null;
+  result: unknown;
+  tag: string | null;
+  anchor: string | null;
 }
 
-/** The `yaml` package's messages carry a position and a source excerpt; we print our own position. */
-function firstLineWithoutPosition(message: string): string {
-  const firstLine = message.split('\n')[0] ?? message;
-  return firstLine.replace(/ at line \d+, column \d+:?$/, '');
+class LoadAborted extends Error {}
+
+interface Frame {
+  openOffset: number;
+  /** `empty`: a node event without content (js-yaml also reports failed attempts to read a node). */
+  children: Array<{ node: YamlNode; startOffset: number; endOffset: number; empty: boolean }>;
+}
+
+function excessiveAliasing(): string {
+  return `document contains excessive aliasing: it expands to more than ${MAX_EXPANDED_NODES} nodes (alias bomb?)`;
 }
 
 function decodeBase64(text: string): Uint8Array | undefined {
@@ -47,197 +65,287 @@ function decodeBase64(text: string): Uint8Array | undefined {
   return Uint8Array.from(Buffer.from(compact, 'base64'));
 }
 
-class Converter {
+/** Builds our tree from js-yaml's open/close events. */
+class TreeBuilder {
+  private readonly stack: Frame[] = [];
   private readonly anchors = new Map<string, YamlNode>();
-  /** Expanded size of each converted node, so shared (aliased) subtrees are counted once per use. */
+  /** Expanded size of each node, so shared (aliased) subtrees count once per use. */
   private readonly expandedSize = new WeakMap<YamlNode, number>();
   private totalExpanded = 0;
+  private readonly lineStarts: number[] = [0];
+  readonly roots: YamlNode[] = [];
   readonly errors: YamlProblem[] = [];
 
-  constructor(private readonly lineCounter: LineCounter) {}
-
-  private position(offset: number | undefined): Position {
-    const { line, col } = this.lineCounter.linePos(offset ?? 0);
-    return { line, col };
+  constructor(private readonly text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
+
+  position(offset: number): Position {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.lineStarts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, col: offset - this.lineStarts[low]! + 1 };
+  }
+
+  readonly listener = (event: 'open' | 'close', state: ParserState): void => {
+    if (event === 'open') {
+      this.stack.push({ openOffset: state.position, children: [] });
+      return;
+    }
+    const frame = this.stack.pop()!;
+    const node = this.build(frame, state);
+    const empty = state.kind === null && state.tag === null && state.anchor === null && !this.isAlias(frame);
+    const parent = this.stack[this.stack.length - 1];
+    const startOffset = this.contentStart(frame.openOffset);
+    if (parent) parent.children.push({ node, startOffset, endOffset: state.position, empty });
+    else if (!empty) this.roots.push(node);
+  };
 
   private abort(at: Position, message: string): never {
     this.errors.push({ ...at, message });
     throw new LoadAborted(message);
   }
 
-  private count(node: YamlNode, size: number, at: Position): YamlNode {
+  private count(node: YamlNode, size: number, at: Position): void {
     this.expandedSize.set(node, size);
+    this.addExpanded(size, at);
+  }
+
+  private addExpanded(size: number, at: Position): void {
     this.totalExpanded += size;
-    if (this.totalExpanded > MAX_EXPANDED_NODES) {
-      this.abort(
-        at,
-        `document contains excessive aliasing: it expands to more than ${MAX_EXPANDED_NODES} nodes (alias bomb?)`,
-      );
-    }
-    return node;
+    if (this.totalExpanded > MAX_EXPANDED_NODES) this.abort(at, excessiveAliasing());
   }
 
   private sizeOf(node: YamlNode): number {
     return this.expandedSize.get(node) ?? 1;
   }
 
-  convert(node: YamlLibNode | null | undefined, depth: number, fallbackOffset: number): YamlNode {
-    const at = this.position(node?.range?.[0] ?? fallbackOffset);
-    if (depth > MAX_NESTING_DEPTH) {
-      this.abort(at, `document nests deeper than ${MAX_NESTING_DEPTH} levels`);
+  /** Offset of the node's content: after separation space, comments and its `!tag` / `&anchor`. */
+  private contentStart(offset: number): number {
+    const text = this.text;
+    let i = offset;
+    for (;;) {
+      while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+      if (text[i] === '#') {
+        while (i < text.length && text[i] !== '\n') i++;
+        continue;
+      }
+      if (text[i] === '!' || text[i] === '&') {
+        while (i < text.length && !/[\s,[\]{}]/.test(text[i]!)) i++;
+        continue;
+      }
+      return i;
     }
-    if (node === null || node === undefined) {
-      const empty: ScalarNode = { kind: 'scalar', text: '', style: 'plain', tag: undefined, isNull: true, ...at };
-      return this.count(empty, 1, at);
-    }
-    if (isAlias(node)) return this.resolveAlias(node, at);
-    const converted = this.convertCollectionOrScalar(node, depth, at);
-    if (node.anchor) this.anchors.set(node.anchor, converted);
-    return converted;
   }
 
-  private resolveAlias(alias: Alias, at: Position): YamlNode {
-    const target = this.anchors.get(alias.source);
-    if (target === undefined) this.abort(at, `unknown anchor '${alias.source}' referenced`);
-    // The alias shares the anchored node; its whole expanded size counts again for this use.
-    this.totalExpanded += this.sizeOf(target);
-    if (this.totalExpanded > MAX_EXPANDED_NODES) {
-      this.abort(
-        at,
-        `document contains excessive aliasing: it expands to more than ${MAX_EXPANDED_NODES} nodes (alias bomb?)`,
-      );
+  /** js-yaml reads a top-level flow collection as a would-be mapping key and, finding no `:`,
+   *  keeps that inner node as the result: then this frame is that one child. */
+  private keptAttempt(frame: Frame, state: ParserState, at: Position): YamlNode | undefined {
+    if (state.kind !== 'mapping' && state.kind !== 'sequence') return undefined;
+    const withContent = frame.children.filter((child) => !child.empty);
+    if (withContent.length !== 1) return undefined;
+    const only = withContent[0]!;
+    const sameKind = (state.kind === 'mapping') === (only.node.kind === 'map') && only.node.kind !== 'scalar';
+    const samePlace = only.node.line === at.line && only.node.col === at.col;
+    if (!sameKind || !samePlace || this.followedByColon(only.endOffset)) return undefined;
+    if (state.anchor !== null) this.anchors.set(state.anchor, only.node);
+    return only.node;
+  }
+
+  private isAlias(frame: Frame): boolean {
+    return this.text[this.contentStart(frame.openOffset)] === '*';
+  }
+
+  private build(frame: Frame, state: ParserState): YamlNode {
+    const start = this.contentStart(frame.openOffset);
+    const at = this.position(start);
+    if (this.text[start] === '*' && state.kind === null) return this.resolveAlias(start, at);
+    const collapsed = this.keptAttempt(frame, state, at);
+    if (collapsed !== undefined) return collapsed;
+    const tag = this.shortTag(state.tag);
+    let node: YamlNode;
+    if (state.kind === 'sequence') {
+      const seq: SeqNode = { kind: 'seq', tag, items: this.sequenceItems(frame, state, start), ...at };
+      this.count(seq, 1 + seq.items.reduce((sum, item) => sum + this.sizeOf(item), 0), at);
+      node = seq;
+    } else if (state.kind === 'mapping') {
+      node = this.buildMap(frame, tag, at);
+    } else {
+      node = this.buildScalar(state, tag, start, at);
     }
+    if (state.anchor !== null) this.anchors.set(state.anchor, node);
+    return node;
+  }
+
+  /** js-yaml pushes a null item for a bare `-` without reporting a node event, so items come from
+   *  its result array: a null there is an empty item (found in the text after the previous item),
+   *  anything else the next node event with content. */
+  private sequenceItems(frame: Frame, state: ParserState, start: number): YamlNode[] {
+    const values = Array.isArray(state.result) ? (state.result as unknown[]) : [];
+    const withContent = frame.children.filter((child) => !child.empty);
+    const items: YamlNode[] = [];
+    let next = 0;
+    let searchFrom = start;
+    for (const value of values) {
+      const child = value === null ? undefined : withContent[next++];
+      if (child !== undefined) {
+        items.push(child.node);
+        searchFrom = child.endOffset;
+        continue;
+      }
+      const dash = this.text.indexOf('-', searchFrom);
+      const offset = dash < 0 ? searchFrom : dash;
+      const at = this.position(offset);
+      const empty: ScalarNode = { kind: 'scalar', text: '', style: 'plain', tag: undefined, isNull: true, ...at };
+      this.count(empty, 1, at);
+      items.push(empty);
+      searchFrom = offset + 1;
+    }
+    return items;
+  }
+
+  private shortTag(tag: string | null): string | undefined {
+    if (tag === null || tag === '?') return undefined;
+    if (tag === '!') return '!!str';
+    return tag.startsWith(TAG_PREFIX) ? '!!' + tag.slice(TAG_PREFIX.length) : tag;
+  }
+
+  private buildScalar(state: ParserState, tag: string | undefined, start: number, at: Position): ScalarNode {
+    const first = this.text[start];
+    const style = state.kind === null ? 'plain' : first === '"' || first === "'" ? 'quoted' : first === '|' || first === '>' ? 'block' : 'plain';
+    const text = typeof state.result === 'string' ? state.result : '';
+    const isNull = tag === '!!null' || (tag === undefined && style === 'plain' && isPlainNull(text));
+    const scalar: ScalarNode = { kind: 'scalar', text, style, tag, isNull, ...at };
+    if (tag === '!!binary') {
+      const bytes = decodeBase64(text);
+      if (bytes === undefined) this.errors.push({ ...at, message: '!!binary value contains invalid base64 data' });
+      else scalar.text = bytesToGoString(bytes);
+    }
+    this.count(scalar, 1, at);
+    return scalar;
+  }
+
+  private resolveAlias(start: number, at: Position): YamlNode {
+    const name = /^\*([^\s,[\]{}]+)/.exec(this.text.slice(start, start + 1024))?.[1] ?? '';
+    const target = this.anchors.get(name);
+    if (target === undefined) this.abort(at, `unknown anchor '${name}' referenced`);
+    this.addExpanded(this.sizeOf(target), at);
     return target;
   }
 
-  private convertCollectionOrScalar(node: YamlLibNode, depth: number, at: Position): YamlNode {
-    const tag = shortTagName(node.tag);
-    if (isScalar(node)) {
-      const style = node.type === 'PLAIN' || node.type === undefined ? 'plain' : node.type.startsWith('QUOTE') ? 'quoted' : 'block';
-      const text = style === 'plain' && typeof node.source === 'string' ? node.source : String(node.value ?? '');
-      const isNull = tag === '!!null' || (tag === undefined && style === 'plain' && isPlainNull(text));
-      const scalar: ScalarNode = { kind: 'scalar', text, style, tag, isNull, ...at };
-      if (tag === '!!binary') {
-        const bytes = decodeBase64(text);
-        if (bytes === undefined) this.errors.push({ ...at, message: `!!binary value contains invalid base64 data` });
-        else scalar.text = bytesToGoString(bytes);
+  /** Is the node ending at `endOffset` an implicit key, i.e. followed by `:` on its line? */
+  private followedByColon(endOffset: number): boolean {
+    let i = endOffset;
+    while (this.text[i] === ' ' || this.text[i] === '\t') i++;
+    return this.text[i] === ':';
+  }
+
+  /** js-yaml reports keys and values in order but skips the value event of `key:` with nothing
+   *  after it, so pairs are found by what follows each node: a key is followed by `:`. */
+  private buildMap(frame: Frame, tag: string | undefined, at: Position): MapNode {
+    const map: MapNode = { kind: 'map', tag, entries: [], ...at };
+    let size = 1;
+    let pendingKey: YamlNode | undefined;
+    let pendingKeyEnd = 0;
+    const addPair = (key: YamlNode, value: YamlNode): void => {
+      if (key.kind === 'scalar' && key.style === 'plain' && key.tag === undefined && key.text === '<<') {
+        size += this.mergeInto(map, value);
+        return;
       }
-      return this.count(scalar, 1, at);
-    }
-    if (isSeq(node)) {
-      const seq: SeqNode = { kind: 'seq', tag, items: [], ...at };
-      let size = 1;
-      for (const item of node.items) {
-        const child = this.convert(item as YamlLibNode | null, depth + 1, node.range?.[0] ?? 0);
-        seq.items.push(child);
-        size += this.sizeOf(child);
+      map.entries.push({ key, value, merged: false });
+      size += this.sizeOf(key) + this.sizeOf(value);
+    };
+    const nullAfter = (key: YamlNode): ScalarNode => ({ kind: 'scalar', text: '', style: 'plain', tag: undefined, isNull: true, line: key.line, col: key.col });
+    // Empty events in a mapping are missing values (or failed reads): pairing handles those.
+    for (const child of frame.children.filter((candidate) => !candidate.empty)) {
+      const isKey = this.followedByColon(child.endOffset);
+      // In a flow mapping `{a: , b}` a comma after the key's colon means the key had no value.
+      if (pendingKey !== undefined && !isKey && this.text.slice(pendingKeyEnd, child.startOffset).includes(',')) {
+        addPair(pendingKey, nullAfter(pendingKey));
+        pendingKey = undefined;
       }
-      return this.count(seq, size, at);
-    }
-    if (isMap(node)) {
-      const map: MapNode = { kind: 'map', tag, entries: [], ...at };
-      let size = 1;
-      for (const pair of node.items) {
-        if (!isPair(pair)) continue;
-        const keyNode = pair.key as YamlLibNode | null;
-        const valueOffset = keyNode?.range?.[1] ?? node.range?.[0] ?? 0;
-        const key = this.convert(keyNode, depth + 1, node.range?.[0] ?? 0);
-        const value = this.convert(pair.value as YamlLibNode | null, depth + 1, valueOffset);
-        if (isMergeKey(key)) {
-          size += this.mergeInto(map, value, at);
-          continue;
-        }
-        map.entries.push({ key, value, merged: false });
-        size += this.sizeOf(key) + this.sizeOf(value);
+      if (pendingKey === undefined) {
+        if (isKey) [pendingKey, pendingKeyEnd] = [child.node, child.endOffset];
+        else addPair(child.node, nullAfter(child.node));
+      } else if (isKey) {
+        addPair(pendingKey, nullAfter(pendingKey));
+        [pendingKey, pendingKeyEnd] = [child.node, child.endOffset];
+      } else {
+        addPair(pendingKey, child.node);
+        pendingKey = undefined;
       }
-      return this.count(map, size, at);
     }
-    return this.abort(at, 'unsupported YAML node');
+    if (pendingKey !== undefined) addPair(pendingKey, nullAfter(pendingKey));
+    this.count(map, size, at);
+    return map;
   }
 
   /** yaml.v2 merges a mapping, or a sequence of mappings, given to `<<`; anything else is an error. */
-  private mergeInto(target: MapNode, source: YamlNode, at: Position): number {
+  private mergeInto(target: MapNode, source: YamlNode): number {
     const sources = source.kind === 'seq' ? source.items : [source];
     let size = 0;
     for (const merged of sources) {
       if (merged.kind !== 'map') {
-        this.errors.push({
-          line: merged.line,
-          col: merged.col,
-          message: 'map merge requires map or sequence of maps as the value',
-        });
+        this.errors.push({ line: merged.line, col: merged.col, message: 'map merge requires map or sequence of maps as the value' });
         continue;
       }
       const entries: MapEntry[] = merged.entries.map((entry) => ({ ...entry, merged: true }));
       target.entries.push(...entries);
       size += this.sizeOf(merged);
     }
-    this.totalExpanded += size;
-    if (this.totalExpanded > MAX_EXPANDED_NODES) {
-      this.abort(
-        at,
-        `document contains excessive aliasing: it expands to more than ${MAX_EXPANDED_NODES} nodes (alias bomb?)`,
-      );
-    }
+    this.addExpanded(size, target);
     return size;
   }
 }
 
-function isMergeKey(key: YamlNode): boolean {
-  return key.kind === 'scalar' && key.style === 'plain' && key.tag === undefined && key.text === '<<';
+/** Where the second document starts (a `---` or `...` line after the first document's content). */
+function secondDocumentOffset(text: string): number | undefined {
+  const marker = /^(?:---|\.\.\.)(?:[ \t\r]|$)/gm;
+  // A leading `---` (after blank lines, comments or directives) opens the first document.
+  marker.lastIndex = /^(?:[ \t]*(?:#.*|%.*)?\r?\n)*---/.exec(text)?.[0].length ?? 0;
+  const match = marker.exec(text);
+  return match?.index;
 }
 
 /** Parse `text` like yaml.v2 would for `yaml.UnmarshalStrict`: first document only. */
 export function loadYaml(text: string): LoadedYaml {
-  const lineCounter = new LineCounter();
   const warnings: string[] = [];
-  const errors: YamlProblem[] = [];
   // A byte-order mark is fine for Go's yaml.v2; stripping it keeps columns on line 1 right.
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const builder = new TreeBuilder(source);
   const tooDeep = findExcessiveNesting(source, MAX_NESTING_DEPTH);
   if (tooDeep !== undefined) {
-    errors.push({
-      line: tooDeep.line,
-      col: tooDeep.col,
-      message: `document nests deeper than ${MAX_NESTING_DEPTH} levels; refusing to parse it`,
-    });
-    return { root: undefined, errors, warnings };
+    const message = `document nests deeper than ${MAX_NESTING_DEPTH} levels; refusing to parse it`;
+    return { root: undefined, errors: [{ line: tooDeep.line, col: tooDeep.col, message }], warnings };
   }
-  const documents = parseAllDocuments(source, {
-    version: '1.1',
-    schema: 'failsafe',
-    uniqueKeys: false,
-    keepSourceTokens: false,
-    lineCounter,
-    prettyErrors: false,
-  });
-  const list = Array.isArray(documents) ? documents : [documents];
-  const first = list[0];
-  if (list.length > 1) {
-    warnings.push(
-      `the value holds ${list.length} YAML documents; Prometheus reads only the first, the rest is ignored`,
-    );
-  }
-  if (first === undefined) return { root: undefined, errors, warnings };
-  for (const problem of first.errors) {
-    const { line, col } = lineCounter.linePos(problem.pos[0]);
-    const message =
-      problem.code === 'RESOURCE_EXHAUSTION'
-        ? `document nests too deeply to be parsed (${firstLineWithoutPosition(problem.message)})`
-        : firstLineWithoutPosition(problem.message);
-    errors.push({ line, col, message });
-  }
-  if (errors.length > 0) return { root: undefined, errors, warnings };
-  const converter = new Converter(lineCounter);
-  let root: YamlNode | undefined;
-  if (first.contents !== null) {
-    try {
-      root = converter.convert(first.contents as YamlLibNode, 0, 0);
-    } catch (error) {
-      if (!(error instanceof LoadAborted)) throw error;
-      root = undefined;
+  let documentCount = 0;
+  try {
+    const options: jsYaml.LoadOptions & { maxDepth: number } = {
+      schema: SCHEMA,
+      json: true, // keep duplicate keys: the decoder reports them with Go's wording
+      maxDepth: MAX_NESTING_DEPTH * 2 + 8, // js-yaml 4.3's own recursion bound, beyond our pre-scan
+      listener: builder.listener as unknown as jsYaml.LoadOptions['listener'],
+    };
+    jsYaml.loadAll(source, () => documentCount++, options);
+  } catch (error) {
+    if (error instanceof LoadAborted) return { root: undefined, errors: builder.errors, warnings };
+    if (!(error instanceof jsYaml.YAMLException)) throw error;
+    const offset = error.mark?.position ?? 0;
+    const first = builder.roots[0];
+    const secondStart = first === undefined ? undefined : secondDocumentOffset(source);
+    if (first === undefined || secondStart === undefined || offset < secondStart) {
+      const at = builder.position(Math.min(offset, source.length));
+      return { root: undefined, errors: [{ ...at, message: error.reason || error.message }], warnings };
     }
+    warnings.push(`a later YAML document is not valid (${error.reason}); Prometheus reads only the first document`);
+    documentCount = 2;
   }
-  return { root, errors: converter.errors, warnings };
+  if (documentCount > 1) {
+    warnings.push(`the value holds ${documentCount} YAML documents; Prometheus reads only the first, the rest is ignored`);
+  }
+  return { root: builder.roots[0], errors: builder.errors, warnings };
 }
