@@ -7,6 +7,7 @@ import t from 'tap';
 import { load } from 'js-yaml';
 import { dcgmExporterPlacementPolicy as policy } from '../../../src/policies/dcgm-exporter-placement/index.js';
 import type { KubernetesObject } from '../../../src/policies/policy.js';
+import { asServed } from '../../support/apiserver.js';
 import { daemonSetAdmitsNode, withStarshipLabel, type TestNode } from '../../support/node-affinity.js';
 import { applyToClone, CREATE, dcgmConfig, revertPatch } from './helpers.js';
 
@@ -74,48 +75,52 @@ t.test('INDEX.tsv lists every manifest in the corpus', async (t) => {
 for (const starshipNodeLabel of ['starship', 'starship=true', 'node.example.com/starship~agent']) {
   const config = dcgmConfig({ starshipNodeLabel });
   for (const row of rows) {
-    t.test(`${row.file} (starshipNodeLabel ${starshipNodeLabel})`, async (t) => {
-      const object = load(readFileSync(`${corpusDir}${row.file}`, 'utf8')) as KubernetesObject;
-      const applies = policy.appliesTo(object, config);
-      t.equal(applies, row.expected === 'mutate', `classified as ${row.expected}`);
-      t.equal(
-        applies,
-        row.specDefaultMatch !== 'no' && object.apiVersion === 'apps/v1',
-        'agrees with spec_default_match',
-      );
-      const evaluation = policy.evaluate(object, config, CREATE);
-      if (row.expected === 'ignore') {
-        t.same(evaluation, { violations: [], warnings: [], patch: [] });
-        return;
-      }
-      t.ok(evaluation.patch.length > 0, 'un-mutated exporter gets a patch');
-      t.match(evaluation.violations[0]?.message, /can run on starship nodes/);
-      t.same(evaluation.warnings, []);
-
-      const patched = applyToClone(object, evaluation.patch);
-      t.equal(
-        JSON.stringify(revertPatch(patched, object, evaluation.patch)),
-        JSON.stringify(object),
-        'nothing else changed',
-      );
-      t.same(
-        policy.evaluate(patched, config, CREATE),
-        { violations: [], warnings: [], patch: [] },
-        'second pass: nothing',
-      );
-
-      for (const node of nodesAdmittedBefore(object)) {
-        t.ok(daemonSetAdmitsNode(object, node), `${node.name} admitted before`);
-        t.ok(daemonSetAdmitsNode(patched, node), `${node.name} still admitted after`);
-        t.notOk(
-          daemonSetAdmitsNode(patched, withStarshipLabel(node, starshipNodeLabel)),
-          `${node.name}+starship refused`,
+    // As the file is written (explicit nulls kept) and as the API server would send it (nulls dropped).
+    for (const shape of ['file', 'served'] as const) {
+      t.test(`${row.file} (starshipNodeLabel ${starshipNodeLabel}, ${shape})`, async (t) => {
+        const written = load(readFileSync(`${corpusDir}${row.file}`, 'utf8')) as KubernetesObject;
+        const object = shape === 'file' ? written : (asServed(written) as KubernetesObject);
+        const applies = policy.appliesTo(object, config);
+        t.equal(applies, row.expected === 'mutate', `classified as ${row.expected}`);
+        t.equal(
+          applies,
+          row.specDefaultMatch !== 'no' && object.apiVersion === 'apps/v1',
+          'agrees with spec_default_match',
         );
-        t.ok(
-          daemonSetAdmitsNode(object, withStarshipLabel(node, starshipNodeLabel)),
-          `${node.name}+starship admitted before`,
+        const evaluation = policy.evaluate(object, config, CREATE);
+        if (row.expected === 'ignore') {
+          t.same(evaluation, { violations: [], warnings: [], patch: [] });
+          return;
+        }
+        t.ok(evaluation.patch.length > 0, 'un-mutated exporter gets a patch');
+        t.match(evaluation.violations[0]?.message, /can run on starship nodes/);
+        t.same(evaluation.warnings, []);
+
+        const patched = applyToClone(object, evaluation.patch);
+        t.equal(
+          JSON.stringify(revertPatch(patched, object, evaluation.patch)),
+          JSON.stringify(object),
+          'nothing else changed',
         );
-      }
-    });
+        t.same(
+          policy.evaluate(patched, config, CREATE),
+          { violations: [], warnings: [], patch: [] },
+          'second pass: nothing',
+        );
+
+        for (const node of nodesAdmittedBefore(object)) {
+          t.ok(daemonSetAdmitsNode(object, node), `${node.name} admitted before`);
+          t.ok(daemonSetAdmitsNode(patched, node), `${node.name} still admitted after`);
+          t.notOk(
+            daemonSetAdmitsNode(patched, withStarshipLabel(node, starshipNodeLabel)),
+            `${node.name}+starship refused`,
+          );
+          t.ok(
+            daemonSetAdmitsNode(object, withStarshipLabel(node, starshipNodeLabel)),
+            `${node.name}+starship admitted before`,
+          );
+        }
+      });
+    }
   }
 }
