@@ -1,0 +1,133 @@
+import { X509Certificate } from 'node:crypto';
+import t from 'tap';
+import { generateCertificateAuthority, issueServingCertificate } from '../../src/certs/generate.js';
+import { syncCaBundles } from '../../src/kube/ca-bundle.js';
+import {
+  reconcileCertificates,
+  serviceDnsNames,
+  startCertificateRenewal,
+  type ReconcileResult,
+} from '../../src/kube/certificate-bootstrap.js';
+import { KubeApiError } from '../../src/kube/errors.js';
+import type { StoredObject } from '../support/fake-apiserver.js';
+import {
+  NAMESPACE,
+  DAY_MS,
+  cluster,
+  options,
+  storedSecret,
+  secretPem,
+  caBundles,
+  secretFor,
+  validServingSet,
+} from './bootstrap-fixtures.js';
+
+t.test('near expiry: the serving certificate is renewed under the same CA', async (t) => {
+  const server = await cluster(t);
+  const existing = validServingSet(serviceDnsNames('promgate', NAMESPACE), {
+    validityDays: 3,
+    notBefore: new Date(Date.now() - 2.5 * DAY_MS),
+  });
+  server.put(secretFor(existing));
+  await syncCaBundles(server.kubeConfig(), 'promgate', existing.caCert);
+  server.requests.length = 0;
+  const opts = await options(t, server);
+  const result = await reconcileCertificates(opts);
+  t.equal(result.secret, 'renewed-serving');
+  t.match(result.reason, /serving certificate expires/);
+  t.equal(result.certificates.caCert, existing.caCert, 'CA kept');
+  t.not(result.certificates.tlsCert, existing.tlsCert);
+  t.equal(secretPem(storedSecret(server), 'tls.crt'), result.certificates.tlsCert);
+  const update = server.requests.find((r) => r.verb === 'update');
+  t.ok((update?.body as StoredObject).metadata.resourceVersion, 'the update carries the resourceVersion it read');
+  t.equal(server.requests.filter((r) => r.verb === 'patch').length, 0, 'CA unchanged, so caBundle untouched');
+  t.ok(new X509Certificate(result.certificates.tlsCert).verify(new X509Certificate(existing.caCert).publicKey));
+});
+
+t.test('a certificate not covering the Service is reissued', async (t) => {
+  const server = await cluster(t);
+  server.put(secretFor(validServingSet(serviceDnsNames('promgate', 'elsewhere'))));
+  const result = await reconcileCertificates(await options(t, server));
+  t.equal(result.secret, 'renewed-serving');
+  t.match(result.reason, /does not cover promgate\.promgate-system/);
+  t.equal(
+    new X509Certificate(result.certificates.tlsCert).checkHost('promgate.promgate-system.svc'),
+    'promgate.promgate-system.svc',
+  );
+});
+
+t.test('a CA near expiry or a broken Secret is replaced, and the caBundle follows', async (t) => {
+  const server = await cluster(t);
+  const oldCa = generateCertificateAuthority({ validityDays: 3, notBefore: new Date(Date.now() - 2.5 * DAY_MS) });
+  server.put(
+    secretFor({
+      ...oldCa,
+      ...issueServingCertificate(oldCa, { dnsNames: serviceDnsNames('promgate', NAMESPACE), ipAddresses: [] }),
+    }),
+  );
+  const result = await reconcileCertificates(await options(t, server));
+  t.equal(result.secret, 'replaced-ca');
+  t.not(result.certificates.caCert, oldCa.caCert);
+  t.same(new Set(caBundles(server)), new Set([Buffer.from(result.certificates.caCert).toString('base64')]));
+
+  const broken = secretFor(result.certificates);
+  delete (broken['data'] as Record<string, string>)['ca.key'];
+  const brokenServer = await cluster(t);
+  brokenServer.put(broken);
+  const repaired = await reconcileCertificates(await options(t, brokenServer));
+  t.equal(repaired.secret, 'replaced-ca');
+  t.match(repaired.reason, /lacks one of/);
+});
+
+t.test('startCertificateRenewal re-reconciles until stopped', async (t) => {
+  const server = await cluster(t);
+  const opts = await options(t, server);
+  await reconcileCertificates(opts);
+  const rounds: ReconcileResult[] = [];
+  const errors: unknown[] = [];
+  let stop!: () => Promise<void>;
+  await new Promise<void>((resolve) => {
+    stop = startCertificateRenewal({
+      ...opts,
+      intervalMs: 5,
+      onReconciled: (result) => {
+        rounds.push(result);
+        if (rounds.length === 2) resolve();
+      },
+      onError: (err) => errors.push(err),
+    });
+  });
+  await stop();
+  const count = rounds.length;
+  t.same(
+    rounds.map((r) => r.secret),
+    Array(count).fill('adopted'),
+  );
+  t.same(errors, []);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  t.equal(rounds.length, count, 'no round after stop');
+});
+
+t.test('the renewal loop reports errors and keeps going', async (t) => {
+  const server = await cluster(t);
+  const opts = await options(t, server);
+  let denied = true;
+  server.authorize = () => !denied;
+  const errors: unknown[] = [];
+  const recovered = new Promise<ReconcileResult>((resolve) => {
+    const stop = startCertificateRenewal({
+      ...opts,
+      intervalMs: 5,
+      onError: (err) => {
+        errors.push(err);
+        denied = false;
+      },
+      onReconciled: (result) => {
+        void stop().then(() => resolve(result));
+      },
+    });
+  });
+  const result = await recovered;
+  t.type(errors[0], KubeApiError);
+  t.equal(result.secret, 'created');
+});
