@@ -126,8 +126,21 @@ function registerWebhook(app: FastifyInstance, webhook: Webhook, decider: Decide
   });
 }
 
+/**
+ * Slow-loris bounds. Node applies `requestTimeout` only once the headers are in (`headersTimeout`,
+ * 60 s by default, covers them), and checks both only every `connectionsCheckingInterval` (30 s by
+ * default): without these a client trickling bytes could hold a connection for a minute or more.
+ */
+function slowClientLimits(timeouts: ServerTimeouts): { headersTimeout: number; connectionsCheckingInterval: number } {
+  return {
+    headersTimeout: timeouts.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1_000, Math.max(50, timeouts.requestTimeoutMs / 4)),
+  };
+}
+
 export function buildApp(options: AppOptions): FastifyInstance {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  const serverOptions = slowClientLimits(timeouts);
   const app = Fastify({
     loggerInstance: options.logger,
     // One log line per review, written by the route with the review's uid, replaces fastify's two.
@@ -136,7 +149,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     requestTimeout: timeouts.requestTimeoutMs,
     keepAliveTimeout: timeouts.keepAliveTimeoutMs,
     return503OnClosing: true,
-    ...(options.admission ? { https: options.admission.https } : {}),
+    ...(options.admission ? { https: { ...options.admission.https, ...serverOptions } } : { http: serverOptions }),
   }) as unknown as FastifyInstance;
 
   app.removeAllContentTypeParsers();
