@@ -10,7 +10,7 @@ import { decide, type Decision } from '../policies/engine.js';
 import type { EvaluationContext, KubernetesObject } from '../policies/policy.js';
 import { registeredPolicies, type RegisteredPolicy } from '../policies/registry.js';
 import type { Metrics } from './metrics.js';
-import { PoolRejection, type DecidePool } from './worker-pool.js';
+import { PoolUnavailableError, type DecidePool } from './worker-pool.js';
 
 export interface Logger {
   info(fields: object, message: string): void;
@@ -151,13 +151,19 @@ export function createPolicyDecider(
     try {
       decision = await pool.run(object, context, webhook, deadlineAtMs);
     } catch (err) {
-      if (err instanceof PoolRejection) {
-        decision = failedDecision(object, config, context, webhook, err);
-      } else {
+      if (err instanceof PoolUnavailableError) {
         // The pool cannot run at all: slower answers beat wrong ones, so judge here from now on.
         poolUnusable = true;
         logger.error({ err }, 'worker pool unusable; judging every object on the event loop');
         decision = decide(object, config, context, webhook);
+      } else {
+        decision = failedDecision(
+          object,
+          config,
+          context,
+          webhook,
+          err instanceof Error ? err : new Error(String(err)),
+        );
       }
     }
     return answer(request, webhook, decision);

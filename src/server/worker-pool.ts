@@ -10,7 +10,7 @@ import type { Decision, Stage } from '../policies/engine.js';
 import type { EvaluationContext, KubernetesObject } from '../policies/policy.js';
 import { fromWireDecision, type TaskMessage, type WorkerMessage } from './worker-protocol.js';
 
-export type PoolRejectionReason = 'overloaded' | 'deadline' | 'worker-lost' | 'closed';
+export type PoolRejectionReason = 'overloaded' | 'deadline' | 'worker-lost' | 'unclonable' | 'closed';
 
 /** The pool did not judge the object; `message` says why in words fit for an admission answer. */
 export class PoolRejection extends Error {
@@ -209,8 +209,16 @@ export class DecidePool {
   }
 
   private dispatch(slot: Slot, task: Task): void {
+    try {
+      // Structured clone recurses: an object nested thousands deep throws RangeError here.
+      slot.worker.postMessage(task.message);
+    } catch (err) {
+      const cause = err instanceof Error ? err.message : String(err);
+      this.settle(task, new PoolRejection('unclonable', `the object cannot be handed to a worker (${cause})`));
+      this.pump(slot);
+      return;
+    }
     slot.running = task;
-    slot.worker.postMessage(task.message);
   }
 
   private settle(task: Task, outcome: Decision | Error): void {

@@ -1,0 +1,264 @@
+// Hostile AdmissionReviews and connections: deep JSON, truncated JSON, wrong JSON types, many
+// concurrent connections and slow-loris bodies. Every request is answered well-formed (an
+// AdmissionReview or a JSON 4xx) or cut off by the server's timeouts, and the server stays healthy.
+import t from 'tap';
+import { connect } from 'node:tls';
+import { buildReview, post } from '../support/apiserver.js';
+import {
+  armsConfigMap,
+  corpusDaemonSet,
+  DCGM_EXPORTER_MANIFEST,
+  ONE_MIB,
+  prometheusConfigOfSize,
+  smallPrometheusConfig,
+} from '../../bench/fixtures.js';
+import { assertHealthy, assertWellFormed, startServerFor, type PooledServer } from './support.js';
+
+const DEEP_PLACEHOLDER = '"__DEEP__"';
+const DEPTH = 50_000;
+const deepObject = `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`;
+const deepArray = `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`;
+
+/** The review's JSON text with one value replaced by `deep` (JSON.stringify itself would overflow). */
+function withDeepValue(
+  object: Record<string, unknown>,
+  place: (review: Record<string, unknown>) => void,
+  deep: string,
+) {
+  const { uid, review } = buildReview({ object });
+  place(review);
+  return { uid, body: JSON.stringify(review).replace(DEEP_PLACEHOLDER, deep) };
+}
+
+const request = (review: Record<string, unknown>): Record<string, unknown> => review.request as Record<string, unknown>;
+const requestObject = (review: Record<string, unknown>): Record<string, unknown> =>
+  request(review).object as Record<string, unknown>;
+
+async function send(server: PooledServer, webhook: string, body: string | Buffer) {
+  return post(server.port, `/${webhook}?timeout=10s`, body, server.tls);
+}
+
+t.test('deeply nested JSON in the AdmissionReview', async (t) => {
+  const server = await startServerFor(t, { pool: true });
+  const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
+  const cases: Array<{ name: string; object: Record<string, unknown>; place(review: Record<string, unknown>): void }> =
+    [
+      {
+        name: 'DaemonSet affinity',
+        object: daemonSet,
+        place: (review) => {
+          const spec = (requestObject(review).spec as { template: { spec: Record<string, unknown> } }).template.spec;
+          spec.affinity = { nodeAffinity: DEEP_PLACEHOLDER };
+        },
+      },
+      {
+        name: 'DaemonSet label value',
+        object: daemonSet,
+        place: (review) => {
+          (requestObject(review).metadata as { labels: Record<string, unknown> }).labels.deep = DEEP_PLACEHOLDER;
+        },
+      },
+      {
+        name: 'small ConfigMap data value',
+        object: armsConfigMap('deep', smallPrometheusConfig()),
+        place: (review) => {
+          (requestObject(review).data as Record<string, unknown>).promYaml = DEEP_PLACEHOLDER;
+        },
+      },
+      {
+        name: 'large ConfigMap annotations (judged in a worker)',
+        object: armsConfigMap('deep', prometheusConfigOfSize(64 * 1024)),
+        place: (review) => {
+          (requestObject(review).metadata as Record<string, unknown>).annotations = DEEP_PLACEHOLDER;
+        },
+      },
+      {
+        name: 'userInfo',
+        object: daemonSet,
+        place: (review) => {
+          request(review).userInfo = DEEP_PLACEHOLDER;
+        },
+      },
+    ];
+  for (const { name, object, place } of cases) {
+    for (const [shape, deep] of [
+      ['objects', deepObject],
+      ['arrays', deepArray],
+    ] as const) {
+      const { uid, body } = withDeepValue(object, place, deep);
+      for (const webhook of ['mutate', 'validate']) {
+        assertWellFormed(t, await send(server, webhook, body), uid, `${name}, ${DEPTH} nested ${shape}, /${webhook}`);
+      }
+    }
+  }
+  await assertHealthy(t, server, 'deep JSON');
+});
+
+t.test('truncated JSON and JSON of the wrong types', async (t) => {
+  const server = await startServerFor(t, { pool: false });
+  const { review } = buildReview({ object: armsConfigMap('truncated', smallPrometheusConfig()) });
+  const text = JSON.stringify(review);
+  for (let cut = 1; cut < 20; cut += 1) {
+    const at = Math.floor((text.length * cut) / 20);
+    const answer = await send(server, 'validate', text.slice(0, at));
+    assertWellFormed(t, answer, undefined, `cut at ${at} of ${text.length}`);
+    t.equal(answer.statusCode, 400, `cut at ${at}: HTTP 400`);
+  }
+
+  const topLevel = ['null', 'true', '42', '"AdmissionReview"', '[]', '{}', '{"request":null}'];
+  for (const body of topLevel) assertWellFormed(t, await send(server, 'validate', body), undefined, `body ${body}`);
+
+  const mangle: Array<[string, (review: Record<string, unknown>) => void]> = [
+    ['uid a number', (r) => (request(r).uid = 42)],
+    ['kind a string', (r) => (request(r).kind = 'ConfigMap')],
+    ['operation a number', (r) => (request(r).operation = 1)],
+    ['object an array', (r) => (request(r).object = [])],
+    ['oldObject a number', (r) => (request(r).oldObject = 7)],
+    ['dryRun a string', (r) => (request(r).dryRun = 'yes')],
+    ['namespace an object', (r) => (request(r).namespace = {})],
+    ['userInfo a list', (r) => (request(r).userInfo = ['admin'])],
+    ['object.metadata a string', (r) => (requestObject(r).metadata = 'meta')],
+    [
+      'object.metadata.namespace a number',
+      (r) => ((requestObject(r).metadata as Record<string, unknown>).namespace = 1),
+    ],
+    ['object.metadata.labels a list', (r) => ((requestObject(r).metadata as Record<string, unknown>).labels = ['a'])],
+    [
+      'object.metadata.annotations numbers',
+      (r) => ((requestObject(r).metadata as Record<string, unknown>).annotations = { a: 1 }),
+    ],
+    ['object.data a list', (r) => (requestObject(r).data = ['promYaml'])],
+    ['object.data values numbers', (r) => (requestObject(r).data = { promYaml: 1, 'prometheus.yml': null })],
+    ['object.data a string', (r) => (requestObject(r).data = 'promYaml')],
+    ['object.kind a number', (r) => (requestObject(r).kind = 3)],
+  ];
+  const daemonSetMangle: Array<[string, (review: Record<string, unknown>) => void]> = [
+    ['spec a string', (r) => (requestObject(r).spec = 'spec')],
+    [
+      'template.spec null',
+      (r) => ((requestObject(r).spec as { template: Record<string, unknown> }).template.spec = null),
+    ],
+    [
+      'containers an object',
+      (r) => {
+        (requestObject(r).spec as { template: { spec: Record<string, unknown> } }).template.spec.containers = { a: 1 };
+      },
+    ],
+    [
+      'affinity a number',
+      (r) => {
+        (requestObject(r).spec as { template: { spec: Record<string, unknown> } }).template.spec.affinity = 5;
+      },
+    ],
+    [
+      'nodeSelectorTerms strings',
+      (r) => {
+        (requestObject(r).spec as { template: { spec: Record<string, unknown> } }).template.spec.affinity = {
+          nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: ['x', 1, null] } },
+        };
+      },
+    ],
+    [
+      'nodeSelector values numbers',
+      (r) => {
+        (requestObject(r).spec as { template: { spec: Record<string, unknown> } }).template.spec.nodeSelector = {
+          starship: 1,
+        };
+      },
+    ],
+  ];
+  const sources: Array<[Record<string, unknown>, typeof mangle]> = [
+    [armsConfigMap('typed', smallPrometheusConfig()), mangle],
+    [corpusDaemonSet(DCGM_EXPORTER_MANIFEST), [...mangle, ...daemonSetMangle]],
+  ];
+  for (const [object, changes] of sources) {
+    for (const [name, change] of changes) {
+      const { uid, review: fresh } = buildReview({ object });
+      change(fresh);
+      const uidSent = typeof request(fresh).uid === 'string' ? uid : undefined;
+      for (const webhook of ['mutate', 'validate']) {
+        const answer = await send(server, webhook, JSON.stringify(fresh));
+        assertWellFormed(t, answer, uidSent, `${String(object.kind)}: ${name}, /${webhook}`);
+      }
+    }
+  }
+  await assertHealthy(t, server, 'malformed JSON');
+});
+
+t.test('a few hundred concurrent connections', async (t) => {
+  const server = await startServerFor(t, { pool: false });
+  const connections = 300;
+  const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
+  const answers = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const { uid, review } = buildReview({ object: daemonSet });
+      // The global agent has no socket limit: every concurrent request gets its own TLS connection.
+      const answer = await post(server.port, '/mutate?timeout=10s', JSON.stringify(review), server.tls);
+      return { uid, answer };
+    }),
+  );
+  let patched = 0;
+  for (const { uid, answer } of answers) {
+    const response = (JSON.parse(answer.body) as { response?: { uid?: string; patch?: string } }).response;
+    if (answer.statusCode === 200 && response?.uid === uid && response.patch) patched += 1;
+  }
+  t.equal(patched, connections, `all ${connections} connections answered with their own uid and a patch`);
+  await assertHealthy(t, server, `${connections} concurrent connections`);
+});
+
+/**
+ * Opens a TLS connection, sends `head` and then one byte of `trickle` every 100 ms; resolves with
+ * whatever the server sent once it closes the connection.
+ */
+function slowLoris(server: PooledServer, head: string, trickle: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: server.port, servername: 'localhost', ca: server.tls.ca });
+    const received: Buffer[] = [];
+    let sent = 0;
+    let timer: NodeJS.Timeout | undefined;
+    socket.on('secureConnect', () => {
+      socket.write(head);
+      timer = setInterval(() => socket.write(trickle[sent++ % trickle.length]!), 100);
+    });
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      // The server may reset the connection while a byte is in flight.
+      if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') reject(err);
+    });
+    socket.on('close', () => {
+      clearInterval(timer);
+      resolve(Buffer.concat(received).toString('utf8'));
+    });
+  });
+}
+
+t.test('slow-loris bodies and headers are cut off by the request timeout', async (t) => {
+  const server = await startServerFor(t, {
+    pool: false,
+    timeouts: { requestTimeoutMs: 1000, keepAliveTimeoutMs: 2000 },
+  });
+  const body = JSON.stringify(buildReview({ object: armsConfigMap('slow', 'x'.repeat(ONE_MIB)) }).review);
+  const slowBody = slowLoris(
+    server,
+    `POST /validate?timeout=10s HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    body,
+  );
+  const slowHeaders = slowLoris(
+    server,
+    'POST /validate HTTP/1.1\r\nHost: localhost\r\n',
+    'X-Slow: aaaaaaaaaaaaaaaaaaaaa\r\n',
+  );
+  // While both hold their connections, others are served.
+  await assertHealthy(t, server, 'two slow-loris connections opened');
+  for (const [name, answer] of [
+    ['slow body', await slowBody],
+    ['slow headers', await slowHeaders],
+  ] as const) {
+    // Node answers 408 and closes; at worst it closes without a word. Either way the connection ends.
+    t.ok(
+      answer === '' || answer.startsWith('HTTP/1.1 408'),
+      `${name}: cut off (${answer.split('\r\n')[0] ?? 'closed'})`,
+    );
+  }
+  await assertHealthy(t, server, 'slow-loris connections');
+});
