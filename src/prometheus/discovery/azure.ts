@@ -20,9 +20,11 @@ function authenticationMethodProblem(method: string, ctx: DecodeContext): string
 
 function validateAzure(sd: DecodedStruct, ctx: DecodeContext): void {
   const method = sd.get<string>('authentication_method') ?? '';
-  const required = method === 'OAuth' ? ['subscription_id', 'tenant_id', 'client_id', 'client_secret'] : ['subscription_id'];
+  const required =
+    method === 'OAuth' ? ['subscription_id', 'tenant_id', 'client_id', 'client_secret'] : ['subscription_id'];
   const missing = required.find((name) => (sd.get<string>(name) ?? '') === '');
-  if (missing !== undefined) return sd.error(ctx, `azure SD configuration requires a ${missing}`, sd.isSet(missing) ? missing : undefined);
+  if (missing !== undefined)
+    return sd.error(ctx, `azure SD configuration requires a ${missing}`, sd.isSet(missing) ? missing : undefined);
   const problem = authenticationMethodProblem(method, ctx);
   if (problem !== undefined) return sd.error(ctx, problem, 'authentication_method');
   if (ctx.atLeast(HTTP_CLIENT_VALIDATION_SINCE)) validateHttpClient(sd, ctx);

@@ -8,13 +8,21 @@ import { httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './
 
 function validateConsul(sd: DecodedStruct, ctx: DecodeContext): void {
   if ((sd.get<string>('server') ?? '').trim() === '') {
-    return sd.error(ctx, 'consul SD configuration requires a server address', sd.isSet('server') ? 'server' : undefined);
+    return sd.error(
+      ctx,
+      'consul SD configuration requires a server address',
+      sd.isSet('server') ? 'server' : undefined,
+    );
   }
   const username = sd.get<string>('username') ?? '';
   const password = sd.get<string>('password') ?? '';
   if (username !== '' || password !== '') {
     if (sd.get<DecodedStruct>('basic_auth') !== undefined) {
-      return sd.error(ctx, 'at most one of consul SD configuration username and password and basic auth can be configured', 'basic_auth');
+      return sd.error(
+        ctx,
+        'at most one of consul SD configuration username and password and basic auth can be configured',
+        'basic_auth',
+      );
     }
     // Upstream turns username/password into basic_auth before the HTTP client rules run, so they
     // meet bearer_token, oauth2 and authorization as basic_auth would.
@@ -23,7 +31,10 @@ function validateConsul(sd: DecodedStruct, ctx: DecodeContext): void {
     basicAuth.set('password', password);
     sd.set('basic_auth', basicAuth);
   }
-  if ((sd.get<string>('token') ?? '') !== '' && (sd.get<DecodedStruct>('authorization') !== undefined || sd.get<DecodedStruct>('oauth2') !== undefined)) {
+  if (
+    (sd.get<string>('token') ?? '') !== '' &&
+    (sd.get<DecodedStruct>('authorization') !== undefined || sd.get<DecodedStruct>('oauth2') !== undefined)
+  ) {
     return sd.error(ctx, 'at most one of consul SD token, authorization, or oauth2 can be configured', 'token');
   }
   validateHttpClient(sd, ctx);

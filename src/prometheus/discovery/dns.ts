@@ -8,7 +8,11 @@ const NS_RECORDS_SINCE = '2.49';
 
 function validateDns(sd: DecodedStruct, ctx: DecodeContext): void {
   if ((sd.get<unknown[]>('names') ?? []).length === 0) {
-    return sd.error(ctx, 'DNS-SD config must contain at least one SRV record name', sd.isSet('names') ? 'names' : undefined);
+    return sd.error(
+      ctx,
+      'DNS-SD config must contain at least one SRV record name',
+      sd.isSet('names') ? 'names' : undefined,
+    );
   }
   const type = sd.get<string>('type') ?? '';
   const needsPort = ['A', 'AAAA', 'MX', ...(ctx.atLeast(NS_RECORDS_SINCE) ? ['NS'] : [])];
@@ -19,7 +23,11 @@ function validateDns(sd: DecodedStruct, ctx: DecodeContext): void {
     return sd.error(ctx, `invalid DNS-SD records type ${type}${hint}`, 'type');
   }
   if ((sd.get<number>('port') ?? 0) === 0) {
-    sd.error(ctx, 'a port is required in DNS-SD configs for all record types except SRV', sd.isSet('port') ? 'port' : undefined);
+    sd.error(
+      ctx,
+      'a port is required in DNS-SD configs for all record types except SRV',
+      sd.isSet('port') ? 'port' : undefined,
+    );
   }
 }
 

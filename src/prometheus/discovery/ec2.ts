@@ -49,7 +49,9 @@ function validateEc2(sd: DecodedStruct, ctx: DecodeContext): void {
     // A null item is a nil *EC2Filter: reading its values makes promtool panic; it is denied too.
     if ((filter?.get<unknown[]>('values') ?? []).length === 0) {
       const message = 'EC2 SD configuration filter values cannot be empty';
-      return filter ? filter.error(ctx, message, filter.isSet('values') ? 'values' : undefined) : sd.error(ctx, message, 'filters');
+      return filter
+        ? filter.error(ctx, message, filter.isSet('values') ? 'values' : undefined)
+        : sd.error(ctx, message, 'filters');
     }
   }
   validateAwsHttpClient(sd, ctx);

@@ -7,10 +7,12 @@ import { httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './
 
 function validateEureka(sd: DecodedStruct, ctx: DecodeContext): void {
   const server = sd.get<string>('server') ?? '';
-  if (server === '') return sd.error(ctx, 'eureka_sd: empty or null eureka server', sd.isSet('server') ? 'server' : undefined);
+  if (server === '')
+    return sd.error(ctx, 'eureka_sd: empty or null eureka server', sd.isSet('server') ? 'server' : undefined);
   const parsed = parseGoUrl(server);
   if ('error' in parsed) return sd.error(ctx, parsed.error, 'server');
-  if (parsed.scheme === '' || parsed.host === '') return sd.error(ctx, 'eureka_sd: invalid eureka server URL', 'server');
+  if (parsed.scheme === '' || parsed.host === '')
+    return sd.error(ctx, 'eureka_sd: invalid eureka server URL', 'server');
   validateHttpClient(sd, ctx);
 }
 

@@ -14,7 +14,11 @@ const FILE_SD_NAME = /^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$/s;
 function validateFile(sd: DecodedStruct, ctx: DecodeContext): void {
   const files = sd.get<(string | undefined)[]>('files') ?? [];
   if (files.length === 0) {
-    return sd.error(ctx, 'file service discovery config must contain at least one path name', sd.isSet('files') ? 'files' : undefined);
+    return sd.error(
+      ctx,
+      'file service discovery config must contain at least one path name',
+      sd.isSet('files') ? 'files' : undefined,
+    );
   }
   const badIndex = files.findIndex((name) => !FILE_SD_NAME.test(name ?? ''));
   if (badIndex < 0) return;

@@ -6,7 +6,8 @@ import { whenDecodedCleanly } from './sd-common.js';
 
 function validateGce(sd: DecodedStruct, ctx: DecodeContext): void {
   for (const name of ['project', 'zone']) {
-    if ((sd.get<string>(name) ?? '') === '') return sd.error(ctx, `GCE SD configuration requires a ${name}`, sd.isSet(name) ? name : undefined);
+    if ((sd.get<string>(name) ?? '') === '')
+      return sd.error(ctx, `GCE SD configuration requires a ${name}`, sd.isSet(name) ? name : undefined);
   }
 }
 

@@ -12,7 +12,8 @@ function validateHttpSd(sd: DecodedStruct, ctx: DecodeContext): void {
   if (text === '') return sd.error(ctx, 'URL is missing', sd.isSet('url') ? 'url' : undefined);
   const parsed = parseGoUrl(text);
   if ('error' in parsed) return sd.error(ctx, parsed.error, 'url');
-  if (parsed.scheme !== 'http' && parsed.scheme !== 'https') return sd.error(ctx, "URL scheme must be 'http' or 'https'", 'url');
+  if (parsed.scheme !== 'http' && parsed.scheme !== 'https')
+    return sd.error(ctx, "URL scheme must be 'http' or 'https'", 'url');
   if (parsed.host === '') return sd.error(ctx, 'host is missing in URL', 'url');
   if (ctx.atLeast(HTTP_CLIENT_VALIDATION_SINCE)) validateHttpClient(sd, ctx);
 }

@@ -42,7 +42,8 @@ function fieldValueError(value: string): string | undefined {
       if (!'\\,='.includes(char)) return `invalid field selector: invalid escape sequence: \\${char}`;
       escaped = false;
     } else if (char === '\\') escaped = true;
-    else if (char === ',' || char === '=') return `invalid field selector: unescaped character in value: ${char.codePointAt(0)}`;
+    else if (char === ',' || char === '=')
+      return `invalid field selector: unescaped character in value: ${char.codePointAt(0)}`;
   }
   return escaped ? 'invalid field selector: invalid escape sequence: \\' : undefined;
 }
@@ -95,7 +96,8 @@ function lex(selector: string): Item[] {
       items.push(last ?? { token: 'error', literal: `error expected: keyword found '${buffer}'` });
     } else {
       let word = '';
-      while (pos < selector.length && !SPECIAL.has(selector[pos]!) && !WHITESPACE.has(selector[pos]!)) word += selector[pos++];
+      while (pos < selector.length && !SPECIAL.has(selector[pos]!) && !WHITESPACE.has(selector[pos]!))
+        word += selector[pos++];
       items.push({ token: KEYWORDS.get(word) ?? 'identifier', literal: word });
     }
   }
@@ -120,7 +122,9 @@ function byteLength(text: string): number {
 function qualifiedNameProblems(key: string): string[] {
   const parts = key.split('/');
   if (parts.length > 2) {
-    return [`a qualified name ${QUALIFIED_NAME_RULE} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
+    return [
+      `a qualified name ${QUALIFIED_NAME_RULE} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+    ];
   }
   const problems: string[] = [];
   const name = parts.length === 2 ? parts[1]! : parts[0]!;
@@ -189,7 +193,8 @@ class LabelSelectorParser {
 
   private next(valuePosition = true): Item {
     const item = this.items[this.position++]!;
-    if (valuePosition && (item.token === 'in' || item.token === 'notin')) return { token: 'identifier', literal: item.literal };
+    if (valuePosition && (item.token === 'in' || item.token === 'notin'))
+      return { token: 'identifier', literal: item.literal };
     return item;
   }
 
@@ -197,7 +202,8 @@ class LabelSelectorParser {
     for (;;) {
       const { token, literal } = this.peek();
       if (token === 'end') return undefined;
-      if (token !== 'identifier' && token !== '!') return `found '${literal}', expected: !, identifier, or 'end of string'`;
+      if (token !== 'identifier' && token !== '!')
+        return `found '${literal}', expected: !, identifier, or 'end of string'`;
       const problem = this.requirement();
       if (problem !== undefined) return `unable to parse requirement: ${problem}`;
       const after = this.next();
@@ -221,7 +227,15 @@ class LabelSelectorParser {
     const lookahead = this.peek().token;
     if (negated || lookahead === 'end' || lookahead === ',') return undefined;
     const operatorItem = this.next(false);
-    const operators: Partial<Record<Token, string>> = { in: 'in', notin: 'notin', '=': '=', '==': '==', '!=': '!=', '>': 'gt', '<': 'lt' };
+    const operators: Partial<Record<Token, string>> = {
+      in: 'in',
+      notin: 'notin',
+      '=': '=',
+      '==': '==',
+      '!=': '!=',
+      '>': 'gt',
+      '<': 'lt',
+    };
     const operator = operators[operatorItem.token];
     if (operator === undefined) return `found '${operatorItem.literal}', expected: ${BINARY_OPERATORS}`;
     const values = operator === 'in' || operator === 'notin' ? this.valueSet() : this.exactValue();

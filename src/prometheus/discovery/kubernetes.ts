@@ -45,22 +45,32 @@ function connectionProblem(sd: DecodedStruct): [string, string | undefined] | un
   const kubeconfig = (sd.get<string>('kubeconfig_file') ?? '') !== '';
   const customHttp = hasCustomHttpClient(sd);
   const ownNamespace = sd.get<DecodedStruct>('namespaces')?.get<boolean>('own_namespace') === true;
-  if (apiServer && kubeconfig) return ["cannot use 'kubeconfig_file' and 'api_server' simultaneously", 'kubeconfig_file'];
-  if (kubeconfig && customHttp) return ["cannot use a custom HTTP client configuration together with 'kubeconfig_file'", 'kubeconfig_file'];
-  if (!apiServer && customHttp) return ["to use custom HTTP client configuration please provide the 'api_server' URL explicitly", undefined];
-  if (apiServer && ownNamespace) return ["cannot use 'api_server' and 'namespaces.own_namespace' simultaneously", 'namespaces'];
-  if (kubeconfig && ownNamespace) return ["cannot use 'kubeconfig_file' and 'namespaces.own_namespace' simultaneously", 'namespaces'];
+  if (apiServer && kubeconfig)
+    return ["cannot use 'kubeconfig_file' and 'api_server' simultaneously", 'kubeconfig_file'];
+  if (kubeconfig && customHttp)
+    return ["cannot use a custom HTTP client configuration together with 'kubeconfig_file'", 'kubeconfig_file'];
+  if (!apiServer && customHttp)
+    return ["to use custom HTTP client configuration please provide the 'api_server' URL explicitly", undefined];
+  if (apiServer && ownNamespace)
+    return ["cannot use 'api_server' and 'namespaces.own_namespace' simultaneously", 'namespaces'];
+  if (kubeconfig && ownNamespace)
+    return ["cannot use 'kubeconfig_file' and 'namespaces.own_namespace' simultaneously", 'namespaces'];
   return undefined;
 }
 
 /** One selector's problem and the selector field it concerns; a null list item is a
  *  SelectorConfig with every field empty. */
-function selectorProblem(discoveryRole: string, selector: DecodedStruct | undefined, seen: Set<string>): [string, string] | undefined {
+function selectorProblem(
+  discoveryRole: string,
+  selector: DecodedStruct | undefined,
+  seen: Set<string>,
+): [string, string] | undefined {
   const selectorRole = selector?.get<string>('role') ?? '';
   if (seen.has(selectorRole)) return [`duplicated selector role: ${selectorRole}`, 'role'];
   seen.add(selectorRole);
   const allowed = ALLOWED_SELECTORS[discoveryRole] ?? [];
-  if (!allowed.includes(selectorRole)) return [`${discoveryRole} role supports only ${allowed.join(', ')} selectors`, 'role'];
+  if (!allowed.includes(selectorRole))
+    return [`${discoveryRole} role supports only ${allowed.join(', ')} selectors`, 'role'];
   const fieldProblem = fieldSelectorError(selector?.get<string>('field') ?? '');
   if (fieldProblem !== undefined) return [fieldProblem, 'field'];
   const labelProblem = labelSelectorError(selector?.get<string>('label') ?? '');
@@ -71,7 +81,11 @@ function selectorProblem(discoveryRole: string, selector: DecodedStruct | undefi
 function validateKubernetes(sd: DecodedStruct, ctx: DecodeContext): void {
   const discoveryRole = sd.get<string>('role') ?? '';
   if (discoveryRole === '') {
-    return sd.error(ctx, 'role missing (one of: pod, service, endpoints, endpointslice, node, ingress)', sd.isSet('role') ? 'role' : undefined);
+    return sd.error(
+      ctx,
+      'role missing (one of: pod, service, endpoints, endpointslice, node, ingress)',
+      sd.isSet('role') ? 'role' : undefined,
+    );
   }
   if (validateHttpClient(sd, ctx)) return;
   const connection = connectionProblem(sd);
@@ -82,7 +96,9 @@ function validateKubernetes(sd: DecodedStruct, ctx: DecodeContext): void {
     const problem = selectorProblem(discoveryRole, selector, seen);
     if (problem === undefined) continue;
     const [message, field] = problem;
-    return selector ? selector.error(ctx, message, selector.isSet(field) ? field : undefined) : sd.error(ctx, message, 'selectors');
+    return selector
+      ? selector.error(ctx, message, selector.isSet(field) ? field : undefined)
+      : sd.error(ctx, message, 'selectors');
   }
 }
 

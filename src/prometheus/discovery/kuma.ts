@@ -7,7 +7,8 @@ import { httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './
 
 function validateKuma(sd: DecodedStruct, ctx: DecodeContext): void {
   const server = sd.get<string>('server') ?? '';
-  if (server === '') return sd.error(ctx, 'kuma SD server must not be empty: ', sd.isSet('server') ? 'server' : undefined);
+  if (server === '')
+    return sd.error(ctx, 'kuma SD server must not be empty: ', sd.isSet('server') ? 'server' : undefined);
   const parsed = parseGoUrl(server);
   if ('error' in parsed) return sd.error(ctx, parsed.error, 'server');
   if (parsed.scheme === '' || parsed.host === '') {

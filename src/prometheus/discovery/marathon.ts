@@ -10,19 +10,26 @@ function filled(sd: DecodedStruct, name: string): boolean {
 
 /** auth_token(_file) against the HTTP client's own authentication, in upstream's order. */
 function authTokenProblem(sd: DecodedStruct): string | undefined {
-  if (filled(sd, 'auth_token') && filled(sd, 'auth_token_file')) return 'marathon_sd: at most one of auth_token & auth_token_file must be configured';
+  if (filled(sd, 'auth_token') && filled(sd, 'auth_token_file'))
+    return 'marathon_sd: at most one of auth_token & auth_token_file must be configured';
   if (!filled(sd, 'auth_token') && !filled(sd, 'auth_token_file')) return undefined;
-  if (sd.get<DecodedStruct>('basic_auth') !== undefined) return 'marathon_sd: at most one of basic_auth, auth_token & auth_token_file must be configured';
+  if (sd.get<DecodedStruct>('basic_auth') !== undefined)
+    return 'marathon_sd: at most one of basic_auth, auth_token & auth_token_file must be configured';
   if (filled(sd, 'bearer_token') || filled(sd, 'bearer_token_file')) {
     return 'marathon_sd: at most one of bearer_token, bearer_token_file, auth_token & auth_token_file must be configured';
   }
-  if (sd.get<DecodedStruct>('authorization') !== undefined) return 'marathon_sd: at most one of auth_token, auth_token_file & authorization must be configured';
+  if (sd.get<DecodedStruct>('authorization') !== undefined)
+    return 'marathon_sd: at most one of auth_token, auth_token_file & authorization must be configured';
   return undefined;
 }
 
 function validateMarathon(sd: DecodedStruct, ctx: DecodeContext): void {
   if ((sd.get<unknown[]>('servers') ?? []).length === 0) {
-    return sd.error(ctx, 'marathon_sd: must contain at least one Marathon server', sd.isSet('servers') ? 'servers' : undefined);
+    return sd.error(
+      ctx,
+      'marathon_sd: must contain at least one Marathon server',
+      sd.isSet('servers') ? 'servers' : undefined,
+    );
   }
   const problem = authTokenProblem(sd);
   if (problem !== undefined) return sd.error(ctx, problem, filled(sd, 'auth_token') ? 'auth_token' : 'auth_token_file');

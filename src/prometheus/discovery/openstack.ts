@@ -16,9 +16,14 @@ const role = parsedString<string>('openstack.Role', '', (text) =>
 function validateOpenstack(sd: DecodedStruct, ctx: DecodeContext): void {
   const availability = sd.get<string>('availability') ?? '';
   if (!['public', 'internal', 'admin'].includes(availability)) {
-    return sd.error(ctx, `unknown availability ${availability}, must be one of admin, internal or public`, 'availability');
+    return sd.error(
+      ctx,
+      `unknown availability ${availability}, must be one of admin, internal or public`,
+      'availability',
+    );
   }
-  if ((sd.get<string>('role') ?? '') === '') return sd.error(ctx, 'role missing (one of: instance, hypervisor)', sd.isSet('role') ? 'role' : undefined);
+  if ((sd.get<string>('role') ?? '') === '')
+    return sd.error(ctx, 'role missing (one of: instance, hypervisor)', sd.isSet('role') ? 'role' : undefined);
   if ((sd.get<string>('region') ?? '') === '') {
     sd.error(ctx, 'openstack SD configuration requires a region', sd.isSet('region') ? 'region' : undefined);
   }

@@ -48,8 +48,14 @@ function nonEmpty(value: unknown): boolean {
  *  as they are written with a non-null value, even empty, as they do in Go. */
 export function hasCustomHttpClient(value: DecodedStruct): boolean {
   const present = (name: string): boolean => value.get<unknown>(name) !== undefined && value.isSet(name);
-  if (['basic_auth', 'authorization', 'oauth2', 'proxy_url', 'http_headers', 'proxy_connect_header'].some(present)) return true;
-  if (['bearer_token', 'bearer_token_file', 'no_proxy', 'proxy_from_environment'].some((name) => nonEmpty(value.get<unknown>(name)))) return true;
+  if (['basic_auth', 'authorization', 'oauth2', 'proxy_url', 'http_headers', 'proxy_connect_header'].some(present))
+    return true;
+  if (
+    ['bearer_token', 'bearer_token_file', 'no_proxy', 'proxy_from_environment'].some((name) =>
+      nonEmpty(value.get<unknown>(name)),
+    )
+  )
+    return true;
   if (value.get<boolean>('follow_redirects') !== true || value.get<boolean>('enable_http2') !== true) return true;
   const tls = value.get<DecodedStruct>('tls_config');
   return tls !== undefined && Object.keys(tls.spec.fields).some((name) => nonEmpty(tls.get<unknown>(name)));
