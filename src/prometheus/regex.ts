@@ -39,6 +39,11 @@ export interface CompiledRegex {
   compiled: RE2JS;
 }
 
+/** Compiled expressions by source: configs repeat the same few regexes across many jobs, and
+ *  compiling RE2 programs dominates otherwise. Bounded so hostile input cannot grow it. */
+const compiledCache = new Map<string, CompiledRegex>();
+const COMPILED_CACHE_LIMIT = 2_000;
+
 /** Compile like relabel.NewRegexp for the given release; returns Go's error message on failure. */
 export function compileAnchored(source: string, ctx: DecodeContext): CompiledRegex | { error: string } {
   const anchored = `^(?:${source})$`;
@@ -50,8 +55,13 @@ export function compileAnchored(source: string, ctx: DecodeContext): CompiledReg
         `prometheusVersion is ${formatVersion(ctx.version)}: write (?P<name>…))`,
     };
   }
+  const cached = compiledCache.get(source);
+  if (cached !== undefined) return cached;
   try {
-    return { source, compiled: RE2JS.compile(anchored) };
+    const compiled = { source, compiled: RE2JS.compile(anchored) };
+    if (compiledCache.size >= COMPILED_CACHE_LIMIT) compiledCache.clear();
+    compiledCache.set(source, compiled);
+    return compiled;
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }

@@ -21,9 +21,17 @@ export function compareVersions(a: PrometheusVersion, b: PrometheusVersion): num
   return a.major !== b.major ? a.major - b.major : a.minor - b.minor;
 }
 
+/** `since` literals are few and checked for every field of every struct: parse each once. */
+const parsedSince = new Map<string, PrometheusVersion>();
+
 /** True when `version` is `since` or later; `since` is a literal like "2.47". */
 export function isAtLeast(version: PrometheusVersion, since: string): boolean {
-  return compareVersions(version, parseVersion(since)) >= 0;
+  let threshold = parsedSince.get(since);
+  if (threshold === undefined) {
+    threshold = parseVersion(since);
+    parsedSince.set(since, threshold);
+  }
+  return compareVersions(version, threshold) >= 0;
 }
 
 export function formatVersion(version: PrometheusVersion): string {

@@ -155,8 +155,18 @@ function allFields(spec: StructSpec): Map<string, FieldSpec> {
   return fields;
 }
 
+function collectValidators(spec: StructSpec): StructValidator[] {
+  return [...(spec.inline ?? []).flatMap(collectValidators), ...(spec.validate ?? [])];
+}
+
+const validatorCache = new WeakMap<StructSpec, StructValidator[]>();
 function allValidators(spec: StructSpec): StructValidator[] {
-  return [...(spec.inline ?? []).flatMap(allValidators), ...(spec.validate ?? [])];
+  let validators = validatorCache.get(spec);
+  if (!validators) {
+    validators = collectValidators(spec);
+    validatorCache.set(spec, validators);
+  }
+  return validators;
 }
 
 const fieldCache = new WeakMap<StructSpec, Map<string, FieldSpec>>();

@@ -1,8 +1,8 @@
-// A linear pre-scan that estimates how deeply a YAML text nests, run before the `yaml` package
-// sees it: its composer recurses per level, and near the stack limit V8 can die outright (not with a
-// catchable RangeError). The estimate never undercounts real nesting by much and only gets large
-// for hostile input: flow brackets outside quotes, plus the stack of block indentations, plus
-// compact `- - -` / `? ` indicators on one line.
+// A linear pre-scan that estimates how deeply a YAML text nests, run before the parser sees it:
+// parsers recurse per level, and near the stack limit V8 can die outright (not with a catchable
+// RangeError). The estimate never undercounts real nesting by much and only gets large for hostile
+// input: flow brackets outside quotes, plus the stack of block indentations, plus compact `- - -` /
+// `? ` indicators on one line.
 
 export interface DepthProblem {
   line: number;
@@ -10,53 +10,89 @@ export interface DepthProblem {
   depth: number;
 }
 
-const VALUE_START_BEFORE = new Set([':', '-', '?', ',', '[', '{', ' ', '\t']);
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+const SPACE = 32;
+const TAB = 9;
+const HASH = 35;
+const DASH = 45;
+const QUESTION = 63;
+const BACKSLASH = 92;
+const DOUBLE_QUOTE = 34;
+const SINGLE_QUOTE = 39;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const COLON = 58;
+const COMMA = 44;
+
+/** Characters after which a `[`, `{` or quote starts a node (not the middle of a plain scalar). */
+function startsNodeAfter(code: number): boolean {
+  return (
+    code === COLON || code === DASH || code === QUESTION || code === COMMA || code === OPEN_BRACKET || code === OPEN_BRACE || code === SPACE || code === TAB
+  );
+}
 
 /** The first position where the estimated depth exceeds `max`, or undefined. */
 export function findExcessiveNesting(text: string, max: number): DepthProblem | undefined {
   const indents: number[] = [];
   let flowDepth = 0;
-  let quote: '"' | "'" | undefined;
-  const lines = text.split('\n');
-  for (let lineIndex = 0; lineIndex < lines.length; lineIndex++) {
-    const line = lines[lineIndex]!;
-    let i = 0;
-    if (flowDepth === 0 && quote === undefined) {
-      while (i < line.length && line[i] === ' ') i++;
-      if (i === line.length || line[i] === '#' || line[i] === '\r') continue;
-      while (indents.length > 0 && indents[indents.length - 1]! >= i) indents.pop();
-      indents.push(i);
-      // Compact nested collections on one line: `- - - x`, `? ? x`.
-      while ((line[i] === '-' || line[i] === '?') && (line[i + 1] === ' ' || line[i + 1] === undefined)) {
-        indents.push(i + 1);
-        i += 2;
-        while (line[i] === ' ') i++;
+  let quote = 0;
+  let line = 1;
+  let lineStart = 0;
+  let i = 0;
+  const length = text.length;
+  while (i < length) {
+    // At a line start outside flow collections and quotes: block indentation and compact indicators.
+    if (flowDepth === 0 && quote === 0) {
+      let indent = 0;
+      while (text.charCodeAt(i + indent) === SPACE) indent++;
+      const first = text.charCodeAt(i + indent);
+      if (i + indent < length && first !== NEWLINE && first !== HASH && first !== CARRIAGE_RETURN) {
+        while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+        indents.push(indent);
+        let at = i + indent;
+        while ((text.charCodeAt(at) === DASH || text.charCodeAt(at) === QUESTION) && (text.charCodeAt(at + 1) === SPACE || at + 1 === length)) {
+          indents.push(at - i + 1);
+          at += 2;
+          while (text.charCodeAt(at) === SPACE) at++;
+        }
+        if (indents.length > max) return { line, col: 1, depth: indents.length };
+        i = at;
+      } else {
+        i += indent;
       }
     }
-    for (; i < line.length; i++) {
-      const char = line[i]!;
-      if (quote !== undefined) {
-        if (char === '\\' && quote === '"') i++;
-        else if (char === quote) {
-          if (quote === "'" && line[i + 1] === "'") i++;
-          else quote = undefined;
+    // The rest of the line.
+    for (; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code === NEWLINE) break;
+      if (quote !== 0) {
+        if (code === BACKSLASH && quote === DOUBLE_QUOTE) i++;
+        else if (code === quote) {
+          if (quote === SINGLE_QUOTE && text.charCodeAt(i + 1) === SINGLE_QUOTE) i++;
+          else quote = 0;
         }
         continue;
       }
-      if (char === '#' && (i === 0 || line[i - 1] === ' ')) break;
-      if ((char === '"' || char === "'") && (i === 0 || VALUE_START_BEFORE.has(line[i - 1]!))) {
-        quote = char;
-        continue;
+      const previous = i === lineStart ? SPACE : text.charCodeAt(i - 1);
+      if (code === HASH && (previous === SPACE || previous === TAB)) {
+        while (i < length && text.charCodeAt(i) !== NEWLINE) i++;
+        break;
       }
-      const startsFlow = (char === '[' || char === '{') && (flowDepth > 0 || i === 0 || VALUE_START_BEFORE.has(line[i - 1]!));
-      if (startsFlow) {
+      if ((code === DOUBLE_QUOTE || code === SINGLE_QUOTE) && startsNodeAfter(previous)) {
+        quote = code;
+      } else if ((code === OPEN_BRACKET || code === OPEN_BRACE) && (flowDepth > 0 || startsNodeAfter(previous))) {
         flowDepth++;
-        if (flowDepth + indents.length > max) return { line: lineIndex + 1, col: i + 1, depth: flowDepth + indents.length };
-      } else if ((char === ']' || char === '}') && flowDepth > 0) {
+        if (flowDepth + indents.length > max) return { line, col: i - lineStart + 1, depth: flowDepth + indents.length };
+      } else if ((code === CLOSE_BRACKET || code === CLOSE_BRACE) && flowDepth > 0) {
         flowDepth--;
       }
     }
-    if (indents.length > max) return { line: lineIndex + 1, col: 1, depth: indents.length };
+    i++;
+    line++;
+    lineStart = i;
   }
   return undefined;
 }

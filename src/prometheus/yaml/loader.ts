@@ -49,8 +49,13 @@ interface ParserState {
 
 class LoadAborted extends Error {}
 
+/** Characters that end a `!tag` or `&anchor` property: whitespace and flow indicators. */
+const PROPERTY_END = new Set([32, 9, 10, 13, 44, 91, 93, 123, 125]);
+
 interface Frame {
   openOffset: number;
+  /** `totalExpanded` when the frame opened: the node's expanded size is the growth until it closes. */
+  expandedAtOpen: number;
   /** `empty`: a node event without content (js-yaml also reports failed attempts to read a node). */
   children: Array<{ node: YamlNode; startOffset: number; endOffset: number; empty: boolean }>;
 }
@@ -69,8 +74,9 @@ function decodeBase64(text: string): Uint8Array | undefined {
 class TreeBuilder {
   private readonly stack: Frame[] = [];
   private readonly anchors = new Map<string, YamlNode>();
-  /** Expanded size of each node, so shared (aliased) subtrees count once per use. */
-  private readonly expandedSize = new WeakMap<YamlNode, number>();
+  /** Expanded size of each anchored node (its subtree with aliases followed): an alias to it costs
+   *  that much again. Only anchored nodes need one, so this stays small. */
+  private readonly anchoredSize = new Map<YamlNode, number>();
   private totalExpanded = 0;
   private readonly lineStarts: number[] = [0];
   readonly roots: YamlNode[] = [];
@@ -93,7 +99,7 @@ class TreeBuilder {
 
   readonly listener = (event: 'open' | 'close', state: ParserState): void => {
     if (event === 'open') {
-      this.stack.push({ openOffset: state.position, children: [] });
+      this.stack.push({ openOffset: state.position, expandedAtOpen: this.totalExpanded, children: [] });
       return;
     }
     const frame = this.stack.pop()!;
@@ -110,18 +116,9 @@ class TreeBuilder {
     throw new LoadAborted(message);
   }
 
-  private count(node: YamlNode, size: number, at: Position): void {
-    this.expandedSize.set(node, size);
-    this.addExpanded(size, at);
-  }
-
   private addExpanded(size: number, at: Position): void {
     this.totalExpanded += size;
     if (this.totalExpanded > MAX_EXPANDED_NODES) this.abort(at, excessiveAliasing());
-  }
-
-  private sizeOf(node: YamlNode): number {
-    return this.expandedSize.get(node) ?? 1;
   }
 
   /** Offset of the node's content: after separation space, comments and its `!tag` / `&anchor`. */
@@ -129,13 +126,14 @@ class TreeBuilder {
     const text = this.text;
     let i = offset;
     for (;;) {
-      while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
-      if (text[i] === '#') {
-        while (i < text.length && text[i] !== '\n') i++;
+      let code = text.charCodeAt(i);
+      while (code === 32 || code === 10 || code === 13 || code === 9) code = text.charCodeAt(++i);
+      if (code === 35 /* # */) {
+        while (i < text.length && text.charCodeAt(i) !== 10) i++;
         continue;
       }
-      if (text[i] === '!' || text[i] === '&') {
-        while (i < text.length && !/[\s,[\]{}]/.test(text[i]!)) i++;
+      if (code === 33 /* ! */ || code === 38 /* & */) {
+        while (i < text.length && !PROPERTY_END.has(text.charCodeAt(i))) i++;
         continue;
       }
       return i;
@@ -152,7 +150,7 @@ class TreeBuilder {
     const sameKind = (state.kind === 'mapping') === (only.node.kind === 'map') && only.node.kind !== 'scalar';
     const samePlace = only.node.line === at.line && only.node.col === at.col;
     if (!sameKind || !samePlace || this.followedByColon(only.endOffset)) return undefined;
-    if (state.anchor !== null) this.anchors.set(state.anchor, only.node);
+    if (state.anchor !== null) this.anchor(state.anchor, only.node, frame);
     return only.node;
   }
 
@@ -170,15 +168,20 @@ class TreeBuilder {
     let node: YamlNode;
     if (state.kind === 'sequence') {
       const seq: SeqNode = { kind: 'seq', tag, items: this.sequenceItems(frame, state, start), ...at };
-      this.count(seq, 1 + seq.items.reduce((sum, item) => sum + this.sizeOf(item), 0), at);
       node = seq;
     } else if (state.kind === 'mapping') {
       node = this.buildMap(frame, tag, at);
     } else {
       node = this.buildScalar(state, tag, start, at);
     }
-    if (state.anchor !== null) this.anchors.set(state.anchor, node);
+    this.addExpanded(1, at);
+    if (state.anchor !== null) this.anchor(state.anchor, node, frame);
     return node;
+  }
+
+  private anchor(name: string, node: YamlNode, frame: Frame): void {
+    this.anchors.set(name, node);
+    this.anchoredSize.set(node, this.totalExpanded - frame.expandedAtOpen);
   }
 
   /** js-yaml pushes a null item for a bare `-` without reporting a node event, so items come from
@@ -201,7 +204,7 @@ class TreeBuilder {
       const offset = dash < 0 ? searchFrom : dash;
       const at = this.position(offset);
       const empty: ScalarNode = { kind: 'scalar', text: '', style: 'plain', tag: undefined, isNull: true, ...at };
-      this.count(empty, 1, at);
+      this.addExpanded(1, at);
       items.push(empty);
       searchFrom = offset + 1;
     }
@@ -225,7 +228,6 @@ class TreeBuilder {
       if (bytes === undefined) this.errors.push({ ...at, message: '!!binary value contains invalid base64 data' });
       else scalar.text = bytesToGoString(bytes);
     }
-    this.count(scalar, 1, at);
     return scalar;
   }
 
@@ -233,7 +235,7 @@ class TreeBuilder {
     const name = /^\*([^\s,[\]{}]+)/.exec(this.text.slice(start, start + 1024))?.[1] ?? '';
     const target = this.anchors.get(name);
     if (target === undefined) this.abort(at, `unknown anchor '${name}' referenced`);
-    this.addExpanded(this.sizeOf(target), at);
+    this.addExpanded(this.anchoredSize.get(target) ?? 1, at);
     return target;
   }
 
@@ -248,16 +250,14 @@ class TreeBuilder {
    *  after it, so pairs are found by what follows each node: a key is followed by `:`. */
   private buildMap(frame: Frame, tag: string | undefined, at: Position): MapNode {
     const map: MapNode = { kind: 'map', tag, entries: [], ...at };
-    let size = 1;
     let pendingKey: YamlNode | undefined;
     let pendingKeyEnd = 0;
     const addPair = (key: YamlNode, value: YamlNode): void => {
       if (key.kind === 'scalar' && key.style === 'plain' && key.tag === undefined && key.text === '<<') {
-        size += this.mergeInto(map, value);
+        this.mergeInto(map, value);
         return;
       }
       map.entries.push({ key, value, merged: false });
-      size += this.sizeOf(key) + this.sizeOf(value);
     };
     const nullAfter = (key: YamlNode): ScalarNode => ({ kind: 'scalar', text: '', style: 'plain', tag: undefined, isNull: true, line: key.line, col: key.col });
     // Empty events in a mapping are missing values (or failed reads): pairing handles those.
@@ -280,25 +280,21 @@ class TreeBuilder {
       }
     }
     if (pendingKey !== undefined) addPair(pendingKey, nullAfter(pendingKey));
-    this.count(map, size, at);
     return map;
   }
 
-  /** yaml.v2 merges a mapping, or a sequence of mappings, given to `<<`; anything else is an error. */
-  private mergeInto(target: MapNode, source: YamlNode): number {
+  /** yaml.v2 merges a mapping, or a sequence of mappings, given to `<<`; anything else is an error.
+   *  (Copying entries costs no more than the alias expansion already charged for them.) */
+  private mergeInto(target: MapNode, source: YamlNode): void {
     const sources = source.kind === 'seq' ? source.items : [source];
-    let size = 0;
     for (const merged of sources) {
       if (merged.kind !== 'map') {
         this.errors.push({ line: merged.line, col: merged.col, message: 'map merge requires map or sequence of maps as the value' });
         continue;
       }
       const entries: MapEntry[] = merged.entries.map((entry) => ({ ...entry, merged: true }));
-      target.entries.push(...entries);
-      size += this.sizeOf(merged);
+      for (const entry of entries) target.entries.push(entry);
     }
-    this.addExpanded(size, target);
-    return size;
   }
 }
 
