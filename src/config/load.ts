@@ -73,17 +73,46 @@ function checkLeaf(value: unknown, shape: 'string' | 'stringList' | 'enforcement
   }
 }
 
-function checkSemantics(config: PromgateConfig): void {
-  const label = config.dcgmExporter.starshipNodeLabel;
-  if (label.split('=').length > 2 || label.startsWith('=')) {
-    throw new ConfigError(
-      `dcgmExporter.starshipNodeLabel: expected "key" or "key=value", got ${JSON.stringify(label)}`,
-    );
+// Kubernetes label syntax (apimachinery's IsQualifiedName / IsValidLabelValue): a label the API
+// server would refuse can never be on a node, so an exclusion built from one protects nothing.
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function labelKeyProblem(key: string): string | undefined {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
+    return `label key prefix ${JSON.stringify(prefix)} is not a DNS subdomain`;
   }
+  if (!LABEL_NAME.test(name)) {
+    return `label name ${JSON.stringify(name)} must be 1-63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric`;
+  }
+  return undefined;
+}
+
+function labelValueProblem(value: string): string | undefined {
+  return value === '' || LABEL_NAME.test(value)
+    ? undefined
+    : `label value ${JSON.stringify(value)} must be empty or 1-63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric`;
+}
+
+/** `key` or `key=value` with Kubernetes label syntax; returns what is wrong, if anything. */
+function labelSelectorProblem(text: string, valueRequired: boolean): string | undefined {
+  const parts = text.split('=');
+  if (parts.length > 2 || (valueRequired && parts.length !== 2)) {
+    return `expected ${valueRequired ? '"key=value"' : '"key" or "key=value"'}, got ${JSON.stringify(text)}`;
+  }
+  const [key = '', value] = parts;
+  return labelKeyProblem(key) ?? (value === undefined ? undefined : labelValueProblem(value));
+}
+
+function checkSemantics(config: PromgateConfig): void {
+  const starshipProblem = labelSelectorProblem(config.dcgmExporter.starshipNodeLabel, false);
+  if (starshipProblem) throw new ConfigError(`dcgmExporter.starshipNodeLabel: ${starshipProblem}`);
   for (const [index, pair] of config.dcgmExporter.match.labels.entries()) {
-    if (!/^[^=]+=[^=]*$/.test(pair)) {
-      throw new ConfigError(`dcgmExporter.match.labels[${index}]: expected "key=value", got ${JSON.stringify(pair)}`);
-    }
+    const problem = labelSelectorProblem(pair, true);
+    if (problem) throw new ConfigError(`dcgmExporter.match.labels[${index}]: ${problem}`);
   }
   const version = config.prometheusConfig.prometheusVersion;
   if (!/^\d+\.\d+$/.test(version)) {

@@ -16,6 +16,11 @@ t.test('given keys override defaults; the rest stay', async (t) => {
   );
   t.equal(config.dcgmExporter.enforcement, 'warn');
   t.equal(config.dcgmExporter.starshipNodeLabel, 'alibabacloud.com/starship=true');
+  t.equal(
+    parseConfig('dcgmExporter:\n  starshipNodeLabel: "starship="\n', 'c.yaml').dcgmExporter.starshipNodeLabel,
+    'starship=',
+    'an empty value is a valid label value',
+  );
   t.same(config.dcgmExporter.match, defaultConfig().dcgmExporter.match);
   t.same(config.prometheusConfig.namespaces, ['arms-prom', 'monitoring']);
   t.equal(config.prometheusConfig.enforcement, 'enforce');
@@ -43,6 +48,12 @@ t.test('mistakes are errors that name the key', async (t) => {
     ],
     ['dcgmExporter:\n  match:\n    labels: [app]\n', /dcgmExporter\.match\.labels\[0\]: expected "key=value"/],
     ['dcgmExporter:\n  starshipNodeLabel: a=b=c\n', /starshipNodeLabel: expected "key" or "key=value"/],
+    ['dcgmExporter:\n  starshipNodeLabel: "star~ship"\n', /starshipNodeLabel: label name "star~ship" must be/],
+    [
+      'dcgmExporter:\n  starshipNodeLabel: "Example.COM/starship"\n',
+      /label key prefix "Example\.COM" is not a DNS subdomain/,
+    ],
+    ['dcgmExporter:\n  starshipNodeLabel: "starship=not ok"\n', /label value "not ok" must be empty or/],
     ['dcgmExporter: [1]\n', /dcgmExporter: expected a mapping, got a list/],
     ['- a\n', /config: expected a mapping, got a list/],
     ['a: [\n', /not valid YAML/],
