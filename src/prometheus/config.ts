@@ -13,6 +13,7 @@ import { remoteWriteSection } from './remote-write.js';
 import { runtimeSection } from './runtime.js';
 import { storageSection } from './storage.js';
 import { tracingSection } from './tracing.js';
+import { OTLP_SINCE, otlpConfigSpec } from './otlp.js';
 
 /** Only the last path element may hold a `*` (patRulePath). */
 const FILE_PATTERN = /^[^*]*(\*[^/]*)?$/;
@@ -60,6 +61,7 @@ export const configSpec: StructSpec = {
     rule_files: { type: list(string) },
     scrape_config_files: { type: list(string), since: '2.43' },
     scrape_configs: { type: list(struct(scrapeConfigSpec), { nullItem: 'empty or null scrape config section' }) },
+    otlp: { type: struct(otlpConfigSpec), since: OTLP_SINCE },
     ...Object.assign({}, ...sections.map((section) => section.fields)),
   },
   validate: [validateFilePatterns, validateScrapeConfigs, ...sections.flatMap((section) => section.validate ?? [])],

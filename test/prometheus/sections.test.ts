@@ -192,3 +192,19 @@ t.test("promtool's own check of static targets (after relabelling)", async (t) =
     { name: 'second group reported by index', yaml: job('static_configs:\n  - targets: [a]\n  - targets: [b, c]\nrelabel_configs:\n  - source_labels: [__address__]\n    regex: c\n    target_label: __address__\n    replacement: ""'), errors: ['instance 1 in group 1: no address'] },
   ]),
 );
+
+t.test('otlp (2.55)', async (t) =>
+  judge(t, [
+    { name: 'promoted attributes', yaml: 'otlp:\n  promote_resource_attributes: [service.instance.id, k8s.pod.name]\n', version: '2.55', errors: [] },
+    { name: 'blank and duplicated', yaml: 'otlp:\n  promote_resource_attributes: [" ", a, " a"]\n', version: '2.55', errors: ['empty promoted OTel resource attribute', 'duplicated promoted OTel resource attribute "a"'] },
+    { name: 'before 2.55', yaml: 'otlp: {}\n', version: '2.54', errors: ['otlp was added in Prometheus 2.55'] },
+  ]),
+);
+
+t.test('metric name validation scheme (2.55)', async (t) =>
+  judge(t, [
+    { name: 'legacy', yaml: 'global:\n  metric_name_validation_scheme: legacy\n' + job(''), version: '2.55', errors: [] },
+    { name: 'utf8 needs a feature flag', yaml: 'global:\n  metric_name_validation_scheme: utf8\n' + job(''), version: '2.55', errors: ['utf8 name validation requested but feature not enabled via --enable-feature=utf8-names'] },
+    { name: 'unknown', yaml: 'global:\n  metric_name_validation_scheme: ascii\n' + job(''), version: '2.55', errors: ["unknown name validation method specified, must be either 'legacy' or 'utf8', got ascii"] },
+  ]),
+);
