@@ -11,11 +11,12 @@ import { httpClientConfigSpec } from '../http-client.js';
 /** Go's UnmarshalYAML stops at the first field that fails to decode, even deep inside a list, and
  *  its own checks never see a half-decoded config: they would only add follow-on noise (a selector
  *  whose role was refused is not also "not supported"). So a discovery's rules run only when no
- *  error was reported inside it. */
+ *  error was reported inside it. Errors are appended while decoding and the rules run right after
+ *  the discovery's own fields, so an error inside it would be the latest one. */
 export function whenDecodedCleanly(validator: StructValidator): StructValidator {
   return (sd, ctx) => {
-    const inside = [`${sd.path}.`, `${sd.path}[`];
-    if (ctx.errors.some((error) => inside.some((prefix) => error.path.startsWith(prefix)))) return;
+    const latest = ctx.errors[ctx.errors.length - 1]?.path;
+    if (latest !== undefined && (latest.startsWith(`${sd.path}.`) || latest.startsWith(`${sd.path}[`))) return;
     validator(sd, ctx);
   };
 }
