@@ -1,7 +1,7 @@
 // Positional YAML loader: text → our node tree (./nodes.ts) with 1-based line/col on every node,
 // judged the way Go's yaml.v2 reads a Prometheus config (YAML 1.1 scalars, merge keys, only the
 // first document). Parsing is js-yaml's (the fastest linear parser available here, see
-// docs/adr/011-yaml-loader.md): its `listener` reports every node as it is opened and closed, and
+// docs/adr/010-yaml-loader-js-yaml-events.md): its `listener` reports every node as it is opened and closed, and
 // we build our tree from those events, reading styles, tags and anchors from the source text. This
 // file also bounds what an attacker can make the decoder do: alias expansion and nesting depth.
 import jsYaml from 'js-yaml';
