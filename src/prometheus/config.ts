@@ -26,7 +26,8 @@ function validateFilePatterns(config: DecodedStruct, ctx: DecodeContext): void {
   for (const [field, message] of checks) {
     const patterns = config.get<(string | undefined)[]>(field) ?? [];
     patterns.forEach((pattern) => {
-      if (pattern !== undefined && !FILE_PATTERN.test(pattern)) config.error(ctx, `${message} ${goQuote(pattern)}`, field);
+      if (pattern !== undefined && !FILE_PATTERN.test(pattern))
+        config.error(ctx, `${message} ${goQuote(pattern)}`, field);
     });
   }
 }

@@ -24,7 +24,8 @@ function validateExternalLabels(value: DecodedStruct, ctx: DecodeContext): void 
   for (const name of [...labels.keys()].sort()) {
     const labelValue = labels.get(name) ?? '';
     if (!isValidLabelName(name)) return value.errorAtMapKey(ctx, invalidLabelName(name), 'external_labels', name);
-    if (!isValidLabelValue(labelValue)) return value.errorAtMapKey(ctx, invalidLabelValue(labelValue), 'external_labels', name);
+    if (!isValidLabelValue(labelValue))
+      return value.errorAtMapKey(ctx, invalidLabelValue(labelValue), 'external_labels', name);
   }
 }
 

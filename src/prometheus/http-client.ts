@@ -44,8 +44,20 @@ function validateTls(value: DecodedStruct, ctx: DecodeContext): void {
   if (!ctx.atLeast('2.45')) return;
   const withRefs = ctx.atLeast('2.53');
   const pairs: Array<[string, string, string]> = [
-    ['ca', 'ca_file', withRefs ? 'at most one of ca, ca_file & ca_ref must be configured' : 'at most one of ca and ca_file must be configured'],
-    ['cert', 'cert_file', withRefs ? 'at most one of cert, cert_file & cert_ref must be configured' : 'at most one of cert and cert_file must be configured'],
+    [
+      'ca',
+      'ca_file',
+      withRefs
+        ? 'at most one of ca, ca_file & ca_ref must be configured'
+        : 'at most one of ca and ca_file must be configured',
+    ],
+    [
+      'cert',
+      'cert_file',
+      withRefs
+        ? 'at most one of cert, cert_file & cert_ref must be configured'
+        : 'at most one of cert and cert_file must be configured',
+    ],
     ['key', 'key_file', 'at most one of key and key_file must be configured'],
   ];
   for (const [inline, file, message] of pairs) {
@@ -94,7 +106,11 @@ function validateProxy(value: DecodedStruct, ctx: DecodeContext): void {
   const hasConnectHeaders = connectHeaders !== undefined && connectHeaders.size > 0;
   if (!ctx.atLeast('2.43')) {
     if (hasConnectHeaders && !proxyUrlIsSet(value)) {
-      value.error(ctx, 'if proxy_connect_header is configured proxy_url must also be configured', 'proxy_connect_header');
+      value.error(
+        ctx,
+        'if proxy_connect_header is configured proxy_url must also be configured',
+        'proxy_connect_header',
+      );
     }
     return;
   }
@@ -224,7 +240,8 @@ function validateAuthentication(value: DecodedStruct, ctx: DecodeContext): void 
   const withRefs = ctx.atLeast('2.53');
   const fail = (message: string, field: string): void => value.error(ctx, message, field);
 
-  if (bearerToken && bearerTokenFile) return fail('at most one of bearer_token & bearer_token_file must be configured', 'bearer_token_file');
+  if (bearerToken && bearerTokenFile)
+    return fail('at most one of bearer_token & bearer_token_file must be configured', 'bearer_token_file');
   if ((basicAuth || oauth2) && (bearerToken || bearerTokenFile)) {
     return fail(
       'at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured',
@@ -246,13 +263,16 @@ function validateAuthentication(value: DecodedStruct, ctx: DecodeContext): void 
     }
   }
   if (authorization) {
-    if (bearerToken || bearerTokenFile) return fail('authorization is not compatible with bearer_token & bearer_token_file', 'authorization');
+    if (bearerToken || bearerTokenFile)
+      return fail('authorization is not compatible with bearer_token & bearer_token_file', 'authorization');
     if (setFields(authorization, ['credentials', 'credentials_file', 'credentials_ref']).length > 1) {
       return fail('at most one of authorization credentials & credentials_file must be configured', 'authorization');
     }
     const type = (authorization.get<string>('type') ?? '').trim();
-    if (type.toLowerCase() === 'basic') return fail('authorization type cannot be set to "basic", use "basic_auth" instead', 'authorization');
-    if (basicAuth || oauth2) return fail('at most one of basic_auth, oauth2 & authorization must be configured', 'authorization');
+    if (type.toLowerCase() === 'basic')
+      return fail('authorization type cannot be set to "basic", use "basic_auth" instead', 'authorization');
+    if (basicAuth || oauth2)
+      return fail('at most one of basic_auth, oauth2 & authorization must be configured', 'authorization');
   }
   if (oauth2) {
     if (basicAuth) return fail('at most one of basic_auth, oauth2 & authorization must be configured', 'oauth2');

@@ -11,7 +11,12 @@ function validatePromotedAttributes(value: DecodedStruct, ctx: DecodeContext): v
   for (const attribute of value.get<(string | undefined)[]>('promote_resource_attributes') ?? []) {
     const trimmed = (attribute ?? '').trim();
     if (trimmed === '') value.error(ctx, 'empty promoted OTel resource attribute', 'promote_resource_attributes');
-    else if (seen.has(trimmed)) value.error(ctx, `duplicated promoted OTel resource attribute ${goQuote(trimmed)}`, 'promote_resource_attributes');
+    else if (seen.has(trimmed))
+      value.error(
+        ctx,
+        `duplicated promoted OTel resource attribute ${goQuote(trimmed)}`,
+        'promote_resource_attributes',
+      );
     seen.add(trimmed);
   }
 }

@@ -26,7 +26,13 @@ function canTakePort(address: string): boolean {
 }
 
 /** PopulateLabels' verdict for one target: an error message, or undefined when it is fine. */
-function populateLabelsProblem(labels: LabelSet, scrape: DecodedStruct, rules: DecodedStruct[], defaultRegex: CompiledRegex, ctx: DecodeContext): string | undefined {
+function populateLabelsProblem(
+  labels: LabelSet,
+  scrape: DecodedStruct,
+  rules: DecodedStruct[],
+  defaultRegex: CompiledRegex,
+  ctx: DecodeContext,
+): string | undefined {
   if (!processRelabelRules(labels, rules, defaultRegex)) return undefined;
   let address = labels.get('__address__') ?? '';
   if (address === '') return 'no address';
@@ -59,9 +65,15 @@ function populateLabelsProblem(labels: LabelSet, scrape: DecodedStruct, rules: D
 }
 
 /** checkTargetGroupsForScrapeConfig on the static target groups of one scrape config. */
-export function checkStaticTargetsLikePromtool(scrape: DecodedStruct, global: GlobalDefaults, ctx: DecodeContext): void {
+export function checkStaticTargetsLikePromtool(
+  scrape: DecodedStruct,
+  global: GlobalDefaults,
+  ctx: DecodeContext,
+): void {
   const defaultRegex = compileAnchored('(.*)', ctx) as CompiledRegex;
-  const rules = (scrape.get<(DecodedStruct | undefined)[]>('relabel_configs') ?? []).filter((rule): rule is DecodedStruct => rule !== undefined);
+  const rules = (scrape.get<(DecodedStruct | undefined)[]>('relabel_configs') ?? []).filter(
+    (rule): rule is DecodedStruct => rule !== undefined,
+  );
   const intervalMs = scrape.get<number>('scrape_interval') || global.scrapeIntervalMs;
   const timeoutMs = scrape.get<number>('scrape_timeout') || Math.min(global.scrapeTimeoutMs, intervalMs);
   const defaults: Array<[string, string]> = [
@@ -79,10 +91,15 @@ export function checkStaticTargetsLikePromtool(scrape: DecodedStruct, global: Gl
       const labels: LabelSet = new Map([['__address__', target ?? '']]);
       for (const [name, value] of groupLabels) if (!labels.has(name)) labels.set(name, value ?? '');
       for (const [name, value] of defaults) if ((labels.get(name) ?? '') === '') labels.set(name, value);
-      for (const [name, values] of params) if (values !== undefined && values.length > 0) labels.set(`__param_${name}`, values[0] ?? '');
+      for (const [name, values] of params)
+        if (values !== undefined && values.length > 0) labels.set(`__param_${name}`, values[0] ?? '');
       const problem = populateLabelsProblem(labels, scrape, rules, defaultRegex, ctx);
       if (problem !== undefined) {
-        group.error(ctx, `instance ${targetIndex} in group ${groupIndex}: ${problem} (promtool checks static targets)`, 'targets');
+        group.error(
+          ctx,
+          `instance ${targetIndex} in group ${groupIndex}: ${problem} (promtool checks static targets)`,
+          'targets',
+        );
         return;
       }
     }

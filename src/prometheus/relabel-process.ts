@@ -38,7 +38,9 @@ function hashMod(value: string, modulus: number): string {
 function applyRule(labels: LabelSet, rule: DecodedStruct, defaultRegex: CompiledRegex): boolean {
   const action = rule.get<string>('action') ?? 'replace';
   const regex = rule.get<CompiledRegex>('regex') ?? defaultRegex;
-  const sourceLabels = (rule.get<(string | undefined)[]>('source_labels') ?? []).map((name) => labels.get(name ?? '') ?? '');
+  const sourceLabels = (rule.get<(string | undefined)[]>('source_labels') ?? []).map(
+    (name) => labels.get(name ?? '') ?? '',
+  );
   const value = sourceLabels.join(rule.get<string>('separator') ?? ';');
   const targetLabel = rule.get<string>('target_label') ?? '';
   const replacement = rule.get<string>('replacement') ?? '$1';

@@ -25,7 +25,9 @@ export type RelabelAction = (typeof RELABEL_ACTIONS)[number];
 /** relabel.Action: case-insensitive, stored lower-case. */
 const action = parsedString<string>('relabel.Action', '', (text) => {
   const lower = text.toLowerCase();
-  return (RELABEL_ACTIONS as readonly string[]).includes(lower) ? lower : { error: `unknown relabel action ${goQuote(text)}` };
+  return (RELABEL_ACTIONS as readonly string[]).includes(lower)
+    ? lower
+    : { error: `unknown relabel action ${goQuote(text)}` };
 });
 
 /** `$1`, `${name}` and label-name characters: what a templated target label may look like. */
@@ -47,13 +49,18 @@ function firstViolation(value: DecodedStruct, ctx: DecodeContext): [string, stri
   const replacement = value.get<string>('replacement') ?? '';
   const separator = value.get<string>('separator') ?? '';
   const modulus = value.get<number>('modulus') ?? 0;
-  const invalidTarget: [string, string] = [`${goQuote(targetLabel)} is invalid 'target_label' for ${act} action`, 'target_label'];
+  const invalidTarget: [string, string] = [
+    `${goQuote(targetLabel)} is invalid 'target_label' for ${act} action`,
+    'target_label',
+  ];
   const needsTarget = ['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(act);
   const caseOrEqual = ['lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(act);
 
   if (act === '') return ['relabel action cannot be empty', 'action'];
-  if (modulus === 0 && act === 'hashmod') return ['relabel configuration for hashmod requires non-zero modulus', 'modulus'];
-  if (needsTarget && targetLabel === '') return [`relabel configuration for ${act} action requires 'target_label' value`, undefined];
+  if (modulus === 0 && act === 'hashmod')
+    return ['relabel configuration for hashmod requires non-zero modulus', 'modulus'];
+  if (needsTarget && targetLabel === '')
+    return [`relabel configuration for ${act} action requires 'target_label' value`, undefined];
   if (ctx.atLeast('2.50')) {
     if (act === 'replace' && !targetLabel.includes('$') && !isValidLabelName(targetLabel)) return invalidTarget;
     if (act === 'replace' && targetLabel.includes('$') && !RELABEL_TARGET.test(targetLabel)) return invalidTarget;
@@ -61,14 +68,20 @@ function firstViolation(value: DecodedStruct, ctx: DecodeContext): [string, stri
   } else if ((act === 'replace' || caseOrEqual) && !RELABEL_TARGET.test(targetLabel)) {
     return invalidTarget;
   }
-  if (caseOrEqual && replacement !== DEFAULT_REPLACEMENT) return [`'replacement' can not be set for ${act} action`, 'replacement'];
+  if (caseOrEqual && replacement !== DEFAULT_REPLACEMENT)
+    return [`'replacement' can not be set for ${act} action`, 'replacement'];
   if (act === 'labelmap' && !RELABEL_TARGET.test(replacement)) {
     return [`${goQuote(replacement)} is invalid 'replacement' for ${act} action`, 'replacement'];
   }
   if (act === 'hashmod' && !isValidLabelName(targetLabel)) return invalidTarget;
   if (act === 'keepequal' || act === 'dropequal') {
     // Go compares the Regexp pointer with the default's: any `regex` key (even null) counts as set.
-    if (value.isSet('regex') || modulus !== 0 || separator !== DEFAULT_SEPARATOR || replacement !== DEFAULT_REPLACEMENT) {
+    if (
+      value.isSet('regex') ||
+      modulus !== 0 ||
+      separator !== DEFAULT_SEPARATOR ||
+      replacement !== DEFAULT_REPLACEMENT
+    ) {
       return [`${act} action requires only 'source_labels' and \`target_label\`, and no other fields`, undefined];
     }
   }

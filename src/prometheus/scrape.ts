@@ -32,7 +32,8 @@ function validateStaticTargetAddresses(scrape: DecodedStruct, ctx: DecodeContext
 }
 
 function validateJobName(scrape: DecodedStruct, ctx: DecodeContext): void {
-  if ((scrape.get<string>('job_name') ?? '') === '') scrape.error(ctx, 'job_name is empty', scrape.isSet('job_name') ? 'job_name' : undefined);
+  if ((scrape.get<string>('job_name') ?? '') === '')
+    scrape.error(ctx, 'job_name is empty', scrape.isSet('job_name') ? 'job_name' : undefined);
 }
 
 /** promtool's checkTLSConfig (syntax-only part). From 2.45 the loader's TLSConfig.Validate says it first. */
@@ -42,8 +43,10 @@ function validateTlsFilesLikePromtool(scrape: DecodedStruct, ctx: DecodeContext)
   if (tls === undefined) return;
   const certFile = tls.get<string>('cert_file') ?? '';
   const keyFile = tls.get<string>('key_file') ?? '';
-  if (certFile !== '' && keyFile === '') tls.error(ctx, `client cert file ${goQuote(certFile)} specified without client key file`, 'cert_file');
-  if (keyFile !== '' && certFile === '') tls.error(ctx, `client key file ${goQuote(keyFile)} specified without client cert file`, 'key_file');
+  if (certFile !== '' && keyFile === '')
+    tls.error(ctx, `client cert file ${goQuote(certFile)} specified without client key file`, 'cert_file');
+  if (keyFile !== '' && certFile === '')
+    tls.error(ctx, `client key file ${goQuote(keyFile)} specified without client cert file`, 'key_file');
 }
 
 export const scrapeConfigSpec: StructSpec = {
@@ -99,7 +102,9 @@ export function validateScrapeAgainstGlobal(scrape: DecodedStruct, global: Globa
     return;
   }
   if (ctx.atLeast(SCRAPE_PROTOCOLS_SINCE)) {
-    const protocols = scrape.isSet('scrape_protocols') ? (scrape.get<string[]>('scrape_protocols') ?? []) : global.scrapeProtocols;
+    const protocols = scrape.isSet('scrape_protocols')
+      ? (scrape.get<string[]>('scrape_protocols') ?? [])
+      : global.scrapeProtocols;
     const problem = protocols === undefined ? undefined : scrapeProtocolsProblem(protocols);
     if (problem !== undefined) {
       scrape.error(ctx, `${problem} for scrape config with job name ${goQuote(jobName)}`, 'scrape_protocols');

@@ -16,7 +16,9 @@ interface OracleRow {
 }
 
 function readOracle(folder: string): OracleRow[] {
-  const [header, ...lines] = readFileSync(join(CORPUS, folder, 'ORACLE.tsv'), 'utf8').trimEnd().split('\n');
+  const [header, ...lines] = readFileSync(join(CORPUS, folder, 'ORACLE.tsv'), 'utf8')
+    .trimEnd()
+    .split('\n');
   const columns = header!.split('\t');
   const at = (cells: string[], name: string): string => cells[columns.indexOf(name)] ?? '';
   return lines.map((line) => {

@@ -35,8 +35,12 @@ t.test('line, column and path of each error', async (t) => {
 });
 
 t.test('positions inside flow collections and after a BOM', async (t) => {
-  const { errors } = checkPrometheusConfig('\uFEFFglobal: {external_labels: {ok: a, "b-c": d}}\n', { prometheusVersion: '2.53' });
-  t.match(errors, [{ line: 1, col: 35, path: 'global.external_labels["b-c"]', message: '"b-c" is not a valid label name' }]);
+  const { errors } = checkPrometheusConfig('\uFEFFglobal: {external_labels: {ok: a, "b-c": d}}\n', {
+    prometheusVersion: '2.53',
+  });
+  t.match(errors, [
+    { line: 1, col: 35, path: 'global.external_labels["b-c"]', message: '"b-c" is not a valid label name' },
+  ]);
   const dup = checkPrometheusConfig('global:\n  external_labels:\n    a: 1\n    a: 2\n', { prometheusVersion: '2.53' });
   t.match(dup.errors, [{ line: 4, col: 5, path: 'global.external_labels.a', message: 'key "a" already set in map' }]);
 });

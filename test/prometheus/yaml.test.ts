@@ -30,7 +30,8 @@ t.test('YAML 1.1 scalar typing as yaml.v2 resolves it', async (t) => {
   t.same(resolvePlainScalar(scalarOf('.inf')), { tag: '!!float', value: Infinity });
   t.same(resolvePlainScalar(scalarOf("'yes'")), { tag: '!!str', value: 'yes' }, 'quoted is a string');
   t.same(resolvePlainScalar(scalarOf('!!str 5')), { tag: '!!str', value: '5' }, 'explicit tag');
-  for (const nothing of ['~', 'null', 'Null', 'NULL', '']) t.ok(scalarOf(nothing).isNull, `${JSON.stringify(nothing)} is null`);
+  for (const nothing of ['~', 'null', 'Null', 'NULL', ''])
+    t.ok(scalarOf(nothing).isNull, `${JSON.stringify(nothing)} is null`);
   t.notOk(scalarOf('"null"').isNull, 'quoted null is a string');
   t.equal(scalarOf('1e3').text, '1e3', 'plain scalars keep their source text');
 });
@@ -83,8 +84,16 @@ t.test('hostile input is refused with a clear error', async (t) => {
     bomb += `l${level}: &l${level} [${Array(9).fill(`*${previous}`).join(',')}]\n`;
   }
   t.match(loadYaml(bomb).errors, [{ message: /excessive aliasing/ }], 'billion laughs');
-  t.match(loadYaml(`a: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`).errors, [{ message: /nests deeper than 200/ }], 'deep flow');
-  t.match(loadYaml(`a: ${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}\n`).errors, [{ message: /nests deeper/ }], 'deep maps');
+  t.match(
+    loadYaml(`a: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`).errors,
+    [{ message: /nests deeper than 200/ }],
+    'deep flow',
+  );
+  t.match(
+    loadYaml(`a: ${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}\n`).errors,
+    [{ message: /nests deeper/ }],
+    'deep maps',
+  );
   t.match(loadYaml(`a:\n  ${'- '.repeat(10_000)}x\n`).errors, [{ message: /nests deeper/ }], 'compact sequences');
   const lines = Array.from({ length: 300 }, (_, depth) => `${' '.repeat(depth)}k${depth}:`).join('\n');
   t.match(loadYaml(lines).errors, [{ message: /nests deeper/ }], 'deep block maps');
@@ -104,14 +113,41 @@ t.test('shapes the event-based builder must get right', async (t) => {
         : node.kind === 'seq'
           ? node.items.map(texts)
           : node.entries.map((entry) => [texts(entry.key), texts(entry.value)]);
-  t.same(texts(root('{a: 1, b: , c}\n')), [['a', '1'], ['b', null], ['c', null]], 'flow mapping with missing values');
+  t.same(
+    texts(root('{a: 1, b: , c}\n')),
+    [
+      ['a', '1'],
+      ['b', null],
+      ['c', null],
+    ],
+    'flow mapping with missing values',
+  );
   t.same(texts(root('[1, [2], {k: v}]\n')), ['1', ['2'], [['k', 'v']]], 'top-level flow sequence');
-  t.same(texts(root('a:\n- 1\n- 2\nb:\nc: ""\n')), [['a', ['1', '2']], ['b', null], ['c', '']], 'unindented sequence, null and empty values');
+  t.same(
+    texts(root('a:\n- 1\n- 2\nb:\nc: ""\n')),
+    [
+      ['a', ['1', '2']],
+      ['b', null],
+      ['c', ''],
+    ],
+    'unindented sequence, null and empty values',
+  );
   t.same(texts(root('l:\n  -\n  - a\n  -\n')), [['l', [null, 'a', null]]], 'bare dashes are null items');
   t.same(texts(root('---\na: 1\n...\n')), [['a', '1']], 'explicit document markers');
-  t.same(texts(root('a: |\n  x\n  y\nb: >-\n  p\n  q\n')), [['a', 'x\ny\n'], ['b', 'p q']], 'block scalars');
+  t.same(
+    texts(root('a: |\n  x\n  y\nb: >-\n  p\n  q\n')),
+    [
+      ['a', 'x\ny\n'],
+      ['b', 'p q'],
+    ],
+    'block scalars',
+  );
   const nulls = root('l:\n  - a\n  -\n') as MapNode;
-  t.match((nulls.entries[0]!.value as { items: YamlNode[] }).items[1], { line: 3, col: 3, isNull: true }, 'a null item is positioned at its dash');
+  t.match(
+    (nulls.entries[0]!.value as { items: YamlNode[] }).items[1],
+    { line: 3, col: 3, isNull: true },
+    'a null item is positioned at its dash',
+  );
   const binary = scalarOf('!!binary aGVsbG8=');
   t.match(binary, { text: 'hello', tag: '!!binary' }, '!!binary is decoded');
 });

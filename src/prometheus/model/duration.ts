@@ -23,14 +23,16 @@ export const DETAILED_DURATION_ERRORS_SINCE = '2.43';
 export type DurationResult = { ms: number } | { error: string };
 
 function parseLegacy(text: string): DurationResult {
-  const match = /^(?:([0-9]+)y)?(?:([0-9]+)w)?(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?(?:([0-9]+)ms)?$/.exec(text);
+  const match =
+    /^(?:([0-9]+)y)?(?:([0-9]+)w)?(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?(?:([0-9]+)ms)?$/.exec(text);
   if (!match) return { error: `not a valid duration string: ${goQuote(text)}` };
   let nanos = 0n;
   for (const [index, [, msPerUnit]] of MS_PER_UNIT.entries()) {
     const digits = match[index + 1];
     if (digits === undefined) continue;
     nanos += BigInt(digits) * msPerUnit * NANOS_PER_MS;
-    if (BigInt(digits) > MAX_NANOS / msPerUnit / NANOS_PER_MS || nanos > MAX_NANOS) return { error: 'duration out of range' };
+    if (BigInt(digits) > MAX_NANOS / msPerUnit / NANOS_PER_MS || nanos > MAX_NANOS)
+      return { error: 'duration out of range' };
   }
   return { ms: Number(nanos / NANOS_PER_MS) };
 }

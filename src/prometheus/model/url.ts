@@ -29,7 +29,7 @@ function checkHost(host: string, text: string): { error: string } | undefined {
   let port = '';
   if (host.startsWith('[')) {
     const end = host.indexOf(']');
-    if (end < 0) return parseError(text, 'missing \']\' in host');
+    if (end < 0) return parseError(text, "missing ']' in host");
     hostname = host.slice(0, end + 1);
     const rest = host.slice(end + 1);
     if (rest !== '' && !rest.startsWith(':')) return parseError(text, `invalid port ${goQuote(rest)} after host`);
@@ -47,9 +47,17 @@ function checkHost(host: string, text: string): { error: string } | undefined {
   return undefined;
 }
 
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
 /** Go's url.Parse, reduced to the checks that make it fail. */
 export function parseGoUrl(text: string): ParsedUrl | { error: string } {
-  if (/[\u0000-\u001f\u007f]/.test(text)) return parseError(text, 'net/url: invalid control character in URL');
+  if (hasControlCharacter(text)) return parseError(text, 'net/url: invalid control character in URL');
   let rest = text;
   const hash = rest.indexOf('#');
   if (hash >= 0) rest = rest.slice(0, hash);

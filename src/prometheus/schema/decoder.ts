@@ -133,7 +133,8 @@ export class DecodedStruct {
   /** Report an error at one key of a map-valued field (e.g. one external label). */
   errorAtMapKey(ctx: DecodeContext, message: string, field: string, key: string): void {
     const mapNode = this.nodeOf(field);
-    const entry = mapNode.kind === 'map' ? mapNode.entries.find((e) => e.key.kind === 'scalar' && e.key.text === key) : undefined;
+    const entry =
+      mapNode.kind === 'map' ? mapNode.entries.find((e) => e.key.kind === 'scalar' && e.key.text === key) : undefined;
     ctx.error(entry?.key ?? mapNode, childPath(this.pathOf(field), key), message);
   }
 
@@ -198,7 +199,12 @@ function unknownFieldMessage(name: string, spec: StructSpec, field: FieldSpec | 
 
 /** Decode a mapping into a struct: unknown and repeated fields are errors, defaults fill the rest,
  *  then the validators run. */
-export function decodeStruct(spec: StructSpec, node: YamlNode, path: string, ctx: DecodeContext): DecodedStruct | undefined {
+export function decodeStruct(
+  spec: StructSpec,
+  node: YamlNode,
+  path: string,
+  ctx: DecodeContext,
+): DecodedStruct | undefined {
   if (node.kind !== 'map') {
     ctx.error(node, path, typeError(node, spec.goType));
     return undefined;

@@ -18,7 +18,11 @@ export function scalarText(node: YamlNode, path: string, ctx: DecodeContext): st
 
 /** A type whose Go UnmarshalYAML reads a string and then parses it; `parse` returns the value or an
  *  error message (reported at the node). */
-export function parsedString<T>(goName: string, zero: T | undefined, parse: (text: string, ctx: DecodeContext) => T | { error: string }): FieldType<T> {
+export function parsedString<T>(
+  goName: string,
+  zero: T | undefined,
+  parse: (text: string, ctx: DecodeContext) => T | { error: string },
+): FieldType<T> {
   return {
     goName,
     zero,

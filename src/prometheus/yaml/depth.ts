@@ -30,7 +30,14 @@ const COMMA = 44;
 /** Characters after which a `[`, `{` or quote starts a node (not the middle of a plain scalar). */
 function startsNodeAfter(code: number): boolean {
   return (
-    code === COLON || code === DASH || code === QUESTION || code === COMMA || code === OPEN_BRACKET || code === OPEN_BRACE || code === SPACE || code === TAB
+    code === COLON ||
+    code === DASH ||
+    code === QUESTION ||
+    code === COMMA ||
+    code === OPEN_BRACKET ||
+    code === OPEN_BRACE ||
+    code === SPACE ||
+    code === TAB
   );
 }
 
@@ -53,7 +60,10 @@ export function findExcessiveNesting(text: string, max: number): DepthProblem | 
         while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
         indents.push(indent);
         let at = i + indent;
-        while ((text.charCodeAt(at) === DASH || text.charCodeAt(at) === QUESTION) && (text.charCodeAt(at + 1) === SPACE || at + 1 === length)) {
+        while (
+          (text.charCodeAt(at) === DASH || text.charCodeAt(at) === QUESTION) &&
+          (text.charCodeAt(at + 1) === SPACE || at + 1 === length)
+        ) {
           indents.push(at - i + 1);
           at += 2;
           while (text.charCodeAt(at) === SPACE) at++;
@@ -85,7 +95,8 @@ export function findExcessiveNesting(text: string, max: number): DepthProblem | 
         quote = code;
       } else if ((code === OPEN_BRACKET || code === OPEN_BRACE) && (flowDepth > 0 || startsNodeAfter(previous))) {
         flowDepth++;
-        if (flowDepth + indents.length > max) return { line, col: i - lineStart + 1, depth: flowDepth + indents.length };
+        if (flowDepth + indents.length > max)
+          return { line, col: i - lineStart + 1, depth: flowDepth + indents.length };
       } else if ((code === CLOSE_BRACKET || code === CLOSE_BRACE) && flowDepth > 0) {
         flowDepth--;
       }

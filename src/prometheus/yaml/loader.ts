@@ -33,7 +33,12 @@ const TAG_PREFIX = 'tag:yaml.org,2002:';
 const YAML11_SCALAR_TAGS = ['null', 'bool', 'int', 'float', 'binary', 'timestamp', 'merge'];
 const SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend(
   YAML11_SCALAR_TAGS.map(
-    (name) => new jsYaml.Type(TAG_PREFIX + name, { kind: 'scalar', resolve: () => true, construct: (data: unknown) => data ?? '' }),
+    (name) =>
+      new jsYaml.Type(TAG_PREFIX + name, {
+        kind: 'scalar',
+        resolve: () => true,
+        construct: (data: unknown) => data ?? '',
+      }),
   ),
 );
 
@@ -219,7 +224,14 @@ class TreeBuilder {
 
   private buildScalar(state: ParserState, tag: string | undefined, start: number, at: Position): ScalarNode {
     const first = this.text[start];
-    const style = state.kind === null ? 'plain' : first === '"' || first === "'" ? 'quoted' : first === '|' || first === '>' ? 'block' : 'plain';
+    const style =
+      state.kind === null
+        ? 'plain'
+        : first === '"' || first === "'"
+          ? 'quoted'
+          : first === '|' || first === '>'
+            ? 'block'
+            : 'plain';
     const text = typeof state.result === 'string' ? state.result : '';
     const isNull = tag === '!!null' || (tag === undefined && style === 'plain' && isPlainNull(text));
     const scalar: ScalarNode = { kind: 'scalar', text, style, tag, isNull, ...at };
@@ -259,7 +271,15 @@ class TreeBuilder {
       }
       map.entries.push({ key, value, merged: false });
     };
-    const nullAfter = (key: YamlNode): ScalarNode => ({ kind: 'scalar', text: '', style: 'plain', tag: undefined, isNull: true, line: key.line, col: key.col });
+    const nullAfter = (key: YamlNode): ScalarNode => ({
+      kind: 'scalar',
+      text: '',
+      style: 'plain',
+      tag: undefined,
+      isNull: true,
+      line: key.line,
+      col: key.col,
+    });
     // Empty events in a mapping are missing values (or failed reads): pairing handles those.
     for (const child of frame.children.filter((candidate) => !candidate.empty)) {
       const isKey = this.followedByColon(child.endOffset);
@@ -289,7 +309,11 @@ class TreeBuilder {
     const sources = source.kind === 'seq' ? source.items : [source];
     for (const merged of sources) {
       if (merged.kind !== 'map') {
-        this.errors.push({ line: merged.line, col: merged.col, message: 'map merge requires map or sequence of maps as the value' });
+        this.errors.push({
+          line: merged.line,
+          col: merged.col,
+          message: 'map merge requires map or sequence of maps as the value',
+        });
         continue;
       }
       const entries: MapEntry[] = merged.entries.map((entry) => ({ ...entry, merged: true }));
@@ -341,7 +365,9 @@ export function loadYaml(text: string): LoadedYaml {
     documentCount = 2;
   }
   if (documentCount > 1) {
-    warnings.push(`the value holds ${documentCount} YAML documents; Prometheus reads only the first, the rest is ignored`);
+    warnings.push(
+      `the value holds ${documentCount} YAML documents; Prometheus reads only the first, the rest is ignored`,
+    );
   }
   return { root: builder.roots[0], errors: builder.errors, warnings };
 }

@@ -7,7 +7,10 @@ import { MAX_SHOWN_ERRORS, prometheusConfigPolicy } from '../../../src/policies/
 
 const config = { ...defaultConfig().prometheusConfig, prometheusVersion: '2.53' };
 
-function configMap(data: Record<string, string>, options: { namespace?: string; labels?: Record<string, string> } = {}): KubernetesObject {
+function configMap(
+  data: Record<string, string>,
+  options: { namespace?: string; labels?: Record<string, string> } = {},
+): KubernetesObject {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -21,10 +24,21 @@ const INVALID = 'scrape_configs:\n  - job_name: node\n    scrape_interval: 1.5h\
 
 t.test('scope: namespace, kind and keys', async (t) => {
   t.ok(prometheusConfigPolicy.appliesTo(configMap({ promYaml: VALID }), config));
-  t.notOk(prometheusConfigPolicy.appliesTo(configMap({ promYaml: VALID }, { namespace: 'default' }), config), 'other namespace');
+  t.notOk(
+    prometheusConfigPolicy.appliesTo(configMap({ promYaml: VALID }, { namespace: 'default' }), config),
+    'other namespace',
+  );
   t.notOk(prometheusConfigPolicy.appliesTo(configMap({ other: INVALID }), config), 'key not listed');
-  t.ok(prometheusConfigPolicy.appliesTo(configMap({ other: INVALID }, { labels: { type: 'prometheus-yaml' } }), config), 'ARMS label: every key');
-  t.notOk(prometheusConfigPolicy.appliesTo({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: 'arms-prom' } }, config));
+  t.ok(
+    prometheusConfigPolicy.appliesTo(configMap({ other: INVALID }, { labels: { type: 'prometheus-yaml' } }), config),
+    'ARMS label: every key',
+  );
+  t.notOk(
+    prometheusConfigPolicy.appliesTo(
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: 'arms-prom' } },
+      config,
+    ),
+  );
 });
 
 t.test('a valid config passes', async (t) => {
@@ -33,19 +47,32 @@ t.test('a valid config passes', async (t) => {
 });
 
 t.test('errors are KEY:LINE:COL: PATH: message on data.<key>', async (t) => {
-  const result = prometheusConfigPolicy.evaluate(configMap({ promYaml: INVALID, unrelated: 'x: [' }), config, { operation: 'CREATE' });
+  const result = prometheusConfigPolicy.evaluate(configMap({ promYaml: INVALID, unrelated: 'x: [' }), config, {
+    operation: 'CREATE',
+  });
   t.same(result.violations, [
-    { field: 'data.promYaml', message: 'promYaml:3:22: scrape_configs[0].scrape_interval: unknown unit "." in duration "1.5h"' },
+    {
+      field: 'data.promYaml',
+      message: 'promYaml:3:22: scrape_configs[0].scrape_interval: unknown unit "." in duration "1.5h"',
+    },
   ]);
-  const at242 = prometheusConfigPolicy.evaluate(configMap({ promYaml: INVALID }), { ...config, prometheusVersion: '2.42' }, { operation: 'CREATE' });
+  const at242 = prometheusConfigPolicy.evaluate(
+    configMap({ promYaml: INVALID }),
+    { ...config, prometheusVersion: '2.42' },
+    { operation: 'CREATE' },
+  );
   t.match(at242.violations[0]?.message, 'not a valid duration string: "1.5h"');
-  const syntax = prometheusConfigPolicy.evaluate(configMap({ 'prometheus.yml': 'a: [\n' }), config, { operation: 'CREATE' });
+  const syntax = prometheusConfigPolicy.evaluate(configMap({ 'prometheus.yml': 'a: [\n' }), config, {
+    operation: 'CREATE',
+  });
   t.match(syntax.violations[0]?.message, /^prometheus\.yml:2:1: /, 'document-level errors have no path');
 });
 
 t.test('the list is capped with a count of the rest', async (t) => {
   const jobs = Array.from({ length: 30 }, (_, i) => `  - job_name: j${i}\n    scrape_interval: ${i}x\n`).join('');
-  const result = prometheusConfigPolicy.evaluate(configMap({ promYaml: `scrape_configs:\n${jobs}` }), config, { operation: 'CREATE' });
+  const result = prometheusConfigPolicy.evaluate(configMap({ promYaml: `scrape_configs:\n${jobs}` }), config, {
+    operation: 'CREATE',
+  });
   t.equal(result.violations.length, MAX_SHOWN_ERRORS + 1);
   t.equal(result.violations.at(-1)?.message, 'and 10 more errors');
 });
@@ -56,13 +83,18 @@ t.test('UPDATE: an unchanged invalid key is only warned about', async (t) => {
   const unchanged = prometheusConfigPolicy.evaluate(relabelled, config, { operation: 'UPDATE', oldObject: old });
   t.same(unchanged.violations, []);
   t.match(unchanged.warnings, [/data\.promYaml is unchanged but invalid .*promYaml:3:22/]);
-  const changed = prometheusConfigPolicy.evaluate(configMap({ promYaml: INVALID + '# edit\n' }), config, { operation: 'UPDATE', oldObject: old });
+  const changed = prometheusConfigPolicy.evaluate(configMap({ promYaml: INVALID + '# edit\n' }), config, {
+    operation: 'UPDATE',
+    oldObject: old,
+  });
   t.equal(changed.violations.length, 1, 'a changed key is judged');
   t.same(prometheusConfigPolicy.evaluate(old, config, { operation: 'DELETE' }).violations, [], 'DELETE is not judged');
 });
 
 t.test('extra YAML documents are a warning', async (t) => {
-  const result = prometheusConfigPolicy.evaluate(configMap({ promYaml: `${VALID}---\nfoo: 1\n` }), config, { operation: 'CREATE' });
+  const result = prometheusConfigPolicy.evaluate(configMap({ promYaml: `${VALID}---\nfoo: 1\n` }), config, {
+    operation: 'CREATE',
+  });
   t.same(result.violations, []);
   t.match(result.warnings, [/data\.promYaml: .*only the first/]);
 });
