@@ -5,13 +5,13 @@
 import autocannon, { type Result } from 'autocannon';
 import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkPrometheusConfig } from '../src/prometheus/index.js';
 import { defaultConfig } from '../src/config/schema.js';
 import { registeredPolicies } from '../src/policies/registry.js';
-import { buildReview } from '../test/support/apiserver.js';
+import { buildReview, post } from '../test/support/apiserver.js';
 import {
   DCGM_EXPORTER_MANIFEST,
   ONE_MIB,
@@ -22,10 +22,11 @@ import {
 } from './fixtures.js';
 import type { ServersReady } from './servers.js';
 
-const SECONDS_PER_RUN = 6;
+const SECONDS_PER_RUN = 5;
 const WARMUP_SECONDS = 2;
 const SMALL_CONNECTIONS = 8;
 const BIG_CONNECTIONS = 2;
+const BIG_REQUESTS = 5;
 /** Latencies only: the API server's default webhook timeout, as it sends it. */
 const TIMEOUT_QUERY = '?timeout=10s';
 
@@ -52,15 +53,27 @@ function reviewBody(object: Record<string, unknown>): string {
   return JSON.stringify(buildReview({ object }).review);
 }
 
-async function load(port: number, path: string, body: string, connections: number, seconds: number): Promise<Result> {
+interface LoadShape {
+  connections: number;
+  /** Run this long; or send `amount` requests in all. */
+  seconds?: number;
+  amount?: number;
+  /** Requests per second across all connections; unlimited when absent. */
+  overallRate?: number;
+}
+
+async function load(port: number, path: string, body: string, shape: LoadShape): Promise<Result> {
   return autocannon({
     url: `https://127.0.0.1:${port}${path}`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
-    connections,
+    connections: shape.connections,
     pipelining: 1,
-    duration: seconds,
+    // A 1 MiB config may wait behind another: let the server's own deadline decide, not autocannon.
+    timeout: 30,
+    ...(shape.amount === undefined ? { duration: shape.seconds ?? SECONDS_PER_RUN } : { amount: shape.amount }),
+    ...(shape.overallRate === undefined ? {} : { overallRate: shape.overallRate }),
   });
 }
 
@@ -69,10 +82,39 @@ async function measure(
   port: number,
   path: string,
   body: string,
-  connections: number,
+  shape: LoadShape,
 ): Promise<Measurement> {
-  await load(port, path, body, connections, WARMUP_SECONDS);
-  return summarise(scenario, path, body, connections, await load(port, path, body, connections, SECONDS_PER_RUN));
+  const warmUp = shape.amount === undefined ? { seconds: WARMUP_SECONDS } : { amount: shape.connections };
+  await load(port, path, body, { connections: shape.connections, ...warmUp });
+  return summarise(scenario, path, body, shape.connections, await load(port, path, body, shape));
+}
+
+/**
+ * The better of two runs: on a shared machine a neighbour's burst lowers one run, rarely both, and
+ * the ceiling and promgate are measured the same way so their ratio stays fair.
+ */
+async function measureBest(
+  scenario: string,
+  port: number,
+  path: string,
+  body: string,
+  shape: LoadShape,
+): Promise<Measurement> {
+  const first = await measure(scenario, port, path, body, shape);
+  const second = await measure(scenario, port, path, body, shape);
+  return first.requestsPerSecond >= second.requestsPerSecond ? first : second;
+}
+
+/** One request, to show what the load is made of: the verdict promgate gives this body. */
+async function verdictOf(port: number, ca: string, path: string, body: string): Promise<string> {
+  const answer = await post(port, path, body, { ca });
+  const review = JSON.parse(answer.body) as {
+    response?: { allowed: boolean; patch?: string; status?: { message?: string } };
+  };
+  const response = review.response;
+  if (!response) return `HTTP ${answer.statusCode}`;
+  if (response.allowed) return response.patch ? 'allowed, patched' : 'allowed';
+  return `denied (${(response.status?.message ?? '').split('\n')[1]?.slice(0, 90) ?? ''})`;
 }
 
 function summarise(scenario: string, path: string, body: string, connections: number, result: Result): Measurement {
@@ -160,25 +202,53 @@ function timeCheckConfig(): CheckConfigTimes {
 
 const format = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
-function printTable(rows: Measurement[], ceilingOf: (row: Measurement) => Measurement | undefined): void {
-  const header = ['scenario', 'body', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling', 'failed'];
-  const lines = rows.map((row) => {
-    const ceiling = ceilingOf(row);
-    return [
-      row.scenario,
-      row.bodyBytes >= 1024 ? `${format(row.bodyBytes / 1024, 0)} KiB` : `${row.bodyBytes} B`,
-      String(row.connections),
-      format(row.requestsPerSecond, 0),
-      format(row.p50Ms),
-      format(row.p99Ms),
-      ceiling && ceiling !== row ? `${format((100 * row.requestsPerSecond) / ceiling.requestsPerSecond, 0)}%` : '',
-      String(row.non2xx + row.errors + row.timeouts),
-    ];
-  });
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
-  for (const line of [header, ...lines])
-    console.log(line.map((cell, column) => cell.padEnd(widths[column]!)).join('  '));
+interface Row extends Measurement {
+  /** Requests per second asked of autocannon; absent when it sends as fast as answers come. */
+  pacedRate?: number;
+  verdict: string;
+  ceiling?: Measurement;
 }
+
+function printTable(rows: Row[]): void {
+  const header = [
+    'scenario',
+    'body',
+    'conns',
+    'paced at',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'vs ceiling',
+    'failed',
+    'verdict',
+  ];
+  const lines = rows.map((row) => [
+    row.scenario,
+    row.bodyBytes >= 1024 ? `${format(row.bodyBytes / 1024, 0)} KiB` : `${row.bodyBytes} B`,
+    String(row.connections),
+    row.pacedRate === undefined ? 'max' : `${format(row.pacedRate, 0)}/s`,
+    format(row.requestsPerSecond, 0),
+    format(row.p50Ms, 0),
+    format(row.p99Ms, 0),
+    row.ceiling ? `${format((100 * row.requestsPerSecond) / row.ceiling.requestsPerSecond, 0)}%` : '',
+    String(row.non2xx + row.errors + row.timeouts),
+    row.verdict,
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
+  for (const line of [header, ...lines]) {
+    console.log(
+      line
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    );
+  }
+}
+
+/** Share of the ceiling's rate at which latency is judged (SPEC §6: "p99 under 5 ms at that load"). */
+const TARGET_SHARE_OF_CEILING = 0.8;
+/** Small requests beside 1 MiB ones: a tenth of the ceiling, far above a real API server's rate. */
+const MIXED_SHARE_OF_CEILING = 0.1;
 
 async function main(): Promise<void> {
   const daemonSetBody = reviewBody(corpusDaemonSet(DCGM_EXPORTER_MANIFEST));
@@ -186,122 +256,149 @@ async function main(): Promise<void> {
   const bigConfigMapBody = reviewBody(armsConfigMap('arms-1mib', prometheusConfigOfSize(ONE_MIB)));
   const policies = registeredPolicies().map(({ policy }) => policy.name);
 
-  console.log(`promgate bench: node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})`);
+  console.log(
+    `promgate bench: node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ` +
+      `load average ${loadavg()
+        .map((load) => load.toFixed(1))
+        .join(' ')}`,
+  );
   console.log(`registered policies: ${policies.join(', ') || '(none)'}`);
   const servers = await startServers();
-  const { promgatePort, ceilingPort, poolSize } = servers.ready;
-  console.log(`worker pool: ${poolSize} worker(s); ${SECONDS_PER_RUN} s per run after ${WARMUP_SECONDS} s warm-up\n`);
+  const { promgatePort, ceilingPort, poolSize, caCert } = servers.ready;
+  console.log(
+    `worker pool: ${poolSize} worker(s); runs of ${SECONDS_PER_RUN} s after ${WARMUP_SECONDS} s of warm-up; ` +
+      `latency is whole milliseconds (autocannon)\n`,
+  );
+  const mutatePath = `/mutate${TIMEOUT_QUERY}`;
+  const validatePath = `/validate${TIMEOUT_QUERY}`;
+  const verdicts = {
+    daemonSet: await verdictOf(promgatePort, caCert, mutatePath, daemonSetBody),
+    small: await verdictOf(promgatePort, caCert, validatePath, smallConfigMapBody),
+    big: await verdictOf(promgatePort, caCert, validatePath, bigConfigMapBody),
+  };
+  const fixed = 'fixed answer';
+  const saturated = { connections: SMALL_CONNECTIONS, seconds: SECONDS_PER_RUN };
 
-  const rows: Measurement[] = [];
-  const ceilingDaemonSet = await measure(
-    'ceiling (DaemonSet body)',
+  const ceilingDaemonSet = await measureBest(
+    'ceiling, DaemonSet body',
     ceilingPort,
     '/ceiling',
     daemonSetBody,
-    SMALL_CONNECTIONS,
+    saturated,
   );
-  const daemonSet = await measure(
-    'DaemonSet /mutate',
-    promgatePort,
-    `/mutate${TIMEOUT_QUERY}`,
-    daemonSetBody,
-    SMALL_CONNECTIONS,
-  );
-  const ceilingSmall = await measure(
-    'ceiling (small ConfigMap body)',
+  const daemonSet = await measureBest('DaemonSet /mutate', promgatePort, mutatePath, daemonSetBody, saturated);
+  const daemonSetRate = TARGET_SHARE_OF_CEILING * ceilingDaemonSet.requestsPerSecond;
+  const daemonSetPaced = await measure('DaemonSet /mutate', promgatePort, mutatePath, daemonSetBody, {
+    ...saturated,
+    overallRate: daemonSetRate,
+  });
+  const ceilingSmall = await measureBest(
+    'ceiling, ConfigMap body',
     ceilingPort,
     '/ceiling',
     smallConfigMapBody,
-    SMALL_CONNECTIONS,
+    saturated,
   );
-  const smallConfigMap = await measure(
+  const small = await measureBest(
     'small ConfigMap /validate',
     promgatePort,
-    `/validate${TIMEOUT_QUERY}`,
+    validatePath,
     smallConfigMapBody,
-    SMALL_CONNECTIONS,
+    saturated,
   );
-  // One connection: the latency is the time to judge one 1 MiB config, not queueing behind another.
-  const bigConfigMap = await measure(
-    '1 MiB ConfigMap /validate',
-    promgatePort,
-    `/validate${TIMEOUT_QUERY}`,
-    bigConfigMapBody,
-    1,
-  );
-
+  const smallRate = TARGET_SHARE_OF_CEILING * ceilingSmall.requestsPerSecond;
+  const smallPaced = await measure('small ConfigMap /validate', promgatePort, validatePath, smallConfigMapBody, {
+    ...saturated,
+    overallRate: smallRate,
+  });
+  // One connection, a count not a duration: the latency is the time to judge one 1 MiB config.
+  const big = await measure('1 MiB ConfigMap /validate', promgatePort, validatePath, bigConfigMapBody, {
+    connections: 1,
+    amount: BIG_REQUESTS,
+  });
+  const mixedRate = MIXED_SHARE_OF_CEILING * ceilingDaemonSet.requestsPerSecond;
   const [bigDuringMix, smallDuringMix] = await Promise.all([
-    load(promgatePort, `/validate${TIMEOUT_QUERY}`, bigConfigMapBody, BIG_CONNECTIONS, SECONDS_PER_RUN),
-    load(promgatePort, `/mutate${TIMEOUT_QUERY}`, daemonSetBody, SMALL_CONNECTIONS, SECONDS_PER_RUN),
+    load(promgatePort, validatePath, bigConfigMapBody, { connections: BIG_CONNECTIONS, seconds: SECONDS_PER_RUN }),
+    load(promgatePort, mutatePath, daemonSetBody, { ...saturated, overallRate: mixedRate }),
   ]);
-  const mixedBig = summarise(
-    '  1 MiB ConfigMap, in the mix',
-    '/validate',
-    bigConfigMapBody,
-    BIG_CONNECTIONS,
-    bigDuringMix,
-  );
+  const mixedBig = summarise('mix: 1 MiB ConfigMaps', validatePath, bigConfigMapBody, BIG_CONNECTIONS, bigDuringMix);
   const mixedSmall = summarise(
-    '  DaemonSet while 1 MiB in flight',
-    '/mutate',
+    'mix: DaemonSets beside them',
+    mutatePath,
     daemonSetBody,
     SMALL_CONNECTIONS,
     smallDuringMix,
   );
-  rows.push(ceilingDaemonSet, daemonSet, ceilingSmall, smallConfigMap, bigConfigMap, mixedBig, mixedSmall);
   await servers.stop();
 
-  printTable(rows, (row) =>
-    row.bodyBytes === Buffer.byteLength(smallConfigMapBody)
-      ? ceilingSmall
-      : row.path.startsWith('/mutate')
-        ? ceilingDaemonSet
-        : undefined,
-  );
+  const rows: Row[] = [
+    { ...ceilingDaemonSet, verdict: fixed },
+    { ...daemonSet, ceiling: ceilingDaemonSet, verdict: verdicts.daemonSet },
+    { ...daemonSetPaced, pacedRate: daemonSetRate, ceiling: ceilingDaemonSet, verdict: verdicts.daemonSet },
+    { ...ceilingSmall, verdict: fixed },
+    { ...small, ceiling: ceilingSmall, verdict: verdicts.small },
+    { ...smallPaced, pacedRate: smallRate, ceiling: ceilingSmall, verdict: verdicts.small },
+    { ...big, verdict: verdicts.big },
+    { ...mixedBig, verdict: verdicts.big },
+    { ...mixedSmall, pacedRate: mixedRate, verdict: verdicts.daemonSet },
+  ];
+  printTable(rows);
 
   const checkConfig = timeCheckConfig();
   console.log(
     `\ncheck-config on a ${format(checkConfig.configBytes / ONE_MIB, 2)} MiB config: ` +
       `${format(checkConfig.inProcessMs)} ms in process (median of 5)` +
-      `; CLI \`promgate check-config\`: ${checkConfig.cliMs === undefined ? 'n/a' : `${format(checkConfig.cliMs)} ms`}` +
-      `; promtool check config --syntax-only: ${checkConfig.promtoolMs === undefined ? 'not installed' : `${format(checkConfig.promtoolMs)} ms`}`,
+      `; \`promgate check-config\` ${checkConfig.cliMs === undefined ? 'n/a' : `${format(checkConfig.cliMs)} ms`}` +
+      `; \`promtool check config --syntax-only\` ${checkConfig.promtoolMs === undefined ? 'not installed' : `${format(checkConfig.promtoolMs)} ms`}`,
   );
 
   const ratio = (row: Measurement, ceiling: Measurement): number => row.requestsPerSecond / ceiling.requestsPerSecond;
+  const throughputTarget = (name: string, row: Measurement, paced: Measurement, ceiling: Measurement): Target => ({
+    what: `${name}: ≥ 80% of the ceiling, p99 < 5 ms at 80% of the ceiling's rate`,
+    met:
+      ratio(row, ceiling) >= TARGET_SHARE_OF_CEILING &&
+      paced.p99Ms < 5 &&
+      ratio(paced, ceiling) >= 0.95 * TARGET_SHARE_OF_CEILING,
+    measured: `${format(100 * ratio(row, ceiling), 0)}% of the ceiling; paced: ${format(paced.requestsPerSecond, 0)} req/s, p99 ${format(paced.p99Ms, 0)} ms`,
+  });
   const targets: Target[] = [
+    throughputTarget('DaemonSet', daemonSet, daemonSetPaced, ceilingDaemonSet),
+    throughputTarget('small ConfigMap', small, smallPaced, ceilingSmall),
     {
-      what: 'DaemonSet ≥ 80% of ceiling, p99 < 5 ms',
-      met: ratio(daemonSet, ceilingDaemonSet) >= 0.8 && daemonSet.p99Ms < 5,
-      measured: `${format(100 * ratio(daemonSet, ceilingDaemonSet), 0)}%, p99 ${format(daemonSet.p99Ms)} ms`,
+      what: '1 MiB config judged in < 100 ms',
+      met: checkConfig.inProcessMs < 100 && big.p50Ms < 100,
+      measured: `validator ${format(checkConfig.inProcessMs, 0)} ms; admission request p50 ${format(big.p50Ms, 0)} ms`,
     },
     {
-      what: 'small ConfigMap ≥ 80% of ceiling, p99 < 5 ms',
-      met: ratio(smallConfigMap, ceilingSmall) >= 0.8 && smallConfigMap.p99Ms < 5,
-      measured: `${format(100 * ratio(smallConfigMap, ceilingSmall), 0)}%, p99 ${format(smallConfigMap.p99Ms)} ms`,
-    },
-    {
-      what: '1 MiB config judged < 100 ms',
-      met: checkConfig.inProcessMs < 100 && bigConfigMap.p50Ms < 100,
-      measured: `validator ${format(checkConfig.inProcessMs)} ms, request p50 ${format(bigConfigMap.p50Ms)} ms`,
-    },
-    {
-      what: 'small p99 < 50 ms while 1 MiB in flight',
-      met: mixedSmall.p99Ms < 50,
-      measured: `p99 ${format(mixedSmall.p99Ms)} ms`,
+      what: 'small-request p99 < 50 ms while 1 MiB configs are in flight',
+      met: mixedSmall.p99Ms < 50 && mixedSmall.non2xx + mixedSmall.errors + mixedSmall.timeouts === 0,
+      measured: `p99 ${format(mixedSmall.p99Ms, 0)} ms at ${format(mixedSmall.requestsPerSecond, 0)} req/s`,
     },
   ];
   console.log('\ntargets (SPEC §6):');
   for (const target of targets)
     console.log(`  ${target.met ? 'met    ' : 'NOT MET'}  ${target.what}: ${target.measured}`);
   const failed = rows.filter((row) => row.non2xx + row.errors + row.timeouts > 0);
-  if (failed.length > 0)
-    console.log(`\nwarning: failed requests in ${failed.map((row) => row.scenario.trim()).join(', ')}`);
+  if (failed.length > 0) console.log(`\nwarning: failed requests in: ${failed.map((row) => row.scenario).join('; ')}`);
 
   const resultsDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const machine = { node: process.version, cores: availableParallelism(), cpu: cpus()[0]?.model ?? '' };
-  writeFileSync(file, `${JSON.stringify({ machine, policies, poolSize, rows, checkConfig, targets }, null, 2)}\n`);
+  const machine = {
+    node: process.version,
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? '',
+    loadAverage: loadavg(),
+  };
+  const results = {
+    machine,
+    policies,
+    poolSize,
+    rows: rows.map(({ ceiling, ...row }) => ({ ...row, ceilingScenario: ceiling?.scenario })),
+    checkConfig,
+    targets,
+  };
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nresults written to ${file}`);
 }
 

@@ -19,6 +19,8 @@ export interface ServersReady {
   promgatePort: number;
   ceilingPort: number;
   poolSize: number;
+  /** PEM of the CA that signed both servers' certificate. */
+  caCert: string;
 }
 
 const FIXED_ANSWER = {
@@ -29,7 +31,7 @@ const FIXED_ANSWER = {
 
 async function main(): Promise<void> {
   const certDir = mkdtempSync(join(tmpdir(), 'promgate-bench-'));
-  await writeCertificateSet(certDir);
+  const { caCert } = await writeCertificateSet(certDir);
   const certificate = {
     certFile: join(certDir, CERTIFICATE_FILES.tlsCert),
     keyFile: join(certDir, CERTIFICATE_FILES.tlsKey),
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
     if (message === 'stop') void stop();
   });
   process.on('disconnect', () => void stop());
-  process.send?.({ promgatePort: promgate.port, ceilingPort, poolSize: pool.size } satisfies ServersReady);
+  process.send?.({ promgatePort: promgate.port, ceilingPort, poolSize: pool.size, caCert } satisfies ServersReady);
 }
 
 await main();
