@@ -1,13 +1,20 @@
 // Entry of a DecidePool worker thread: runs the engine's `decide` on objects the main thread sends,
 // so that judging a large object never blocks the event loop that answers everyone else.
 // Under ts-node (tests) the worker inherits the parent's loader and this file runs as TypeScript.
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PromgateConfig } from '../config/schema.js';
 import { decide } from '../policies/engine.js';
 import { toWireDecision, type TaskMessage, type WorkerMessage } from './worker-protocol.js';
 
+/** nice 19: lowering a priority is always permitted, unlike raising it. */
+const LOWEST_PRIORITY = 19;
+
 const port = parentPort;
 if (!port) throw new Error('decide-worker.js runs only as a worker thread (see worker-pool.ts)');
+// On Linux a thread has its own nice value: judging large objects yields the CPU to the event
+// loop, which answers the small requests (elsewhere this call would renice the whole process).
+if (process.platform === 'linux') setPriority(LOWEST_PRIORITY);
 const config = (workerData as { config: PromgateConfig }).config;
 
 port.on('message', (task: TaskMessage) => {

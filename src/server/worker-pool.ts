@@ -46,9 +46,9 @@ export interface DecidePoolOptions {
   workerUrl?: URL;
 }
 
-/** One worker per core beyond the first, which the event loop keeps; at least one. */
+/** One worker per core: workers run at the lowest priority, so the event loop still gets its core. */
 export function defaultPoolSize(): number {
-  return Math.max(1, availableParallelism() - 1);
+  return availableParallelism();
 }
 
 const DEFAULT_WORKER_URL = new URL('./decide-worker.js', import.meta.url);
