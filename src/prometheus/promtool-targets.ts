@@ -106,10 +106,30 @@ export function checkStaticTargetsLikePromtool(
   });
 }
 
-/** promtool's checks after config.LoadFile succeeded (syntax-only mode). */
+/** promtool's checkTLSConfig, syntax-only part: only the file fields count, so from 2.45 it adds
+ *  to the loader's own pairing rule the mixed case (`cert` inline with `key_file`). */
+function checkTlsFilesLikePromtool(owner: DecodedStruct, ctx: DecodeContext): void {
+  const tls = owner.get<DecodedStruct>('tls_config');
+  if (tls === undefined) return;
+  const certFile = tls.get<string>('cert_file') ?? '';
+  const keyFile = tls.get<string>('key_file') ?? '';
+  if (certFile !== '' && keyFile === '') {
+    tls.error(ctx, `client cert file ${goQuote(certFile)} specified without client key file`, 'cert_file');
+  } else if (keyFile !== '' && certFile === '') {
+    tls.error(ctx, `client key file ${goQuote(keyFile)} specified without client cert file`, 'key_file');
+  }
+}
+
+/** promtool's checks after config.LoadFile succeeded (syntax-only mode): per scrape config its TLS
+ *  files, its Kubernetes SD configs' TLS files, and its static targets. */
 export function checkConfigLikePromtool(config: DecodedStruct, ctx: DecodeContext): void {
   const defaults = globalDefaults(config.get<DecodedStruct>('global'));
   for (const scrape of config.get<(DecodedStruct | undefined)[]>('scrape_configs') ?? []) {
-    if (scrape !== undefined) checkStaticTargetsLikePromtool(scrape, defaults, ctx);
+    if (scrape === undefined) continue;
+    checkTlsFilesLikePromtool(scrape, ctx);
+    for (const kubernetes of scrape.get<(DecodedStruct | undefined)[]>('kubernetes_sd_configs') ?? []) {
+      if (kubernetes !== undefined) checkTlsFilesLikePromtool(kubernetes, ctx);
+    }
+    checkStaticTargetsLikePromtool(scrape, defaults, ctx);
   }
 }

@@ -33,6 +33,23 @@ function findShortNamedGroup(pattern: string): number {
   return -1;
 }
 
+/** Go's regexp accepts a group name used twice (`(?P<n>a)|(?P<n>b)`); re2js refuses it. Later
+ *  uses are renamed so the expression compiles; `${n}` then expands the first group, as in Go. */
+function compileGoRegexp(anchored: string): RE2JS {
+  try {
+    return RE2JS.compile(anchored);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.includes('duplicate capture group name')) throw error;
+    const seen = new Map<string, number>();
+    const renamed = anchored.replace(/\(\?P?<([A-Za-z0-9_]+)>/g, (group, name: string) => {
+      const uses = seen.get(name) ?? 0;
+      seen.set(name, uses + 1);
+      return uses === 0 ? group : group.replace(`<${name}>`, `<${name}__duplicate${uses}>`);
+    });
+    return RE2JS.compile(renamed);
+  }
+}
+
 export interface CompiledRegex {
   /** The expression as written in the config (unanchored). */
   source: string;
@@ -58,7 +75,7 @@ export function compileAnchored(source: string, ctx: DecodeContext): CompiledReg
   const cached = compiledCache.get(source);
   if (cached !== undefined) return cached;
   try {
-    const compiled = { source, compiled: RE2JS.compile(anchored) };
+    const compiled = { source, compiled: compileGoRegexp(anchored) };
     if (compiledCache.size >= COMPILED_CACHE_LIMIT) compiledCache.clear();
     compiledCache.set(source, compiled);
     return compiled;

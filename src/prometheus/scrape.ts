@@ -36,19 +36,6 @@ function validateJobName(scrape: DecodedStruct, ctx: DecodeContext): void {
     scrape.error(ctx, 'job_name is empty', scrape.isSet('job_name') ? 'job_name' : undefined);
 }
 
-/** promtool's checkTLSConfig (syntax-only part). From 2.45 the loader's TLSConfig.Validate says it first. */
-function validateTlsFilesLikePromtool(scrape: DecodedStruct, ctx: DecodeContext): void {
-  if (ctx.atLeast('2.45')) return;
-  const tls = scrape.get<DecodedStruct>('tls_config');
-  if (tls === undefined) return;
-  const certFile = tls.get<string>('cert_file') ?? '';
-  const keyFile = tls.get<string>('key_file') ?? '';
-  if (certFile !== '' && keyFile === '')
-    tls.error(ctx, `client cert file ${goQuote(certFile)} specified without client key file`, 'cert_file');
-  if (keyFile !== '' && certFile === '')
-    tls.error(ctx, `client key file ${goQuote(keyFile)} specified without client cert file`, 'key_file');
-}
-
 export const scrapeConfigSpec: StructSpec = {
   goType: 'config.ScrapeConfig',
   fields: {
@@ -85,7 +72,7 @@ export const scrapeConfigSpec: StructSpec = {
     ...serviceDiscoveryFields,
   },
   inline: [httpClientConfigSpec],
-  validate: [validateJobName, validateStaticTargetAddresses, validateTlsFilesLikePromtool],
+  validate: [validateJobName, validateStaticTargetAddresses],
 };
 
 /** ScrapeConfig.Validate(globalConfig): the rules that need the global defaults. */

@@ -605,3 +605,21 @@ t.test('metric name validation scheme (2.55)', async (t) =>
     },
   ]),
 );
+
+t.test('found by a differential run against promtool 2.53.3', async (t) =>
+  judge(t, [
+    { name: 'explicit !!bool on a quoted scalar', yaml: job('honor_labels: !!bool "true"'), errors: [] },
+    {
+      name: 'explicit !!int that is not one',
+      yaml: job('sample_limit: !!int abc'),
+      errors: ['cannot unmarshal !!int `abc` into uint'],
+    },
+    { name: 'unknown local tag', yaml: 'global: !foo {}\n', errors: [] },
+    { name: 'group name used twice', yaml: rule('regex: "(?P<n>a)|(?P<n>b)"\ntarget_label: t'), errors: [] },
+    {
+      name: 'inline cert with key_file (promtool)',
+      yaml: job('tls_config: {cert: x, key_file: y}'),
+      errors: ['client key file "y" specified without client cert file'],
+    },
+  ]),
+);

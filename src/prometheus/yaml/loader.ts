@@ -31,8 +31,12 @@ const TAG_PREFIX = 'tag:yaml.org,2002:';
 
 /** yaml.v2's YAML 1.1 tags: accepted explicitly and kept as text, typed later by resolvePlainScalar. */
 const YAML11_SCALAR_TAGS = ['null', 'bool', 'int', 'float', 'binary', 'timestamp', 'merge'];
-const SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend(
-  YAML11_SCALAR_TAGS.map(
+/** Local tags (`!foo`) on any kind of node: yaml.v2 ignores them where it does not know them. */
+const LOCAL_TAGS = (['scalar', 'sequence', 'mapping'] as const).map(
+  (kind) => new jsYaml.Type('!', { kind, multi: true, resolve: () => true, construct: (data: unknown) => data }),
+);
+const SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend([
+  ...YAML11_SCALAR_TAGS.map(
     (name) =>
       new jsYaml.Type(TAG_PREFIX + name, {
         kind: 'scalar',
@@ -40,7 +44,8 @@ const SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend(
         construct: (data: unknown) => data ?? '',
       }),
   ),
-);
+  ...LOCAL_TAGS,
+]);
 
 /** The part of js-yaml's parser state the listener reads. */
 interface ParserState {

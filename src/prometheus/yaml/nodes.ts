@@ -94,11 +94,20 @@ function parseGoInt(text: string): number | undefined {
 }
 
 /** How yaml.v2 resolves an untagged scalar (YAML 1.1 rules); quoted and block scalars are strings. */
+/** Tags under which yaml.v2 resolves a scalar's text as if it were plain (and quoted: `!!bool "true"`). */
+const TYPED_TAGS = new Set(['!!bool', '!!int', '!!float', '!!null']);
+
 export function resolvePlainScalar(node: ScalarNode): ResolvedScalar {
   if (node.tag === '!!binary') return { tag: '!!binary', value: node.text };
-  if (node.tag === '!!str' || node.style !== 'plain') return { tag: '!!str', value: node.text };
+  const typedTag = node.tag !== undefined && TYPED_TAGS.has(node.tag);
+  if (!typedTag && (node.tag !== undefined || node.style !== 'plain')) return { tag: '!!str', value: node.text };
   if (node.isNull) return { tag: '!!null', value: null };
-  const text = node.text;
+  const resolved = resolveText(node.text);
+  // An explicit tag the text does not fit (`!!int abc`) leaves a string, which the field rejects.
+  return typedTag && resolved.tag !== node.tag ? { tag: '!!str', value: node.text } : resolved;
+}
+
+function resolveText(text: string): ResolvedScalar {
   const bool = YAML11_BOOLEANS.get(text);
   if (bool !== undefined) return { tag: '!!bool', value: bool };
   const special = SPECIAL_FLOATS.get(text);
