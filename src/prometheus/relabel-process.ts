@@ -34,8 +34,16 @@ function hashMod(value: string, modulus: number): string {
   return (digest.readBigUInt64BE(8) % BigInt(modulus)).toString();
 }
 
+export interface RelabelOptions {
+  defaultRegex: CompiledRegex;
+  /** Before 2.43 relabelling walked a sorted label set; since, a labels.Builder in insertion order.
+   *  It decides which label wins when labelmap maps several names onto one. */
+  sortedIteration: boolean;
+}
+
 /** Apply one rule; false when the target is dropped. */
-function applyRule(labels: LabelSet, rule: DecodedStruct, defaultRegex: CompiledRegex): boolean {
+function applyRule(labels: LabelSet, rule: DecodedStruct, options: RelabelOptions): boolean {
+  const defaultRegex = options.defaultRegex;
   const action = rule.get<string>('action') ?? 'replace';
   const regex = rule.get<CompiledRegex>('regex') ?? defaultRegex;
   const sourceLabels = (rule.get<(string | undefined)[]>('source_labels') ?? []).map(
@@ -73,7 +81,10 @@ function applyRule(labels: LabelSet, rule: DecodedStruct, defaultRegex: Compiled
       labels.set(targetLabel, hashMod(value, rule.get<number>('modulus') ?? 1));
       return true;
     case 'labelmap':
-      for (const [name, labelValue] of [...labels]) {
+      const entries = options.sortedIteration
+        ? [...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        : [...labels];
+      for (const [name, labelValue] of entries) {
         const groups = submatches(regex, name);
         if (groups !== undefined) labels.set(expandTemplate(replacement, regex, groups), labelValue);
       }
@@ -91,6 +102,6 @@ function applyRule(labels: LabelSet, rule: DecodedStruct, defaultRegex: Compiled
 }
 
 /** relabel.Process: false when a rule dropped the label set. */
-export function processRelabelRules(labels: LabelSet, rules: DecodedStruct[], defaultRegex: CompiledRegex): boolean {
-  return rules.every((rule) => applyRule(labels, rule, defaultRegex));
+export function processRelabelRules(labels: LabelSet, rules: DecodedStruct[], options: RelabelOptions): boolean {
+  return rules.every((rule) => applyRule(labels, rule, options));
 }

@@ -623,3 +623,18 @@ t.test('found by a differential run against promtool 2.53.3', async (t) =>
     },
   ]),
 );
+
+t.test('labelmap onto one name: which label wins changed in 2.43', async (t) => {
+  const yaml =
+    'scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: labelmap\n        regex: (.*)\n        replacement: __address__\n' +
+    '    static_configs: [{targets: [a], labels: {x: "http://y"}}]\n';
+  judge(t, [
+    {
+      name: 'sorted label set: x is last',
+      yaml,
+      version: '2.42',
+      errors: ['instance 0 in group 0: "http://y" is not a valid hostname'],
+    },
+    { name: 'builder order: __scheme__ is last', yaml, version: '2.43', errors: [] },
+  ]);
+});
