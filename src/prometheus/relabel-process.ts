@@ -80,7 +80,7 @@ function applyRule(labels: LabelSet, rule: DecodedStruct, options: RelabelOption
     case 'hashmod':
       labels.set(targetLabel, hashMod(value, rule.get<number>('modulus') ?? 1));
       return true;
-    case 'labelmap':
+    case 'labelmap': {
       const entries = options.sortedIteration
         ? [...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         : [...labels];
@@ -89,6 +89,7 @@ function applyRule(labels: LabelSet, rule: DecodedStruct, options: RelabelOption
         if (groups !== undefined) labels.set(expandTemplate(replacement, regex, groups), labelValue);
       }
       return true;
+    }
     case 'labeldrop':
     case 'labelkeep':
       for (const name of [...labels.keys()]) {
