@@ -61,7 +61,12 @@ export const configSpec: StructSpec = {
     global: { type: struct(globalConfigSpec) },
     rule_files: { type: list(string) },
     scrape_config_files: { type: list(string), since: '2.43' },
-    scrape_configs: { type: list(struct(scrapeConfigSpec), { nullItem: 'empty or null scrape config section' }) },
+    scrape_configs: {
+      type: list(struct(scrapeConfigSpec), {
+        nullItem: 'empty or null scrape config section',
+        goName: '[]*config.ScrapeConfig',
+      }),
+    },
     otlp: { type: struct(otlpConfigSpec), since: OTLP_SINCE },
     ...Object.assign({}, ...sections.map((section) => section.fields)),
   },

@@ -142,7 +142,7 @@ export const proxyConfigSpec: StructSpec = {
 };
 
 export const basicAuthSpec: StructSpec = {
-  goType: 'config.BasicAuth',
+  goType: 'config.plain',
   fields: {
     username: { type: string },
     username_file: { type: string, since: '2.49' },

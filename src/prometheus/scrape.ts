@@ -63,10 +63,16 @@ export const scrapeConfigSpec: StructSpec = {
     native_histogram_min_bucket_factor: { type: float, since: '2.50' },
     keep_dropped_targets: { type: uint, since: '2.47' },
     relabel_configs: {
-      type: list(struct(relabelConfigSpec), { nullItem: 'empty or null target relabeling rule in scrape config' }),
+      type: list(struct(relabelConfigSpec), {
+        nullItem: 'empty or null target relabeling rule in scrape config',
+        goName: '[]*relabel.Config',
+      }),
     },
     metric_relabel_configs: {
-      type: list(struct(relabelConfigSpec), { nullItem: 'empty or null metric relabeling rule in scrape config' }),
+      type: list(struct(relabelConfigSpec), {
+        nullItem: 'empty or null metric relabeling rule in scrape config',
+        goName: '[]*relabel.Config',
+      }),
     },
     static_configs: staticConfigsField,
     ...serviceDiscoveryFields,

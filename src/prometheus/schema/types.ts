@@ -115,11 +115,13 @@ export const float: FieldType<number> = {
 export interface ListOptions {
   /** Message when an item is null (Prometheus's "empty or null … section" checks on []*T lists). */
   nullItem?: string;
+  /** Go's name of the slice type when it is not `[]<item type>`, e.g. `[]*config.ScrapeConfig`. */
+  goName?: string;
 }
 
 /** A YAML sequence into a Go slice. yaml.v2 turns a null item of a []*T into nil. */
 export function list<T>(of: FieldType<T>, options: ListOptions = {}): FieldType<(T | undefined)[]> {
-  const goName = `[]${of.goName}`;
+  const goName = options.goName ?? `[]${of.goName}`;
   return {
     goName,
     zero: [],

@@ -327,6 +327,12 @@ class TreeBuilder {
   }
 }
 
+/** yaml.v2's wording where a js-yaml message differs only in words. */
+function goWording(reason: string): string {
+  const alias = /^unidentified alias "(.*)"$/.exec(reason);
+  return alias ? `unknown anchor '${alias[1]}' referenced` : reason;
+}
+
 /** Where the second document starts (a `---` or `...` line after the first document's content). */
 function secondDocumentOffset(text: string): number | undefined {
   const marker = /^(?:---|\.\.\.)(?:[ \t\r]|$)/gm;
@@ -364,7 +370,7 @@ export function loadYaml(text: string): LoadedYaml {
     const secondStart = first === undefined ? undefined : secondDocumentOffset(source);
     if (first === undefined || secondStart === undefined || offset < secondStart) {
       const at = builder.position(Math.min(offset, source.length));
-      return { root: undefined, errors: [{ ...at, message: error.reason || error.message }], warnings };
+      return { root: undefined, errors: [{ ...at, message: goWording(error.reason || error.message) }], warnings };
     }
     warnings.push(`a later YAML document is not valid (${error.reason}); Prometheus reads only the first document`);
     documentCount = 2;
