@@ -180,6 +180,17 @@ function fieldsOf(spec: StructSpec): Map<string, FieldSpec> {
   return fields;
 }
 
+const defaultedCache = new WeakMap<StructSpec, Array<[string, FieldSpec]>>();
+/** The fields with a default: scrape configs have dozens of fields, only a few defaults. */
+function defaultedFieldsOf(spec: StructSpec): Array<[string, FieldSpec]> {
+  let defaulted = defaultedCache.get(spec);
+  if (!defaulted) {
+    defaulted = [...fieldsOf(spec)].filter(([, field]) => field.default !== undefined);
+    defaultedCache.set(spec, defaulted);
+  }
+  return defaulted;
+}
+
 function isKnown(field: FieldSpec, ctx: DecodeContext): boolean {
   if (field.since !== undefined && !ctx.atLeast(field.since)) return false;
   if (field.removedIn !== undefined && ctx.atLeast(field.removedIn)) return false;
@@ -211,8 +222,8 @@ export function decodeStruct(
   }
   const decoded = new DecodedStruct(spec, node, path);
   const fields = fieldsOf(spec);
-  for (const [name, field] of fields) {
-    if (field.default !== undefined && isKnown(field, ctx)) decoded.set(name, field.default);
+  for (const [name, field] of defaultedFieldsOf(spec)) {
+    if (isKnown(field, ctx)) decoded.set(name, field.default);
   }
   const explicitlySet = new Set<string>();
   let fieldFailed = false;

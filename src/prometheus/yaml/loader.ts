@@ -113,10 +113,11 @@ class TreeBuilder {
       return;
     }
     const frame = this.stack.pop()!;
-    const node = this.build(frame, state);
-    const empty = state.kind === null && state.tag === null && state.anchor === null && !this.isAlias(frame);
-    const parent = this.stack[this.stack.length - 1];
     const startOffset = this.contentStart(frame.openOffset);
+    const node = this.build(frame, state, startOffset);
+    const isAlias = this.text.charCodeAt(startOffset) === 42; /* * */
+    const empty = state.kind === null && state.tag === null && state.anchor === null && !isAlias;
+    const parent = this.stack[this.stack.length - 1];
     if (parent) parent.children.push({ node, startOffset, endOffset: state.position, empty });
     else if (!empty) this.roots.push(node);
   };
@@ -154,9 +155,13 @@ class TreeBuilder {
    *  keeps that inner node as the result: then this frame is that one child. */
   private keptAttempt(frame: Frame, state: ParserState, at: Position): YamlNode | undefined {
     if (state.kind !== 'mapping' && state.kind !== 'sequence') return undefined;
-    const withContent = frame.children.filter((child) => !child.empty);
-    if (withContent.length !== 1) return undefined;
-    const only = withContent[0]!;
+    let only: Frame['children'][number] | undefined;
+    for (const child of frame.children) {
+      if (child.empty) continue;
+      if (only !== undefined) return undefined;
+      only = child;
+    }
+    if (only === undefined) return undefined;
     const sameKind = (state.kind === 'mapping') === (only.node.kind === 'map') && only.node.kind !== 'scalar';
     const samePlace = only.node.line === at.line && only.node.col === at.col;
     if (!sameKind || !samePlace || this.followedByColon(only.endOffset)) return undefined;
@@ -164,12 +169,7 @@ class TreeBuilder {
     return only.node;
   }
 
-  private isAlias(frame: Frame): boolean {
-    return this.text[this.contentStart(frame.openOffset)] === '*';
-  }
-
-  private build(frame: Frame, state: ParserState): YamlNode {
-    const start = this.contentStart(frame.openOffset);
+  private build(frame: Frame, state: ParserState, start: number): YamlNode {
     const at = this.position(start);
     if (this.text[start] === '*' && state.kind === null) return this.resolveAlias(start, at);
     const collapsed = this.keptAttempt(frame, state, at);
