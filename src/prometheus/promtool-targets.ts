@@ -33,7 +33,7 @@ function populateLabelsProblem(
   defaultRegex: CompiledRegex,
   ctx: DecodeContext,
 ): string | undefined {
-  if (!processRelabelRules(labels, rules, { defaultRegex, sortedIteration: !ctx.atLeast('2.43') })) return undefined;
+  if (!processRelabelRules(labels, rules, defaultRegex, { sortedIteration: !ctx.atLeast('2.43') })) return undefined;
   let address = labels.get('__address__') ?? '';
   if (address === '') return 'no address';
   const scheme = labels.get('__scheme__') ?? '';

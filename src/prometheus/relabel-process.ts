@@ -35,15 +35,19 @@ function hashMod(value: string, modulus: number): string {
 }
 
 export interface RelabelOptions {
-  defaultRegex: CompiledRegex;
   /** Before 2.43 relabelling walked a sorted label set; since, a labels.Builder in insertion order.
-   *  It decides which label wins when labelmap maps several names onto one. */
-  sortedIteration: boolean;
+   *  It decides which label wins when labelmap maps several names onto one. Pass
+   *  `!ctx.atLeast('2.43')`. */
+  sortedIteration?: boolean;
 }
 
 /** Apply one rule; false when the target is dropped. */
-function applyRule(labels: LabelSet, rule: DecodedStruct, options: RelabelOptions): boolean {
-  const defaultRegex = options.defaultRegex;
+function applyRule(
+  labels: LabelSet,
+  rule: DecodedStruct,
+  defaultRegex: CompiledRegex,
+  options: RelabelOptions,
+): boolean {
   const action = rule.get<string>('action') ?? 'replace';
   const regex = rule.get<CompiledRegex>('regex') ?? defaultRegex;
   const sourceLabels = (rule.get<(string | undefined)[]>('source_labels') ?? []).map(
@@ -81,9 +85,8 @@ function applyRule(labels: LabelSet, rule: DecodedStruct, options: RelabelOption
       labels.set(targetLabel, hashMod(value, rule.get<number>('modulus') ?? 1));
       return true;
     case 'labelmap': {
-      const entries = options.sortedIteration
-        ? [...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        : [...labels];
+      const entries =
+        options.sortedIteration === true ? [...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [...labels];
       for (const [name, labelValue] of entries) {
         const groups = submatches(regex, name);
         if (groups !== undefined) labels.set(expandTemplate(replacement, regex, groups), labelValue);
@@ -103,6 +106,11 @@ function applyRule(labels: LabelSet, rule: DecodedStruct, options: RelabelOption
 }
 
 /** relabel.Process: false when a rule dropped the label set. */
-export function processRelabelRules(labels: LabelSet, rules: DecodedStruct[], options: RelabelOptions): boolean {
-  return rules.every((rule) => applyRule(labels, rule, options));
+export function processRelabelRules(
+  labels: LabelSet,
+  rules: DecodedStruct[],
+  defaultRegex: CompiledRegex,
+  options: RelabelOptions = {},
+): boolean {
+  return rules.every((rule) => applyRule(labels, rule, defaultRegex, options));
 }
