@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { checkPrometheusConfig } from '../../src/prometheus/index.js';
 
-const CORPUS = join(import.meta.dirname, '../../../shared/corpus');
+/** The shared corpus sits beside the checkout (`../shared/corpus`); CI may point elsewhere. */
+const CORPUS = process.env['PROMGATE_CORPUS'] ?? join(import.meta.dirname, '../../../shared/corpus');
 
 interface OracleRow {
   file: string;
