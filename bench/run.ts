@@ -27,6 +27,12 @@ const WARMUP_SECONDS = 2;
 const SMALL_CONNECTIONS = 8;
 const BIG_CONNECTIONS = 2;
 const BIG_REQUESTS = 5;
+/**
+ * Small requests beside the 1 MiB ones: 400/s, far above what an API server sends a webhook, yet
+ * leaving the CPU room to judge the large ones (a saturating loop would starve them instead).
+ */
+const MIXED_SMALL_CONNECTIONS = 2;
+const MIXED_SMALL_RATE_PER_CONNECTION = 200;
 /** Latencies only: the API server's default webhook timeout, as it sends it. */
 const TIMEOUT_QUERY = '?timeout=10s';
 
@@ -58,8 +64,8 @@ interface LoadShape {
   /** Run this long; or send `amount` requests in all. */
   seconds?: number;
   amount?: number;
-  /** Requests per second across all connections; unlimited when absent. */
-  overallRate?: number;
+  /** Requests per second per connection (sent back to back, then idle for the rest of the second). */
+  connectionRate?: number;
 }
 
 async function load(port: number, path: string, body: string, shape: LoadShape): Promise<Result> {
@@ -73,7 +79,10 @@ async function load(port: number, path: string, body: string, shape: LoadShape):
     // A 1 MiB config may wait behind another: let the server's own deadline decide, not autocannon.
     timeout: 30,
     ...(shape.amount === undefined ? { duration: shape.seconds ?? SECONDS_PER_RUN } : { amount: shape.amount }),
-    ...(shape.overallRate === undefined ? {} : { overallRate: shape.overallRate }),
+    // autocannon's coordinated-omission correction assumes a 1 ms interval whatever the rate.
+    ...(shape.connectionRate === undefined
+      ? {}
+      : { connectionRate: shape.connectionRate, ignoreCoordinatedOmission: true }),
   });
 }
 
@@ -86,7 +95,7 @@ async function measure(
 ): Promise<Measurement> {
   const warmUp = shape.amount === undefined ? { seconds: WARMUP_SECONDS } : { amount: shape.connections };
   await load(port, path, body, { connections: shape.connections, ...warmUp });
-  return summarise(scenario, path, body, shape.connections, await load(port, path, body, shape));
+  return summarise(scenario, path, body, await load(port, path, body, shape));
 }
 
 /**
@@ -117,12 +126,12 @@ async function verdictOf(port: number, ca: string, path: string, body: string): 
   return `denied (${(response.status?.message ?? '').split('\n')[1]?.slice(0, 90) ?? ''})`;
 }
 
-function summarise(scenario: string, path: string, body: string, connections: number, result: Result): Measurement {
+function summarise(scenario: string, path: string, body: string, result: Result): Measurement {
   return {
     scenario,
     path,
     bodyBytes: Buffer.byteLength(body),
-    connections,
+    connections: result.connections,
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -203,30 +212,16 @@ function timeCheckConfig(): CheckConfigTimes {
 const format = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
 interface Row extends Measurement {
-  /** Requests per second asked of autocannon; absent when it sends as fast as answers come. */
-  pacedRate?: number;
   verdict: string;
   ceiling?: Measurement;
 }
 
 function printTable(rows: Row[]): void {
-  const header = [
-    'scenario',
-    'body',
-    'conns',
-    'paced at',
-    'req/s',
-    'p50 ms',
-    'p99 ms',
-    'vs ceiling',
-    'failed',
-    'verdict',
-  ];
+  const header = ['scenario', 'body', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling', 'failed', 'verdict'];
   const lines = rows.map((row) => [
     row.scenario,
     row.bodyBytes >= 1024 ? `${format(row.bodyBytes / 1024, 0)} KiB` : `${row.bodyBytes} B`,
     String(row.connections),
-    row.pacedRate === undefined ? 'max' : `${format(row.pacedRate, 0)}/s`,
     format(row.requestsPerSecond, 0),
     format(row.p50Ms, 0),
     format(row.p99Ms, 0),
@@ -245,10 +240,8 @@ function printTable(rows: Row[]): void {
   }
 }
 
-/** Share of the ceiling's rate at which latency is judged (SPEC §6: "p99 under 5 ms at that load"). */
+/** SPEC §6: within 80% of the ceiling. */
 const TARGET_SHARE_OF_CEILING = 0.8;
-/** Small requests beside 1 MiB ones: a tenth of the ceiling, far above a real API server's rate. */
-const MIXED_SHARE_OF_CEILING = 0.1;
 
 async function main(): Promise<void> {
   const daemonSetBody = reviewBody(corpusDaemonSet(DCGM_EXPORTER_MANIFEST));
@@ -287,11 +280,6 @@ async function main(): Promise<void> {
     saturated,
   );
   const daemonSet = await measureBest('DaemonSet /mutate', promgatePort, mutatePath, daemonSetBody, saturated);
-  const daemonSetRate = TARGET_SHARE_OF_CEILING * ceilingDaemonSet.requestsPerSecond;
-  const daemonSetPaced = await measure('DaemonSet /mutate', promgatePort, mutatePath, daemonSetBody, {
-    ...saturated,
-    overallRate: daemonSetRate,
-  });
   const ceilingSmall = await measureBest(
     'ceiling, ConfigMap body',
     ceilingPort,
@@ -306,27 +294,24 @@ async function main(): Promise<void> {
     smallConfigMapBody,
     saturated,
   );
-  const smallRate = TARGET_SHARE_OF_CEILING * ceilingSmall.requestsPerSecond;
-  const smallPaced = await measure('small ConfigMap /validate', promgatePort, validatePath, smallConfigMapBody, {
-    ...saturated,
-    overallRate: smallRate,
-  });
   // One connection, a count not a duration: the latency is the time to judge one 1 MiB config.
   const big = await measure('1 MiB ConfigMap /validate', promgatePort, validatePath, bigConfigMapBody, {
     connections: 1,
     amount: BIG_REQUESTS,
   });
-  const mixedRate = MIXED_SHARE_OF_CEILING * ceilingDaemonSet.requestsPerSecond;
   const [bigDuringMix, smallDuringMix] = await Promise.all([
     load(promgatePort, validatePath, bigConfigMapBody, { connections: BIG_CONNECTIONS, seconds: SECONDS_PER_RUN }),
-    load(promgatePort, mutatePath, daemonSetBody, { ...saturated, overallRate: mixedRate }),
+    load(promgatePort, mutatePath, daemonSetBody, {
+      connections: MIXED_SMALL_CONNECTIONS,
+      connectionRate: MIXED_SMALL_RATE_PER_CONNECTION,
+      seconds: SECONDS_PER_RUN,
+    }),
   ]);
-  const mixedBig = summarise('mix: 1 MiB ConfigMaps', validatePath, bigConfigMapBody, BIG_CONNECTIONS, bigDuringMix);
+  const mixedBig = summarise('mix: 1 MiB ConfigMaps', validatePath, bigConfigMapBody, bigDuringMix);
   const mixedSmall = summarise(
-    'mix: DaemonSets beside them',
+    `mix: DaemonSets beside them, ${MIXED_SMALL_CONNECTIONS * MIXED_SMALL_RATE_PER_CONNECTION}/s`,
     mutatePath,
     daemonSetBody,
-    SMALL_CONNECTIONS,
     smallDuringMix,
   );
   await servers.stop();
@@ -334,13 +319,11 @@ async function main(): Promise<void> {
   const rows: Row[] = [
     { ...ceilingDaemonSet, verdict: fixed },
     { ...daemonSet, ceiling: ceilingDaemonSet, verdict: verdicts.daemonSet },
-    { ...daemonSetPaced, pacedRate: daemonSetRate, ceiling: ceilingDaemonSet, verdict: verdicts.daemonSet },
     { ...ceilingSmall, verdict: fixed },
     { ...small, ceiling: ceilingSmall, verdict: verdicts.small },
-    { ...smallPaced, pacedRate: smallRate, ceiling: ceilingSmall, verdict: verdicts.small },
     { ...big, verdict: verdicts.big },
     { ...mixedBig, verdict: verdicts.big },
-    { ...mixedSmall, pacedRate: mixedRate, verdict: verdicts.daemonSet },
+    { ...mixedSmall, verdict: verdicts.daemonSet },
   ];
   printTable(rows);
 
@@ -353,17 +336,17 @@ async function main(): Promise<void> {
   );
 
   const ratio = (row: Measurement, ceiling: Measurement): number => row.requestsPerSecond / ceiling.requestsPerSecond;
-  const throughputTarget = (name: string, row: Measurement, paced: Measurement, ceiling: Measurement): Target => ({
-    what: `${name}: ≥ 80% of the ceiling, p99 < 5 ms at 80% of the ceiling's rate`,
-    met:
-      ratio(row, ceiling) >= TARGET_SHARE_OF_CEILING &&
-      paced.p99Ms < 5 &&
-      ratio(paced, ceiling) >= 0.95 * TARGET_SHARE_OF_CEILING,
-    measured: `${format(100 * ratio(row, ceiling), 0)}% of the ceiling; paced: ${format(paced.requestsPerSecond, 0)} req/s, p99 ${format(paced.p99Ms, 0)} ms`,
+  // Latency is taken from the same closed-loop run as the throughput (at most SMALL_CONNECTIONS in
+  // flight): autocannon's rate limiting sends each second's quota in a burst and "corrects" for
+  // coordinated omission with a 1 ms interval, which would measure its own pacing, not promgate.
+  const throughputTarget = (name: string, row: Measurement, ceiling: Measurement): Target => ({
+    what: `${name}: ≥ 80% of the ceiling, p99 < 5 ms at that load`,
+    met: ratio(row, ceiling) >= TARGET_SHARE_OF_CEILING && row.p99Ms < 5,
+    measured: `${format(100 * ratio(row, ceiling), 0)}% of the ceiling, p99 ${format(row.p99Ms, 0)} ms`,
   });
   const targets: Target[] = [
-    throughputTarget('DaemonSet', daemonSet, daemonSetPaced, ceilingDaemonSet),
-    throughputTarget('small ConfigMap', small, smallPaced, ceilingSmall),
+    throughputTarget('DaemonSet', daemonSet, ceilingDaemonSet),
+    throughputTarget('small ConfigMap', small, ceilingSmall),
     {
       what: '1 MiB config judged in < 100 ms',
       met: checkConfig.inProcessMs < 100 && big.p50Ms < 100,

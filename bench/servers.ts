@@ -39,13 +39,16 @@ async function main(): Promise<void> {
   const config = defaultConfig();
   const metrics = createMetrics();
   const logger = pino({ level: 'silent' });
-  const pool = new DecidePool({ config, logger });
+  // PROMGATE_BENCH_WORKERS compares pool sizes (0: no pool, everything judged on the event loop);
+  // unset, the pool sizes itself as in production.
+  const workers = process.env.PROMGATE_BENCH_WORKERS ? Number(process.env.PROMGATE_BENCH_WORKERS) : undefined;
+  const pool = workers === 0 ? undefined : new DecidePool({ config, logger, ...(workers ? { size: workers } : {}) });
   const promgate = await startServer({
     host: '127.0.0.1',
     port: 0,
     metricsPort: 0,
     certificate,
-    decider: createPolicyDecider(config, metrics, logger, { pool }),
+    decider: createPolicyDecider(config, metrics, logger, pool ? { pool } : {}),
     metrics,
     logger,
     shutdownDelayMs: 0,
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
   const ceilingPort = typeof address === 'object' && address ? address.port : 0;
 
   const stop = async (): Promise<void> => {
-    await Promise.all([promgate.shutdown(), ceiling.close(), pool.close()]);
+    await Promise.all([promgate.shutdown(), ceiling.close(), pool?.close()]);
     rmSync(certDir, { recursive: true, force: true });
     process.exit(0);
   };
@@ -66,7 +69,12 @@ async function main(): Promise<void> {
     if (message === 'stop') void stop();
   });
   process.on('disconnect', () => void stop());
-  process.send?.({ promgatePort: promgate.port, ceilingPort, poolSize: pool.size, caCert } satisfies ServersReady);
+  process.send?.({
+    promgatePort: promgate.port,
+    ceilingPort,
+    poolSize: pool?.size ?? 0,
+    caCert,
+  } satisfies ServersReady);
 }
 
 await main();
