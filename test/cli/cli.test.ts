@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.js';
+import { corpusPath } from '../support/corpus.js';
 
 const plainConfigMap =
   'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n  namespace: default\ndata:\n  a: b\n';
@@ -120,10 +121,7 @@ t.test('check-config: FILE:LINE:COL errors, versions and exit codes', async (t) 
 });
 
 t.test('check on a dcgm-exporter: patch and diff, then --no-mutate denies the same file', async (t) => {
-  const manifest = join(
-    import.meta.dirname,
-    '../../../shared/corpus/daemonsets/dcgm-exporter--gke-managed-prometheus-example.yaml',
-  );
+  const manifest = corpusPath('daemonsets', 'dcgm-exporter--gke-managed-prometheus-example.yaml');
   const mutated = await runCli(['check', manifest]);
   t.equal(mutated.code, 0, 'allowed after the patch the webhook would apply');
   t.match(mutated.stdout, /allowed after patch/);

@@ -12,8 +12,9 @@ import type { TLSSocket } from 'node:tls';
 import yaml from 'js-yaml';
 import { FakeApiServer, type StoredObject } from '../support/fake-apiserver.js';
 import { runCli } from '../support/cli.js';
+import { corpusPath } from '../support/corpus.js';
 
-const corpus = join(import.meta.dirname, '../../../shared/corpus/daemonsets');
+const corpus = corpusPath('daemonsets');
 const cli = join(import.meta.dirname, '../../dist/src/cli/main.js');
 
 function corpusDaemonSet(file: string): StoredObject {

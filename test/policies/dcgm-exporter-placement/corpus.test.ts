@@ -2,7 +2,6 @@
 // (judged by the independent node-affinity oracle) every GPU node it ran on before still runs it and
 // the same node carrying the starship label never does; the second pass is a no-op.
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { load } from 'js-yaml';
 import { dcgmExporterPlacementPolicy as policy } from '../../../src/policies/dcgm-exporter-placement/index.js';
@@ -10,8 +9,9 @@ import type { KubernetesObject } from '../../../src/policies/policy.js';
 import { asServed } from '../../support/apiserver.js';
 import { daemonSetAdmitsNode, withStarshipLabel, type TestNode } from '../../support/node-affinity.js';
 import { applyToClone, CREATE, dcgmConfig, revertPatch } from './helpers.js';
+import { corpusPath } from '../../support/corpus.js';
 
-const corpusDir = fileURLToPath(new URL('../../../../shared/corpus/daemonsets/', import.meta.url));
+const corpusDir = `${corpusPath('daemonsets')}/`;
 
 interface Row {
   file: string;

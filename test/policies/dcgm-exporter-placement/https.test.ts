@@ -2,7 +2,6 @@
 // applies each returned JSON Patch with fast-json-patch): corpus DaemonSets as files hold them and as
 // the API server serves them; mutate, then validate the mutated object; reinvocation; UPDATE; dryRun.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { load } from 'js-yaml';
 import { defaultConfig } from '../../../src/config/schema.js';
@@ -10,8 +9,9 @@ import { asServed, callWebhook } from '../../support/apiserver.js';
 import { startTestServer } from '../../support/server.js';
 import { daemonSetAdmitsNode } from '../../support/node-affinity.js';
 import { daemonSet } from './helpers.js';
+import { corpusPath } from '../../support/corpus.js';
 
-const corpusDir = fileURLToPath(new URL('../../../../shared/corpus/daemonsets/', import.meta.url));
+const corpusDir = `${corpusPath('daemonsets')}/`;
 const MUTATED = [
   'dcgm-exporter--nvidia-static-manifest.yaml',
   'dcgm-exporter--gpu-operator-state-dcgm-exporter.yaml',
