@@ -164,7 +164,8 @@ export const authorizationSpec: StructSpec = {
 };
 
 export const oauth2Spec: StructSpec = {
-  goType: 'config.OAuth2',
+  goType: 'config.plain',
+  goTypeBefore: { before: '2.43', goType: 'config.OAuth2' },
   fields: {
     client_id: { type: string },
     client_secret: { type: secret },

@@ -8,9 +8,11 @@ import { list, map, string } from './schema/types.js';
 import { labelName, labelValue } from './model/labels.js';
 
 /** The FieldSpec of one `<name>_sd_configs` list: Go reports a null item as
- *  "empty or null section in <name>_sd_configs". */
-export function discoveryConfigsField(fieldName: string, spec: StructSpec, since?: string): FieldSpec {
-  const field: FieldSpec = { type: list(struct(spec), { nullItem: `empty or null section in ${fieldName}` }) };
+ *  "empty or null section in <name>_sd_configs". `goName` is the slice's Go type for type errors
+ *  (e.g. `[]*kubernetes.SDConfig`). */
+export function discoveryConfigsField(fieldName: string, spec: StructSpec, since?: string, goName?: string): FieldSpec {
+  const options = { nullItem: `empty or null section in ${fieldName}`, ...(goName === undefined ? {} : { goName }) };
+  const field: FieldSpec = { type: list(struct(spec), options) };
   if (since !== undefined) field.since = since;
   return field;
 }
@@ -24,4 +26,9 @@ export const targetGroupSpec: StructSpec = {
   },
 };
 
-export const staticConfigsField: FieldSpec = discoveryConfigsField('static_configs', targetGroupSpec);
+export const staticConfigsField: FieldSpec = discoveryConfigsField(
+  'static_configs',
+  targetGroupSpec,
+  undefined,
+  '[]*targetgroup.Group',
+);

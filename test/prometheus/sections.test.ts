@@ -638,3 +638,39 @@ t.test('labelmap onto one name: which label wins changed in 2.43', async (t) => 
     { name: 'builder order: __scheme__ is last', yaml, version: '2.43', errors: [] },
   ]);
 });
+
+t.test('Go type names in messages, per release', async (t) =>
+  judge(t, [
+    {
+      name: 'oauth2 decodes through plain from 2.43',
+      yaml: job('oauth2: {client_id: a, client_secret: b, token_url: c, foo: 1}'),
+      errors: ['field foo not found in type config.plain'],
+    },
+    {
+      name: 'oauth2 at 2.42',
+      yaml: job('oauth2: {client_id: a, client_secret: b, token_url: c, foo: 1}'),
+      version: '2.42',
+      errors: ['field foo not found in type config.OAuth2'],
+    },
+    {
+      name: 'label value',
+      yaml: job('static_configs:\n  - targets: [a]\n    labels: {a: [1]}'),
+      errors: ['cannot unmarshal !!seq into model.LabelValue'],
+    },
+    {
+      name: 'static_configs',
+      yaml: job('static_configs: {a: 1}'),
+      errors: ['cannot unmarshal !!map into []*targetgroup.Group'],
+    },
+    {
+      name: 'scrape_configs',
+      yaml: 'scrape_configs: {a: 1}\n',
+      errors: ['cannot unmarshal !!map into []*config.ScrapeConfig'],
+    },
+    {
+      name: 'proxy_connect_header',
+      yaml: job('proxy_url: "http://p"\nproxy_connect_header: {a: b}'),
+      errors: ['cannot unmarshal !!str `b` into []config.Secret'],
+    },
+  ]),
+);

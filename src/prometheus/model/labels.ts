@@ -1,7 +1,7 @@
 // Label names and values (prometheus/common model): names are legacy-validated
 // `[a-zA-Z_][a-zA-Z0-9_]*` in the 2.x releases promgate supports; values must be UTF-8.
 import type { FieldType } from '../schema/decoder.js';
-import { parsedString, string } from '../schema/types.js';
+import { parsedString, stringType } from '../schema/types.js';
 import { goQuote, isValidUtf8 } from './go-string.js';
 
 export function isValidLabelName(name: string): boolean {
@@ -26,4 +26,4 @@ export const labelName: FieldType<string> = parsedString('model.LabelName', '', 
 );
 
 /** model.LabelValue: a plain string type (validity is checked where Prometheus checks it). */
-export const labelValue: FieldType<string> = { ...string, goName: 'model.LabelValue' };
+export const labelValue: FieldType<string> = stringType('model.LabelValue');

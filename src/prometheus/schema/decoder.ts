@@ -83,6 +83,9 @@ export interface StructSpec {
   /** Type name in "field x not found in type <goType>": `config.plain` for structs whose Go
    *  UnmarshalYAML decodes through a local `plain` type, else the struct's own name. */
   goType: string;
+  /** The type name before a release, when a later release added a Go UnmarshalYAML (which makes
+   *  the name `<pkg>.plain`), e.g. `{ before: '2.43', goType: 'config.OAuth2' }`. */
+  goTypeBefore?: { before: string; goType: string };
   fields: Record<string, FieldSpec>;
   /** Structs embedded with `yaml:",inline"`: their fields and validators belong to this struct. */
   inline?: StructSpec[];
@@ -191,6 +194,12 @@ function defaultedFieldsOf(spec: StructSpec): Array<[string, FieldSpec]> {
   return defaulted;
 }
 
+/** The Go type name yaml.v2 prints for this struct in the judged release. */
+export function goTypeOf(spec: StructSpec, ctx: DecodeContext): string {
+  const earlier = spec.goTypeBefore;
+  return earlier !== undefined && !ctx.atLeast(earlier.before) ? earlier.goType : spec.goType;
+}
+
 function isKnown(field: FieldSpec, ctx: DecodeContext): boolean {
   if (field.since !== undefined && !ctx.atLeast(field.since)) return false;
   if (field.removedIn !== undefined && ctx.atLeast(field.removedIn)) return false;
@@ -198,7 +207,7 @@ function isKnown(field: FieldSpec, ctx: DecodeContext): boolean {
 }
 
 function unknownFieldMessage(name: string, spec: StructSpec, field: FieldSpec | undefined, ctx: DecodeContext): string {
-  const base = `field ${name} not found in type ${spec.goType}`;
+  const base = `field ${name} not found in type ${goTypeOf(spec, ctx)}`;
   if (field?.since !== undefined && !ctx.atLeast(field.since)) {
     return `${base} (${name} was added in Prometheus ${field.since}; prometheusVersion is ${formatVersion(ctx.version)})`;
   }
@@ -217,7 +226,7 @@ export function decodeStruct(
   ctx: DecodeContext,
 ): DecodedStruct | undefined {
   if (node.kind !== 'map') {
-    ctx.error(node, path, typeError(node, spec.goType));
+    ctx.error(node, path, typeError(node, goTypeOf(spec, ctx)));
     return undefined;
   }
   const decoded = new DecodedStruct(spec, node, path);
@@ -240,7 +249,7 @@ export function decodeStruct(
       // yaml.v2 only complains about a field written twice in the same mapping; merged-in keys are
       // overridden silently by whatever comes later.
       if (explicitlySet.has(name)) {
-        ctx.error(entry.key, childPath(path, name), `field ${name} already set in type ${spec.goType}`);
+        ctx.error(entry.key, childPath(path, name), `field ${name} already set in type ${goTypeOf(spec, ctx)}`);
         fieldFailed = true;
         continue;
       }

@@ -8,9 +8,9 @@ import { childPath, decodeValue, indexPath, typeError } from './decoder.js';
 
 /** What a Go `string` target receives: the scalar's text (plain scalars keep their source, so
  *  `1e3` stays "1e3"), or a type error for collections. */
-export function scalarText(node: YamlNode, path: string, ctx: DecodeContext): string | undefined {
+export function scalarText(node: YamlNode, path: string, ctx: DecodeContext, goName = 'string'): string | undefined {
   if (node.kind !== 'scalar') {
-    ctx.error(node, path, typeError(node, 'string'));
+    ctx.error(node, path, typeError(node, goName));
     return undefined;
   }
   return node.text;
@@ -39,14 +39,15 @@ export function parsedString<T>(
   };
 }
 
-export const string: FieldType<string> = {
-  goName: 'string',
-  zero: '',
-  decode: (node, path, ctx) => scalarText(node, path, ctx),
-};
+/** A Go string type (`string`, or a named one like `config.Secret`, which errors name). */
+export function stringType(goName: string): FieldType<string> {
+  return { goName, zero: '', decode: (node, path, ctx) => scalarText(node, path, ctx, goName) };
+}
+
+export const string = stringType('string');
 
 /** config.Secret: a string that Prometheus hides when printing. */
-export const secret: FieldType<string> = { ...string, goName: 'config.Secret' };
+export const secret = stringType('config.Secret');
 
 export const bool: FieldType<boolean> = {
   goName: 'bool',
