@@ -11,6 +11,7 @@ import { KubeApiError, KubeConfigError } from '../../kube/errors.js';
 import { startBackgroundAudit } from '../../server/background-audit.js';
 import { createMetrics } from '../../server/metrics.js';
 import { createPolicyDecider } from '../../server/policy-decider.js';
+import { DecidePool } from '../../server/worker-pool.js';
 import { startServer } from '../../server/serve.js';
 import type { CertificatePaths } from '../../server/tls.js';
 import { EXIT_OK, InputError, UsageError, parseDurationFlag, parseFlags, parsePort, type Command } from '../usage.js';
@@ -152,12 +153,14 @@ export const serveCommand: Command = {
     }
 
     const metrics = createMetrics();
+    // Large ConfigMaps are judged in worker threads so that they never stall other reviews.
+    const pool = new DecidePool({ config, logger });
     const server = await startServer({
       host: values.host ?? '0.0.0.0',
       port,
       metricsPort,
       certificate: certificatePaths,
-      decider: createPolicyDecider(config, metrics, logger),
+      decider: createPolicyDecider(config, metrics, logger, { pool }),
       metrics,
       logger,
       shutdownDelayMs,
@@ -173,6 +176,7 @@ export const serveCommand: Command = {
         logger.info({ signal }, 'received signal');
         void Promise.all([stopAudit(), stopRenewal()])
           .then(() => server.shutdown())
+          .then(() => pool.close())
           .then(done);
       };
       process.once('SIGTERM', stop);
