@@ -28,12 +28,18 @@ export const MAX_NESTING_DEPTH = 200;
 export const MAX_EXPANDED_NODES = 2_000_000;
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
+/** yaml.v2 (like the YAML spec) refuses longer keys written without `?`. */
+const MAX_IMPLICIT_KEY_LENGTH = 1024;
 
 /** yaml.v2's YAML 1.1 tags: accepted explicitly and kept as text, typed later by resolvePlainScalar. */
 const YAML11_SCALAR_TAGS = ['null', 'bool', 'int', 'float', 'binary', 'timestamp', 'merge'];
 /** Local tags (`!foo`) on any kind of node: yaml.v2 ignores them where it does not know them. */
 const LOCAL_TAGS = (['scalar', 'sequence', 'mapping'] as const).map(
   (kind) => new jsYaml.Type('!', { kind, multi: true, resolve: () => true, construct: (data: unknown) => data }),
+);
+/** Standard tags yaml.v2 tolerates on a collection of another kind (`global: !!str` + a mapping). */
+const MISPLACED_STANDARD_TAGS = (['sequence', 'mapping'] as const).map(
+  (kind) => new jsYaml.Type(TAG_PREFIX, { kind, multi: true, resolve: () => true, construct: (data: unknown) => data }),
 );
 const SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend([
   ...YAML11_SCALAR_TAGS.map(
@@ -45,6 +51,7 @@ const SCHEMA = jsYaml.FAILSAFE_SCHEMA.extend([
       }),
   ),
   ...LOCAL_TAGS,
+  ...MISPLACED_STANDARD_TAGS,
 ]);
 
 /** The part of js-yaml's parser state the listener reads. */
@@ -115,6 +122,9 @@ class TreeBuilder {
     const frame = this.stack.pop()!;
     const startOffset = this.contentStart(frame.openOffset);
     const node = this.build(frame, state, startOffset);
+    if (this.text.charCodeAt(startOffset) === 34 /* " */ && state.kind === 'scalar') {
+      this.checkYaml11Escapes(startOffset, state.position, node);
+    }
     const isAlias = this.text.charCodeAt(startOffset) === 42; /* * */
     const empty = state.kind === null && state.tag === null && state.anchor === null && !isAlias;
     const parent = this.stack[this.stack.length - 1];
@@ -263,6 +273,24 @@ class TreeBuilder {
     return this.text[i] === ':';
   }
 
+  /** YAML 1.2 added the `\/` escape; yaml.v2 (YAML 1.1) rejects it. */
+  private checkYaml11Escapes(start: number, end: number, at: Position): void {
+    if (/(?:^|[^\\])(?:\\\\)*\\\//.test(this.text.slice(start, end))) {
+      this.errors.push({
+        line: at.line,
+        col: at.col,
+        message: 'found unknown escape character (\\/ is not a YAML 1.1 escape)',
+      });
+    }
+  }
+
+  /** Is the node at `startOffset` an explicit key (`? key`)? */
+  private precededByQuestionMark(startOffset: number): boolean {
+    let i = startOffset - 1;
+    while (i >= 0 && (this.text.charCodeAt(i) === 32 || this.text.charCodeAt(i) === 9)) i--;
+    return this.text.charCodeAt(i) === 63 /* ? */ && (i === 0 || /[\s{,[]/.test(this.text[i - 1]!));
+  }
+
   /** js-yaml reports keys and values in order but skips the value event of `key:` with nothing
    *  after it, so pairs are found by what follows each node: a key is followed by `:`. */
   private buildMap(frame: Frame, tag: string | undefined, at: Position): MapNode {
@@ -270,7 +298,9 @@ class TreeBuilder {
     let pendingKey: YamlNode | undefined;
     let pendingKeyEnd = 0;
     const addPair = (key: YamlNode, value: YamlNode): void => {
-      if (key.kind === 'scalar' && key.style === 'plain' && key.tag === undefined && key.text === '<<') {
+      const mergeKey =
+        key.kind === 'scalar' && ((key.style === 'plain' && key.tag === undefined) || key.tag === '!!merge');
+      if (mergeKey && key.text === '<<') {
         this.mergeInto(map, value);
         return;
       }
@@ -287,7 +317,15 @@ class TreeBuilder {
     });
     // Empty events in a mapping are missing values (or failed reads): pairing handles those.
     for (const child of frame.children.filter((candidate) => !candidate.empty)) {
-      const isKey = this.followedByColon(child.endOffset);
+      const implicitKey = this.followedByColon(child.endOffset);
+      const isKey = implicitKey || this.precededByQuestionMark(child.startOffset);
+      if (implicitKey && child.endOffset - child.startOffset > MAX_IMPLICIT_KEY_LENGTH) {
+        this.errors.push({
+          line: child.node.line,
+          col: child.node.col,
+          message: `an implicit mapping key may be at most ${MAX_IMPLICIT_KEY_LENGTH} characters long (YAML 1.1)`,
+        });
+      }
       // In a flow mapping `{a: , b}` a comma after the key's colon means the key had no value.
       if (pendingKey !== undefined && !isKey && this.text.slice(pendingKeyEnd, child.startOffset).includes(',')) {
         addPair(pendingKey, nullAfter(pendingKey));
@@ -348,6 +386,15 @@ export function loadYaml(text: string): LoadedYaml {
   // A byte-order mark is fine for Go's yaml.v2; stripping it keeps columns on line 1 right.
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const builder = new TreeBuilder(source);
+  const directive = /^%YAML[ \t]+(\S+)/m.exec(source.slice(0, source.search(/^---/m) >>> 0));
+  if (directive !== null && directive[1] !== '1.1') {
+    const at = builder.position(directive.index);
+    return {
+      root: undefined,
+      errors: [{ ...at, message: `found incompatible YAML document (%YAML ${directive[1]}; yaml.v2 reads YAML 1.1)` }],
+      warnings,
+    };
+  }
   const tooDeep = findExcessiveNesting(source, MAX_NESTING_DEPTH);
   if (tooDeep !== undefined) {
     const message = `document nests deeper than ${MAX_NESTING_DEPTH} levels; refusing to parse it`;
