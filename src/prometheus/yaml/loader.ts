@@ -103,15 +103,25 @@ class TreeBuilder {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
 
+  /** Line index of the last position asked for: nodes arrive nearly in document order, so the
+   *  next answer is usually on that line or the next. */
+  private lastLine = 0;
+
   position(offset: number): Position {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.lineStarts[middle]! <= offset) low = middle;
-      else high = middle - 1;
+    const starts = this.lineStarts;
+    let line = this.lastLine;
+    if (!(starts[line]! <= offset && (line + 1 >= starts.length || offset < starts[line + 1]!))) {
+      let low = 0;
+      let high = starts.length - 1;
+      while (low < high) {
+        const middle = (low + high + 1) >> 1;
+        if (starts[middle]! <= offset) low = middle;
+        else high = middle - 1;
+      }
+      line = low;
+      this.lastLine = line;
     }
-    return { line: low + 1, col: offset - this.lineStarts[low]! + 1 };
+    return { line: line + 1, col: offset - starts[line]! + 1 };
   }
 
   readonly listener = (event: 'open' | 'close', state: ParserState): void => {
@@ -187,7 +197,13 @@ class TreeBuilder {
     const tag = this.shortTag(state.tag);
     let node: YamlNode;
     if (state.kind === 'sequence') {
-      const seq: SeqNode = { kind: 'seq', tag, items: this.sequenceItems(frame, state, start), ...at };
+      const seq: SeqNode = {
+        kind: 'seq',
+        tag,
+        items: this.sequenceItems(frame, state, start),
+        line: at.line,
+        col: at.col,
+      };
       node = seq;
     } else if (state.kind === 'mapping') {
       node = this.buildMap(frame, tag, at);
@@ -223,7 +239,15 @@ class TreeBuilder {
       const dash = this.text.indexOf('-', searchFrom);
       const offset = dash < 0 ? searchFrom : dash;
       const at = this.position(offset);
-      const empty: ScalarNode = { kind: 'scalar', text: '', style: 'plain', tag: undefined, isNull: true, ...at };
+      const empty: ScalarNode = {
+        kind: 'scalar',
+        text: '',
+        style: 'plain',
+        tag: undefined,
+        isNull: true,
+        line: at.line,
+        col: at.col,
+      };
       this.addExpanded(1, at);
       items.push(empty);
       searchFrom = offset + 1;
@@ -249,7 +273,7 @@ class TreeBuilder {
             : 'plain';
     const text = typeof state.result === 'string' ? state.result : '';
     const isNull = tag === '!!null' || (tag === undefined && style === 'plain' && isPlainNull(text));
-    const scalar: ScalarNode = { kind: 'scalar', text, style, tag, isNull, ...at };
+    const scalar: ScalarNode = { kind: 'scalar', text, style, tag, isNull, line: at.line, col: at.col };
     if (tag === '!!binary') {
       const bytes = decodeBase64(text);
       if (bytes === undefined) this.errors.push({ ...at, message: '!!binary value contains invalid base64 data' });
@@ -294,7 +318,7 @@ class TreeBuilder {
   /** js-yaml reports keys and values in order but skips the value event of `key:` with nothing
    *  after it, so pairs are found by what follows each node: a key is followed by `:`. */
   private buildMap(frame: Frame, tag: string | undefined, at: Position): MapNode {
-    const map: MapNode = { kind: 'map', tag, entries: [], ...at };
+    const map: MapNode = { kind: 'map', tag, entries: [], line: at.line, col: at.col };
     let pendingKey: YamlNode | undefined;
     let pendingKeyEnd = 0;
     const addPair = (key: YamlNode, value: YamlNode): void => {
