@@ -9,6 +9,7 @@ import { bool, list, map, secret, string } from './schema/types.js';
 import { url } from './model/url.js';
 import type { ParsedUrl } from './model/url.js';
 import { goQuote } from './model/go-string.js';
+import { formatVersion } from './version.js';
 
 /** Non-empty string fields among `names`. */
 function setFields(value: DecodedStruct, names: string[]): string[] {
@@ -221,12 +222,27 @@ const headerSpec: StructSpec = {
 };
 
 function validateHttpHeaders(value: DecodedStruct, ctx: DecodeContext): void {
-  const headers = value.get<Map<string, unknown>>('http_headers');
+  const headers = value.get<Map<string, DecodedStruct | undefined>>('http_headers');
   if (headers === undefined) return;
   for (const name of headers.keys()) {
     if (RESERVED_HEADERS.has(canonicalHeaderKey(name))) {
       value.error(ctx, `setting header ${goQuote(canonicalHeaderKey(name))} is not allowed`, 'http_headers');
       return;
+    }
+  }
+  // common 0.54/0.55 (Prometheus 2.53, 2.54) read header files while loading the config, so there
+  // promtool fails when a file is missing on the machine it runs on; a webhook cannot look.
+  if (ctx.atLeast('2.55')) return;
+  for (const [name, header] of headers) {
+    const files = (header?.get<(string | undefined)[]>('files') ?? []).filter(
+      (file) => file !== undefined && file !== '',
+    );
+    if (files.length > 0) {
+      ctx.warnings.push(
+        `${value.pathOf('http_headers')}: Prometheus ${formatVersion(ctx.version)} reads the files of header ` +
+          `${goQuote(canonicalHeaderKey(name))} (${files.join(', ')}) when it loads the config and fails if one is missing; ` +
+          'promgate cannot check that they exist on the Prometheus host',
+      );
     }
   }
 }

@@ -674,3 +674,13 @@ t.test('Go type names in messages, per release', async (t) =>
     },
   ]),
 );
+
+t.test('http_headers files: a warning where the loader reads them (2.53, 2.54)', async (t) => {
+  const yaml = job('http_headers: {X-Token: {files: [/etc/token]}}');
+  const at253 = checkPrometheusConfig(yaml, { prometheusVersion: '2.53' });
+  t.same(at253.errors, []);
+  t.match(at253.warnings, [
+    /scrape_configs\[0\]\.http_headers: Prometheus 2\.53 reads the files of header "X-Token" \(\/etc\/token\)/,
+  ]);
+  t.same(checkPrometheusConfig(yaml, { prometheusVersion: '2.55' }).warnings, [], 'common 0.59 no longer reads them');
+});
