@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   };
   const config = defaultConfig();
   const metrics = createMetrics();
-  const logger = pino({ level: 'silent' });
+  // As in production, one info line per review; written to /dev/null so the terminal stays readable.
+  const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
   // PROMGATE_BENCH_WORKERS compares pool sizes (0: no pool, everything judged on the event loop);
   // unset, the pool sizes itself as in production.
   const workers = process.env.PROMGATE_BENCH_WORKERS ? Number(process.env.PROMGATE_BENCH_WORKERS) : undefined;
