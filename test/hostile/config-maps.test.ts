@@ -44,7 +44,7 @@ function catastrophicRegexConfig(): string {
 /** A message a person reads; the API server also stores it in audit logs and events. */
 const MAX_MESSAGE_CHARS = 16 * 1024;
 
-const invalid: Array<{ name: string; promYaml: string; todo?: string }> = [
+const invalid: Array<{ name: string; promYaml: string }> = [
   { name: 'a YAML alias bomb (10^10 strings expanded)', promYaml: aliasBomb(10) },
   { name: `${DEPTH}-deep flow sequences`, promYaml: `scrape_configs: ${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}\n` },
   { name: `${DEPTH}-deep flow mappings`, promYaml: `global: ${'{a: '.repeat(DEPTH)}1${'}'.repeat(DEPTH)}\n` },
@@ -53,11 +53,7 @@ const invalid: Array<{ name: string; promYaml: string; todo?: string }> = [
     name: 'an unclosed 1 MiB quoted string',
     promYaml: `global:\n  external_labels:\n    a: "${'x'.repeat(ONE_MIB)}\n`,
   },
-  {
-    name: 'a 1 MiB key',
-    promYaml: `${'k'.repeat(ONE_MIB)}: 1\n`,
-    todo: 'prometheus-config quotes the whole key (twice) in its message',
-  },
+  { name: 'a 1 MiB key', promYaml: `${'k'.repeat(ONE_MIB)}: 1\n` },
   { name: 'an alias to an undefined anchor', promYaml: `global: *nowhere\n` },
 ];
 
@@ -69,14 +65,12 @@ const valid = [
 
 t.test('hostile promYaml', async (t) => {
   const server = await startServerFor(t, { pool: true });
-  for (const { name, promYaml, todo } of invalid) {
+  for (const { name, promYaml } of invalid) {
     const result = await admit(server, 'validate', armsConfigMap('hostile', promYaml));
     t.equal(result.allowed, false, `${name}: denied`);
     const message = result.status?.message ?? '';
     t.ok(message.length > 0, `${name}: with a message`);
-    t.ok(message.length < MAX_MESSAGE_CHARS, `${name}: a message of readable size (${message.length} chars)`, {
-      ...(todo ? { todo } : {}),
-    });
+    t.ok(message.length < MAX_MESSAGE_CHARS, `${name}: a message of readable size (${message.length} chars)`);
   }
   for (const { name, promYaml } of valid) {
     const result = await admit(server, 'validate', armsConfigMap('hostile', promYaml));
