@@ -84,7 +84,12 @@ export function checkStaticTargetsLikePromtool(
     ['__scheme__', scrape.get<string>('scheme') ?? ''],
   ];
   const params = scrape.get<Map<string, (string | undefined)[] | undefined>>('params') ?? new Map();
+  // An aliased target group (`- *group`) is the same YAML node each time: same targets, same job,
+  // same verdict. Judging it once keeps an alias-heavy document from costing time per copy.
+  const judgedGroups = new Set<unknown>();
   staticTargetGroups(scrape).forEach((group, groupIndex) => {
+    if (judgedGroups.has(group.node)) return;
+    judgedGroups.add(group.node);
     const groupLabels = group.get<Map<string, string | undefined>>('labels') ?? new Map();
     const targets = group.get<(string | undefined)[]>('targets') ?? [];
     for (const [targetIndex, target] of targets.entries()) {

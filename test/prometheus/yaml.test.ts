@@ -151,3 +151,23 @@ t.test('shapes the event-based builder must get right', async (t) => {
   const binary = scalarOf('!!binary aGVsbG8=');
   t.match(binary, { text: 'hello', tag: '!!binary' }, '!!binary is decoded');
 });
+
+t.test("yaml.v2's alias ratio: mostly-aliased documents are refused, shared snippets are fine", async (t) => {
+  const group = `{targets: [${Array(100).fill('"a:1"').join(',')}]}`;
+  const copies = `l:\n  - &g ${group}\n${Array(100).fill('  - *g\n').join('')}`;
+  t.match(
+    loadYaml(copies).errors,
+    [{ message: /excessive aliasing: \d+ of the \d+ nodes/ }],
+    '99% of the nodes via aliases',
+  );
+  const shared = `r: &r [{a: 1}, {b: 2}]\n${Array(50)
+    .fill(0)
+    .map((_, i) => `j${i}: {name: n${i}, port: ${i}, host: h${i}, rules: *r}\n`)
+    .join('')}`;
+  t.same(loadYaml(shared).errors, [], 'a snippet shared by many entries');
+  t.equal(
+    ((loadYaml(`a: &x [1]\nb:\n  - *x\n`).root as MapNode).entries[1]!.value as { items: YamlNode[] }).items.length,
+    1,
+    'a block-context alias counts once',
+  );
+});

@@ -23,8 +23,8 @@ export interface LoadedYaml {
 
 /** Deeper nesting than any Prometheus config needs; bounds recursion in parser, loader and decoder. */
 export const MAX_NESTING_DEPTH = 200;
-/** How many nodes the document may expand to once aliases and merges are followed. A legitimate
- *  config expands to about its own size; an alias bomb to billions. */
+/** How many nodes the document may expand to once aliases and merges are followed, whatever the
+ *  alias ratio. A ConfigMap (at most 1 MiB) holds far fewer; an alias bomb expands to billions. */
 export const MAX_EXPANDED_NODES = 2_000_000;
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
@@ -77,8 +77,21 @@ interface Frame {
   children: Array<{ node: YamlNode; startOffset: number; endOffset: number; empty: boolean }>;
 }
 
-function excessiveAliasing(): string {
-  return `document contains excessive aliasing: it expands to more than ${MAX_EXPANDED_NODES} nodes (alias bomb?)`;
+/** yaml.v2's limit on the share of nodes decoded through aliases: 99% up to 400 000 decoded nodes,
+ *  falling linearly to 10% at 4 000 000 (it fails "document contains excessive aliasing"). */
+export function allowedAliasRatio(decodedNodes: number): number {
+  const low = 400_000;
+  const high = 4_000_000;
+  if (decodedNodes <= low) return 0.99;
+  if (decodedNodes >= high) return 0.1;
+  return 0.99 - 0.89 * ((decodedNodes - low) / (high - low));
+}
+
+function excessiveAliasing(totalNodes: number, aliasedNodes: number): string {
+  return (
+    `document contains excessive aliasing: ${aliasedNodes} of the ${totalNodes} nodes it expands to ` +
+    `come from aliases (alias bomb?)`
+  );
 }
 
 function decodeBase64(text: string): Uint8Array | undefined {
@@ -95,6 +108,8 @@ class TreeBuilder {
    *  that much again. Only anchored nodes need one, so this stays small. */
   private readonly anchoredSize = new Map<YamlNode, number>();
   private totalExpanded = 0;
+  /** The part of `totalExpanded` reached through aliases (yaml.v2's aliasCount). */
+  private aliasedNodes = 0;
   private readonly lineStarts: number[] = [0];
   readonly roots: YamlNode[] = [];
   readonly errors: YamlProblem[] = [];
@@ -147,9 +162,16 @@ class TreeBuilder {
     throw new LoadAborted(message);
   }
 
-  private addExpanded(size: number, at: Position): void {
+  private addExpanded(size: number, at: Position, throughAlias = false): void {
     this.totalExpanded += size;
-    if (this.totalExpanded > MAX_EXPANDED_NODES) this.abort(at, excessiveAliasing());
+    if (throughAlias) this.aliasedNodes += size;
+    const tooManyAliased =
+      this.aliasedNodes > 100 &&
+      this.totalExpanded > 1000 &&
+      this.aliasedNodes / this.totalExpanded > allowedAliasRatio(this.totalExpanded);
+    if (this.totalExpanded > MAX_EXPANDED_NODES || tooManyAliased) {
+      this.abort(at, excessiveAliasing(this.totalExpanded, this.aliasedNodes));
+    }
   }
 
   /** Offset of the node's content: after separation space, comments and its `!tag` / `&anchor`. */
@@ -191,7 +213,12 @@ class TreeBuilder {
 
   private build(frame: Frame, state: ParserState, start: number): YamlNode {
     const at = this.position(start);
-    if (this.text[start] === '*' && state.kind === null) return this.resolveAlias(start, at);
+    if (this.text[start] === '*' && state.kind === null) {
+      // In block context js-yaml first reads the alias as a would-be key, then keeps it: the same
+      // alias arrives twice, and must be charged once.
+      const kept = frame.children.find((child) => !child.empty && child.startOffset === start);
+      return kept !== undefined ? kept.node : this.resolveAlias(start, at);
+    }
     const collapsed = this.keptAttempt(frame, state, at);
     if (collapsed !== undefined) return collapsed;
     const tag = this.shortTag(state.tag);
@@ -286,7 +313,7 @@ class TreeBuilder {
     const name = /^\*([^\s,[\]{}]+)/.exec(this.text.slice(start, start + 1024))?.[1] ?? '';
     const target = this.anchors.get(name);
     if (target === undefined) this.abort(at, `unknown anchor '${name}' referenced`);
-    this.addExpanded(this.anchoredSize.get(target) ?? 1, at);
+    this.addExpanded(this.anchoredSize.get(target) ?? 1, at, true);
     return target;
   }
 
