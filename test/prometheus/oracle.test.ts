@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { checkPrometheusConfig } from '../../src/prometheus/index.js';
+import { CORPUS_DIR } from '../support/corpus.js';
 
 /** The shared corpus sits beside the checkout (`../shared/corpus`); CI may point elsewhere. */
-const CORPUS = process.env['PROMGATE_CORPUS'] ?? join(import.meta.dirname, '../../../shared/corpus');
+const CORPUS = CORPUS_DIR;
 
 interface OracleRow {
   file: string;
