@@ -171,3 +171,21 @@ t.test("yaml.v2's alias ratio: mostly-aliased documents are refused, shared snip
     'a block-context alias counts once',
   );
 });
+
+t.test('a comment holding a comma between a key and its block value is only a comment', async (t) => {
+  // The flow-mapping rule `{a: , b}` (a comma after the colon: no value) must not read commas in comments.
+  const loaded = loadYaml('relabel_configs:\n  # keep, then rename\n  - source_labels: [a]\n');
+  const root = loaded.root as MapNode;
+  t.equal(root.entries.length, 1);
+  t.equal((root.entries[0]?.key as ScalarNode).text, 'relabel_configs');
+  t.equal(root.entries[0]?.value.kind, 'seq', 'the sequence is the value of relabel_configs');
+  const flow = loadYaml('{a: , b: 1}\n').root as MapNode;
+  t.same(
+    flow.entries.map((entry) => [(entry.key as ScalarNode).text, entry.value.kind === 'scalar' && entry.value.isNull]),
+    [
+      ['a', true],
+      ['b', false],
+    ],
+    'a real comma after a colon still means no value',
+  );
+});

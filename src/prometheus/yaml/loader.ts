@@ -335,6 +335,22 @@ class TreeBuilder {
     }
   }
 
+  /** Is there a `,` between two nodes, outside comments? (A comment may hold any text.) */
+  private commaBetween(from: number, to: number): boolean {
+    const text = this.text;
+    for (let i = from; i < to; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 44 /* , */) return true;
+      const startsComment = code === 35 /* # */ && (i === 0 || /[ \t\r\n]/.test(text[i - 1]!));
+      if (startsComment) {
+        const lineEnd = text.indexOf('\n', i);
+        if (lineEnd < 0 || lineEnd >= to) return false;
+        i = lineEnd;
+      }
+    }
+    return false;
+  }
+
   /** Is the node at `startOffset` an explicit key (`? key`)? */
   private precededByQuestionMark(startOffset: number): boolean {
     let i = startOffset - 1;
@@ -378,7 +394,7 @@ class TreeBuilder {
         });
       }
       // In a flow mapping `{a: , b}` a comma after the key's colon means the key had no value.
-      if (pendingKey !== undefined && !isKey && this.text.slice(pendingKeyEnd, child.startOffset).includes(',')) {
+      if (pendingKey !== undefined && !isKey && this.commaBetween(pendingKeyEnd, child.startOffset)) {
         addPair(pendingKey, nullAfter(pendingKey));
         pendingKey = undefined;
       }
