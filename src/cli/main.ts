@@ -3,19 +3,35 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/load.js';
-import { auditCommand } from './commands/audit.js';
-import { certsCommand } from './commands/certs.js';
-import { checkConfigCommand } from './commands/check-config.js';
-import { checkCommand } from './commands/check.js';
-import { serveCommand } from './commands/serve.js';
 import { EXIT_OK, EXIT_UNUSABLE, InputError, UsageError, writeLine, type Command, type CommandIO } from './usage.js';
 
-export const COMMANDS: Record<string, Command> = {
-  serve: serveCommand,
-  certs: certsCommand,
-  check: checkCommand,
-  'check-config': checkConfigCommand,
-  audit: auditCommand,
+interface CommandEntry {
+  summary: string;
+  /** Commands are loaded on use: `check-config` need not start the Kubernetes client. */
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  serve: {
+    summary: 'serve the admission webhooks, probes and metrics',
+    load: async () => (await import('./commands/serve.js')).serveCommand,
+  },
+  certs: {
+    summary: 'write a CA and a serving certificate (PEM) for the webhook',
+    load: async () => (await import('./commands/certs.js')).certsCommand,
+  },
+  check: {
+    summary: 'judge manifests offline: mutation, then validation of the mutated object',
+    load: async () => (await import('./commands/check.js')).checkCommand,
+  },
+  'check-config': {
+    summary: 'check raw Prometheus configuration files, like promtool check config --syntax-only',
+    load: async () => (await import('./commands/check-config.js')).checkConfigCommand,
+  },
+  audit: {
+    summary: 'report every policy violation among the live DaemonSets and watched ConfigMaps',
+    load: async () => (await import('./commands/audit.js')).auditCommand,
+  },
 };
 
 function overview(): string {
@@ -30,11 +46,12 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     writeLine(name === undefined ? io.stderr : io.stdout, overview());
     return name === undefined ? EXIT_UNUSABLE : EXIT_OK;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     writeLine(io.stderr, `promgate: unknown command "${name}"\n\n${overview()}`);
     return EXIT_UNUSABLE;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     writeLine(io.stdout, `usage: ${command.usage}`);
     return EXIT_OK;
@@ -58,6 +75,11 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
+  // `promgate check-config x | head` closes the pipe early: that is the reader's choice, not a crash.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? EXIT_OK);
+  });
   const code = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -23,7 +23,6 @@ export interface CommandIO {
 }
 
 export interface Command {
-  summary: string;
   usage: string;
   run(argv: string[], io: CommandIO): Promise<number>;
 }

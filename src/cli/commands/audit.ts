@@ -16,7 +16,6 @@ judges each as if it were applied anew. Credentials: --kubeconfig, else KUBECONF
 Exit status: 0 no violation, 1 violations found, 2 unusable flags, config or cluster access.`;
 
 export const auditCommand: Command = {
-  summary: 'report every policy violation among the live DaemonSets and watched ConfigMaps',
   usage,
   async run(argv, io) {
     const { values } = parseFlags(

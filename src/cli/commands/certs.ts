@@ -11,7 +11,6 @@ defaults (DNS: ${DEFAULT_DNS_NAMES.join(', ')}; IP: ${DEFAULT_IP_ADDRESSES.join(
 --days sets the validity of both certificates (default ${DEFAULT_VALIDITY_DAYS}).`;
 
 export const certsCommand: Command = {
-  summary: 'write a CA and a serving certificate (PEM) for the webhook',
   usage,
   async run(argv, io) {
     const { values } = parseFlags(

@@ -22,7 +22,6 @@ interface FileResult {
 }
 
 export const checkConfigCommand: Command = {
-  summary: 'check raw Prometheus configuration files, like promtool check config --syntax-only',
   usage,
   async run(argv, io) {
     const { values, positionals } = parseFlags(

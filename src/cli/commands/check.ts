@@ -91,7 +91,6 @@ function formatText(result: CheckResult): string {
 }
 
 export const checkCommand: Command = {
-  summary: 'judge manifests offline: mutation, then validation of the mutated object',
   usage,
   async run(argv, io) {
     const { values, positionals } = parseFlags(

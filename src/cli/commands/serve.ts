@@ -86,7 +86,6 @@ async function asInput<T>(action: () => Promise<T>): Promise<T> {
 }
 
 export const serveCommand: Command = {
-  summary: 'serve the admission webhooks, probes and metrics',
   usage,
   async run(argv) {
     const { values } = parseFlags(
