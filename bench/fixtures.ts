@@ -1,26 +1,16 @@
 // Realistic objects for the benchmark and the load and hostile-input tests: a dcgm-exporter
 // DaemonSet from the shared corpus and ARMS Prometheus ConfigMaps of a chosen size.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { load as loadYaml } from 'js-yaml';
-
-/** The shared corpus sits beside the checkout (see /work/shared/corpus/daemonsets/README.md). */
-const DAEMONSET_CORPUS_DIR = fileURLToPath(new URL('../../shared/corpus/daemonsets/', import.meta.url));
-const SOURCE_DIR_DEPTH_FROM_DIST = '../../../shared/corpus/daemonsets/';
+import { corpusPath } from './corpus.js';
 
 /** NVIDIA's static dcgm-exporter manifest: the mutating webhook adds a starship exclusion to it. */
 export const DCGM_EXPORTER_MANIFEST = 'dcgm-exporter--nvidia-static-manifest.yaml';
 /** A look-alike no policy applies to. */
 export const NODE_EXPORTER_MANIFEST = 'not-dcgm--kube-prometheus-node-exporter.yaml';
 
-function corpusDirectory(): string {
-  // bench/fixtures.ts runs from source (ts-node) or from dist/bench/fixtures.js, one level deeper.
-  const fromDist = fileURLToPath(new URL(SOURCE_DIR_DEPTH_FROM_DIST, import.meta.url));
-  return import.meta.url.includes('/dist/bench/') ? fromDist : DAEMONSET_CORPUS_DIR;
-}
-
 export function corpusDaemonSet(file: string): Record<string, unknown> {
-  return loadYaml(readFileSync(`${corpusDirectory()}${file}`, 'utf8')) as Record<string, unknown>;
+  return loadYaml(readFileSync(corpusPath('daemonsets', file), 'utf8')) as Record<string, unknown>;
 }
 
 export const ARMS_NAMESPACE = 'arms-prom';
