@@ -6,56 +6,26 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-
-const cli = join(import.meta.dirname, '../../dist/src/cli/main.js');
+import { CLI, startServeProcess } from '../support/serve-process.js';
 
 t.test('serve creates a development set, serves, and exits 0 on SIGTERM', async (t) => {
-  t.ok(existsSync(cli), 'the build exists (npm ci runs it)');
+  t.ok(existsSync(CLI), 'the build exists (npm ci runs it)');
   const certDir = join(mkdtempSync(join(tmpdir(), 'promgate-serve-')), 'certs');
-  const child = spawn(
-    process.execPath,
-    [
-      cli,
-      'serve',
-      '--port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--cert-dir',
-      certDir,
-      '--shutdown-delay',
-      '0s',
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const ports = await new Promise<{ port: number; metricsPort: number }>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      const entry = JSON.parse(line) as { msg: string; port?: number; metricsPort?: number };
-      if (entry.msg === 'promgate serving') resolve({ port: entry.port ?? 0, metricsPort: entry.metricsPort ?? 0 });
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
-  });
+  const serve = await startServeProcess(['--cert-dir', certDir]);
   const ca = new X509Certificate(readFileSync(join(certDir, 'ca.crt')));
   const servingCert = new X509Certificate(readFileSync(join(certDir, 'tls.crt')));
   t.ok(servingCert.verify(ca.publicKey), 'a CA and a serving certificate were created');
-  const readyz = await fetch(`http://127.0.0.1:${ports.metricsPort}/readyz`);
+  const readyz = await fetch(`http://127.0.0.1:${serve.metricsPort}/readyz`);
   t.equal(readyz.status, 200, 'ready');
-  child.kill('SIGTERM');
-  t.equal(await exited, 0, 'exit code 0 after SIGTERM');
+  serve.child.kill('SIGTERM');
+  t.equal(await serve.exited, 0, 'exit code 0 after SIGTERM');
 });
 
 t.test('serve refuses a broken config with exit code 2 and names the key', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'promgate-serve-'));
   const configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, 'prometheusConfig:\n  keyz: [a]\n');
-  const child = spawn(process.execPath, [cli, 'serve', '--config', configFile, '--cert-dir', dir], {
+  const child = spawn(process.execPath, [CLI, 'serve', '--config', configFile, '--cert-dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

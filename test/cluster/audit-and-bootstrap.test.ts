@@ -1,21 +1,19 @@
 // promgate against a local server that speaks the Kubernetes API: `promgate audit` end to end, and
 // `promgate serve --bootstrap-certs` as a process (Secret, caBundle, served certificate, audit gauge).
 import t, { type Test } from 'tap';
-import { spawn } from 'node:child_process';
 import type { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import yaml from 'js-yaml';
 import { FakeApiServer, type StoredObject } from '../support/fake-apiserver.js';
 import { runCli } from '../support/cli.js';
 import { corpusPath } from '../support/corpus.js';
+import { CLI, startServeProcess } from '../support/serve-process.js';
 
 const corpus = corpusPath('daemonsets');
-const cli = join(import.meta.dirname, '../../dist/src/cli/main.js');
 
 function corpusDaemonSet(file: string): StoredObject {
   return yaml.load(readFileSync(join(corpus, file), 'utf8')) as StoredObject;
@@ -95,43 +93,13 @@ t.test('audit reports the violations of live objects and exits 1', async (t) => 
 });
 
 t.test('serve --bootstrap-certs: one Secret, patched caBundles, the served certificate chains to it', async (t) => {
-  t.ok(existsSync(cli), 'the build exists (npm ci runs it)');
+  t.ok(existsSync(CLI), 'the build exists (npm ci runs it)');
   const { server, kubeconfig } = await clusterWithObjects(t);
   const certDir = join(mkdtempSync(join(tmpdir(), 'promgate-bootstrap-')), 'certs');
-  const child = spawn(
-    process.execPath,
-    [
-      cli,
-      'serve',
-      '--bootstrap-certs',
-      '--kubeconfig',
-      kubeconfig,
-      '--cert-dir',
-      certDir,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--audit-interval',
-      '1h',
-      '--shutdown-delay',
-      '0s',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, POD_NAMESPACE: 'promgate-system' } },
+  const serve = await startServeProcess(
+    ['--bootstrap-certs', '--kubeconfig', kubeconfig, '--cert-dir', certDir, '--audit-interval', '1h'],
+    { ...process.env, POD_NAMESPACE: 'promgate-system' },
   );
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  let auditFinished!: () => void;
-  const audited = new Promise<void>((resolve) => (auditFinished = resolve));
-  const ports = await new Promise<{ port: number; metricsPort: number }>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg: string; port?: number; metricsPort?: number };
-      if (entry.msg === 'promgate serving') resolve({ port: entry.port ?? 0, metricsPort: entry.metricsPort ?? 0 });
-      if (entry.msg === 'audit finished') auditFinished();
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
-  });
   const secret = server.get('v1', 'Secret', 'promgate-tls', 'promgate-system') as unknown as {
     data: Record<string, string>;
   };
@@ -149,7 +117,7 @@ t.test('serve --bootstrap-certs: one Secret, patched caBundles, the served certi
   }
   const served = await new Promise<X509Certificate | undefined>((resolve, reject) => {
     httpsRequest(
-      { host: '127.0.0.1', port: ports.port, path: '/healthz', ca: caPem, servername: 'promgate.promgate-system.svc' },
+      { host: '127.0.0.1', port: serve.port, path: '/healthz', ca: caPem, servername: 'promgate.promgate-system.svc' },
       (response) => {
         resolve((response.socket as TLSSocket).getPeerX509Certificate());
         response.resume();
@@ -162,10 +130,10 @@ t.test('serve --bootstrap-certs: one Secret, patched caBundles, the served certi
     served?.checkHost('promgate.promgate-system.svc'),
     'the served certificate names the Service, trusted through the caBundle',
   );
-  await audited;
-  const metrics = await (await fetch(`http://127.0.0.1:${ports.metricsPort}/metrics`)).text();
+  await serve.logged('audit finished');
+  const metrics = await (await fetch(`http://127.0.0.1:${serve.metricsPort}/metrics`)).text();
   t.match(metrics, /promgate_audit_violations\{policy="dcgm-exporter-placement"\} 1/);
   t.match(metrics, /promgate_audit_violations\{policy="prometheus-config"\} 1/);
-  child.kill('SIGTERM');
-  t.equal(await exited, 0);
+  serve.child.kill('SIGTERM');
+  t.equal(await serve.exited, 0);
 });
