@@ -33,6 +33,8 @@ export function bytesToGoString(bytes: Uint8Array): string {
 
 /** Go's utf8.ValidString. */
 export function isValidUtf8(text: string): boolean {
+  // Most strings hold no surrogate at all: then there is no pair to remove and nothing to find.
+  if (!/[\uD800-\uDFFF]/.test(text)) return true;
   return !/[\uD800-\uDFFF]/u.test(text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''));
 }
 

@@ -41,9 +41,22 @@ export interface FieldType<T> {
   decode(node: YamlNode, path: string, ctx: DecodeContext): T | undefined;
 }
 
+/** `[A-Za-z_][A-Za-z0-9_]*`, by character codes: paths are built for every decoded field. */
+function isIdentifier(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    const letter = (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+    if (!letter && (i === 0 || code < 48 || code > 57)) return false;
+  }
+  return true;
+}
+
 export function childPath(path: string, name: string): string {
-  const segment = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : JSON.stringify(name);
-  return path === '' ? segment : /^[A-Za-z_]/.test(segment) ? `${path}.${segment}` : `${path}[${segment}]`;
+  // A quoted segment starts with `"`, so only identifiers are written after a dot.
+  const identifier = isIdentifier(name);
+  const segment = identifier ? name : JSON.stringify(name);
+  return path === '' ? segment : identifier ? `${path}.${segment}` : `${path}[${segment}]`;
 }
 
 export function indexPath(path: string, index: number): string {
@@ -258,7 +271,7 @@ export function decodeStruct(
     const errorsBeforeField = ctx.errors.length;
     const value = decodeValue(field.type, entry.value, childPath(path, name), ctx);
     if (value === undefined && ctx.errors.length > errorsBeforeField) fieldFailed = true;
-    decoded.set(name, value, { key: entry.key, value: entry.value });
+    decoded.set(name, value, entry);
   }
   // Go's UnmarshalYAML returns on the first field error before its cross-field checks run. We keep
   // going to list every error, but a rule reading a field that could not be decoded at all would

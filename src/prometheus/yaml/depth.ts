@@ -41,6 +41,19 @@ function startsNodeAfter(code: number): boolean {
   );
 }
 
+/** The only characters the scan below acts on outside quotes; everything else is skipped cheaply. */
+function isStructural(code: number): boolean {
+  return (
+    code === HASH ||
+    code === DOUBLE_QUOTE ||
+    code === SINGLE_QUOTE ||
+    code === OPEN_BRACKET ||
+    code === OPEN_BRACE ||
+    code === CLOSE_BRACKET ||
+    code === CLOSE_BRACE
+  );
+}
+
 /** The first position where the estimated depth exceeds `max`, or undefined. */
 export function findExcessiveNesting(text: string, max: number): DepthProblem | undefined {
   const indents: number[] = [];
@@ -86,6 +99,7 @@ export function findExcessiveNesting(text: string, max: number): DepthProblem | 
         }
         continue;
       }
+      if (!isStructural(code)) continue;
       const previous = i === lineStart ? SPACE : text.charCodeAt(i - 1);
       if (code === HASH && (previous === SPACE || previous === TAB)) {
         while (i < length && text.charCodeAt(i) !== NEWLINE) i++;

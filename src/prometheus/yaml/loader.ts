@@ -69,12 +69,23 @@ class LoadAborted extends Error {}
 /** Characters that end a `!tag` or `&anchor` property: whitespace and flow indicators. */
 const PROPERTY_END = new Set([32, 9, 10, 13, 44, 91, 93, 123, 125]);
 
+interface ChildEvent {
+  node: YamlNode;
+  startOffset: number;
+  endOffset: number;
+  /** A node event without content (js-yaml also reports failed attempts to read a node). */
+  empty: boolean;
+}
+
+/** Most frames are scalars without children: one shared empty list spares an array per node. */
+const NO_CHILDREN: readonly ChildEvent[] = [];
+
 interface Frame {
   openOffset: number;
   /** `totalExpanded` when the frame opened: the node's expanded size is the growth until it closes. */
   expandedAtOpen: number;
-  /** `empty`: a node event without content (js-yaml also reports failed attempts to read a node). */
-  children: Array<{ node: YamlNode; startOffset: number; endOffset: number; empty: boolean }>;
+  /** `NO_CHILDREN` until the first child closes. */
+  children: ChildEvent[];
 }
 
 /** yaml.v2's limit on the share of nodes decoded through aliases: 99% up to 400 000 decoded nodes,
@@ -100,6 +111,11 @@ function decodeBase64(text: string): Uint8Array | undefined {
   return Uint8Array.from(Buffer.from(compact, 'base64'));
 }
 
+/** The missing value of a key written without one (`key:`), placed at the key like yaml.v2. */
+function nullAfter(key: YamlNode): ScalarNode {
+  return { kind: 'scalar', text: '', style: 'plain', tag: undefined, isNull: true, line: key.line, col: key.col };
+}
+
 /** Builds our tree from js-yaml's open/close events. */
 class TreeBuilder {
   private readonly stack: Frame[] = [];
@@ -114,8 +130,13 @@ class TreeBuilder {
   readonly roots: YamlNode[] = [];
   readonly errors: YamlProblem[] = [];
 
+  /** False when the text could name js-yaml's merge tag (`!!merge`, a `%TAG` directive, a
+   *  %-escaped tag): then js-yaml merges mapping objects itself and needs their content. */
+  private readonly mayDiscardMappings: boolean;
+
   constructor(private readonly text: string) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+    this.mayDiscardMappings = !text.includes('merge') && !text.includes('%');
   }
 
   /** Line index of the last position asked for: nodes arrive nearly in document order, so the
@@ -141,7 +162,11 @@ class TreeBuilder {
 
   readonly listener = (event: 'open' | 'close', state: ParserState): void => {
     if (event === 'open') {
-      this.stack.push({ openOffset: state.position, expandedAtOpen: this.totalExpanded, children: [] });
+      this.stack.push({
+        openOffset: state.position,
+        expandedAtOpen: this.totalExpanded,
+        children: NO_CHILDREN as ChildEvent[],
+      });
       return;
     }
     const frame = this.stack.pop()!;
@@ -153,8 +178,15 @@ class TreeBuilder {
     const isAlias = this.text.charCodeAt(startOffset) === 42; /* * */
     const empty = state.kind === null && state.tag === null && state.anchor === null && !isAlias;
     const parent = this.stack[this.stack.length - 1];
-    if (parent) parent.children.push({ node, startOffset, endOffset: state.position, empty });
-    else if (!empty) this.roots.push(node);
+    if (parent) {
+      if (parent.children === NO_CHILDREN) parent.children = [];
+      parent.children.push({ node, startOffset, endOffset: state.position, empty });
+    } else if (!empty) this.roots.push(node);
+    // Our tree now holds this mapping; js-yaml's own object for it would only be kept alive by its
+    // parent until the document ends (most of the garbage a large config makes). An empty object
+    // stands in for it: js-yaml reads a mapping's content again only to merge it under an explicit
+    // merge tag, and documents that could hold one keep the real objects.
+    if (state.kind === 'mapping' && this.mayDiscardMappings) state.result = {};
   };
 
   private abort(at: Position, message: string): never {
@@ -213,7 +245,7 @@ class TreeBuilder {
 
   private build(frame: Frame, state: ParserState, start: number): YamlNode {
     const at = this.position(start);
-    if (this.text[start] === '*' && state.kind === null) {
+    if (this.text.charCodeAt(start) === 42 /* * */ && state.kind === null) {
       // In block context js-yaml first reads the alias as a would-be key, then keeps it: the same
       // alias arrives twice, and must be charged once.
       const kept = frame.children.find((child) => !child.empty && child.startOffset === start);
@@ -252,12 +284,16 @@ class TreeBuilder {
    *  anything else the next node event with content. */
   private sequenceItems(frame: Frame, state: ParserState, start: number): YamlNode[] {
     const values = Array.isArray(state.result) ? (state.result as unknown[]) : [];
-    const withContent = frame.children.filter((child) => !child.empty);
+    const children = frame.children;
     const items: YamlNode[] = [];
     let next = 0;
     let searchFrom = start;
     for (const value of values) {
-      const child = value === null ? undefined : withContent[next++];
+      let child: ChildEvent | undefined;
+      if (value !== null) {
+        while (next < children.length && children[next]!.empty) next++;
+        child = children[next++];
+      }
       if (child !== undefined) {
         items.push(child.node);
         searchFrom = child.endOffset;
@@ -319,13 +355,25 @@ class TreeBuilder {
 
   /** Is the node ending at `endOffset` an implicit key, i.e. followed by `:` on its line? */
   private followedByColon(endOffset: number): boolean {
+    const text = this.text;
     let i = endOffset;
-    while (this.text[i] === ' ' || this.text[i] === '\t') i++;
-    return this.text[i] === ':';
+    let code = text.charCodeAt(i);
+    while (code === 32 || code === 9) code = text.charCodeAt(++i);
+    return code === 58 /* : */;
+  }
+
+  /** A cheap scan for `\/` in [start, end) before the exact check (which needs a slice). */
+  private holdsEscapedSlash(start: number, end: number): boolean {
+    const text = this.text;
+    for (let i = start; i + 1 < end; i++) {
+      if (text.charCodeAt(i) === 92 /* \ */ && text.charCodeAt(i + 1) === 47 /* / */) return true;
+    }
+    return false;
   }
 
   /** YAML 1.2 added the `\/` escape; yaml.v2 (YAML 1.1) rejects it. */
   private checkYaml11Escapes(start: number, end: number, at: Position): void {
+    if (!this.holdsEscapedSlash(start, end)) return;
     if (/(?:^|[^\\])(?:\\\\)*\\\//.test(this.text.slice(start, end))) {
       this.errors.push({
         line: at.line,
@@ -364,26 +412,9 @@ class TreeBuilder {
     const map: MapNode = { kind: 'map', tag, entries: [], line: at.line, col: at.col };
     let pendingKey: YamlNode | undefined;
     let pendingKeyEnd = 0;
-    const addPair = (key: YamlNode, value: YamlNode): void => {
-      const mergeKey =
-        key.kind === 'scalar' && ((key.style === 'plain' && key.tag === undefined) || key.tag === '!!merge');
-      if (mergeKey && key.text === '<<') {
-        this.mergeInto(map, value);
-        return;
-      }
-      map.entries.push({ key, value, merged: false });
-    };
-    const nullAfter = (key: YamlNode): ScalarNode => ({
-      kind: 'scalar',
-      text: '',
-      style: 'plain',
-      tag: undefined,
-      isNull: true,
-      line: key.line,
-      col: key.col,
-    });
-    // Empty events in a mapping are missing values (or failed reads): pairing handles those.
-    for (const child of frame.children.filter((candidate) => !candidate.empty)) {
+    for (const child of frame.children) {
+      // Empty events in a mapping are missing values (or failed reads): pairing handles those.
+      if (child.empty) continue;
       const implicitKey = this.followedByColon(child.endOffset);
       const isKey = implicitKey || this.precededByQuestionMark(child.startOffset);
       if (implicitKey && child.endOffset - child.startOffset > MAX_IMPLICIT_KEY_LENGTH) {
@@ -395,22 +426,37 @@ class TreeBuilder {
       }
       // In a flow mapping `{a: , b}` a comma after the key's colon means the key had no value.
       if (pendingKey !== undefined && !isKey && this.commaBetween(pendingKeyEnd, child.startOffset)) {
-        addPair(pendingKey, nullAfter(pendingKey));
+        this.addPair(map, pendingKey, nullAfter(pendingKey));
         pendingKey = undefined;
       }
       if (pendingKey === undefined) {
-        if (isKey) [pendingKey, pendingKeyEnd] = [child.node, child.endOffset];
-        else addPair(child.node, nullAfter(child.node));
+        if (isKey) {
+          pendingKey = child.node;
+          pendingKeyEnd = child.endOffset;
+        } else {
+          this.addPair(map, child.node, nullAfter(child.node));
+        }
       } else if (isKey) {
-        addPair(pendingKey, nullAfter(pendingKey));
-        [pendingKey, pendingKeyEnd] = [child.node, child.endOffset];
+        this.addPair(map, pendingKey, nullAfter(pendingKey));
+        pendingKey = child.node;
+        pendingKeyEnd = child.endOffset;
       } else {
-        addPair(pendingKey, child.node);
+        this.addPair(map, pendingKey, child.node);
         pendingKey = undefined;
       }
     }
-    if (pendingKey !== undefined) addPair(pendingKey, nullAfter(pendingKey));
+    if (pendingKey !== undefined) this.addPair(map, pendingKey, nullAfter(pendingKey));
     return map;
+  }
+
+  private addPair(map: MapNode, key: YamlNode, value: YamlNode): void {
+    const mergeKey =
+      key.kind === 'scalar' && ((key.style === 'plain' && key.tag === undefined) || key.tag === '!!merge');
+    if (mergeKey && key.text === '<<') {
+      this.mergeInto(map, value);
+      return;
+    }
+    map.entries.push({ key, value, merged: false });
   }
 
   /** yaml.v2 merges a mapping, or a sequence of mappings, given to `<<`; anything else is an error.
