@@ -58,14 +58,50 @@ interface BranchAnalysis {
   culprits: Requirement[];
 }
 
+/**
+ * Everything derived from `starshipNodeLabel` alone. Built once per setting and shared by every
+ * review (a measurable share of a DaemonSet review otherwise); nothing here is ever mutated, and
+ * patches get fresh copies of the exclusion.
+ */
+interface StarshipRules {
+  starship: StarshipLabel;
+  exclusion: ExclusionJson;
+  exclusionRequirement: Requirement;
+  onStarshipRequirement: Requirement;
+  /** The exclusion as JSON, exactly as the patch writes it. */
+  exclusionJson: string;
+  /** `starship DoesNotExist`, `starship NotIn [true]`. */
+  exclusionShort: string;
+}
+
+let cachedRules: { setting: string; rules: StarshipRules } | undefined;
+
+function starshipRules(setting: string): StarshipRules {
+  if (cachedRules?.setting !== setting) {
+    const starship = parseStarshipLabel(setting);
+    const exclusion = exclusionJson(starship);
+    const exclusionReq = exclusionRequirement(starship);
+    const rules: StarshipRules = {
+      starship,
+      exclusion,
+      exclusionRequirement: exclusionReq,
+      onStarshipRequirement: onStarshipRequirement(starship),
+      exclusionJson: JSON.stringify(exclusion),
+      exclusionShort: describeRequirement(exclusionReq),
+    };
+    cachedRules = { setting, rules };
+  }
+  return cachedRules.rules;
+}
+
 function analyzeBranch(
   termIndex: number | undefined,
   labels: Requirement[],
   fields: Requirement[],
   nodeSelector: Requirement[],
-  starship: StarshipLabel,
+  rules: StarshipRules,
 ): BranchAnalysis {
-  const exclusion = exclusionRequirement(starship);
+  const { starship, exclusionRequirement: exclusion } = rules;
   const withSelector = [...labels, ...nodeSelector];
   const survivesExclusion = satisfiable([...withSelector, exclusion], fields);
   // An exclusion already present is no evidence of a node to run on: judge the term without it.
@@ -73,25 +109,30 @@ function analyzeBranch(
   const killedByExclusion = !survivesExclusion && satisfiable(withoutExclusions, fields);
   return {
     termIndex,
-    admitsStarship: satisfiable([...withSelector, onStarshipRequirement(starship)], fields),
+    admitsStarship: satisfiable([...withSelector, rules.onStarshipRequirement], fields),
     survivesExclusion,
     killedByExclusion,
     culprits: labels.filter((r) => r.key === starship.key && !satisfiable([r, exclusion])),
   };
 }
 
-function analyzeBranches(placement: Placement, starship: StarshipLabel): BranchAnalysis[] {
-  if (placement.terms === undefined) return [analyzeBranch(undefined, [], [], placement.nodeSelector, starship)];
+function analyzeBranches(placement: Placement, rules: StarshipRules): BranchAnalysis[] {
+  if (placement.terms === undefined) return [analyzeBranch(undefined, [], [], placement.nodeSelector, rules)];
   return placement.terms.flatMap((term) =>
     term.status.kind === 'valid'
-      ? [analyzeBranch(term.index, term.status.labels, term.status.fields, placement.nodeSelector, starship)]
+      ? [analyzeBranch(term.index, term.status.labels, term.status.fields, placement.nodeSelector, rules)]
       : [],
   );
 }
 
 /** The add operation that gives a pod template without required node affinity one exclusion-only term,
  *  creating only the missing (or null) levels of `affinity.nodeAffinity.…` and keeping their siblings. */
-function createRequiredAffinity(object: KubernetesObject, exclusion: ExclusionJson): Operation {
+/** JSON pointers to each level of REQUIRED_AFFINITY_PATH, `/spec` … `/spec/…/requiredDuringScheduling…`. */
+const REQUIRED_AFFINITY_POINTERS = REQUIRED_AFFINITY_PATH.map((_, depth) =>
+  toPointer(REQUIRED_AFFINITY_PATH.slice(0, depth + 1)),
+);
+
+function createRequiredAffinity(object: KubernetesObject, starship: StarshipLabel): Operation {
   // `depth` ends at the first level that is missing, null or not an object (at the latest the
   // required affinity itself, which the caller found absent): the add goes there.
   let depth = 0;
@@ -102,45 +143,40 @@ function createRequiredAffinity(object: KubernetesObject, exclusion: ExclusionJs
     parent = child;
     depth++;
   }
-  const innermost = { nodeSelectorTerms: [{ matchExpressions: [structuredClone(exclusion)] }] };
+  const innermost = { nodeSelectorTerms: [{ matchExpressions: [exclusionJson(starship)] }] };
   const value = REQUIRED_AFFINITY_PATH.slice(depth + 1).reduceRight<Record<string, unknown>>(
     (inner, key) => ({ [key]: inner }),
     innermost,
   );
-  return { op: 'add', path: toPointer(REQUIRED_AFFINITY_PATH.slice(0, depth + 1)), value };
+  return { op: 'add', path: REQUIRED_AFFINITY_POINTERS[depth], value };
 }
 
-// Every operation gets its own copy of the exclusion: whoever applies the patch may mutate the result.
-function addToTerm(term: Term, exclusion: ExclusionJson): Operation {
+// Every operation gets its own copy of the exclusion (`exclusionJson` builds a new one): whoever
+// applies the patch may mutate the result.
+function addToTerm(term: Term, starship: StarshipLabel): Operation {
   const termPath = [...REQUIRED_AFFINITY_PATH, 'nodeSelectorTerms', term.index, 'matchExpressions'];
   const hasArray = term.status.kind === 'valid' && term.status.hasMatchExpressionsArray;
   return hasArray
-    ? { op: 'add', path: toPointer([...termPath, '-']), value: structuredClone(exclusion) }
-    : { op: 'add', path: toPointer(termPath), value: [structuredClone(exclusion)] };
+    ? { op: 'add', path: toPointer([...termPath, '-']), value: exclusionJson(starship) }
+    : { op: 'add', path: toPointer(termPath), value: [exclusionJson(starship)] };
 }
 
 function buildPatch(
   object: KubernetesObject,
   placement: Placement,
   branches: BranchAnalysis[],
-  exclusion: ExclusionJson,
+  starship: StarshipLabel,
 ): Operation[] {
   const admitting = branches.filter((b) => b.admitsStarship);
-  if (placement.terms === undefined) return admitting.length > 0 ? [createRequiredAffinity(object, exclusion)] : [];
+  if (placement.terms === undefined) return admitting.length > 0 ? [createRequiredAffinity(object, starship)] : [];
   const terms = placement.terms;
-  return admitting.map((b) => addToTerm(terms[b.termIndex as number], exclusion));
+  return admitting.map((b) => addToTerm(terms[b.termIndex as number], starship));
 }
 
 /** What every message needs to say about the object and the configured exclusion. */
-interface Wording {
+interface Wording extends StarshipRules {
   /** `namespace/name` of the DaemonSet. */
   who: string;
-  starship: StarshipLabel;
-  exclusion: ExclusionJson;
-  /** The exclusion as JSON, exactly as the patch writes it. */
-  exclusionJson: string;
-  /** `starship DoesNotExist`, `starship NotIn [true]`. */
-  exclusionShort: string;
 }
 
 const OPT_OUT = 'If this DaemonSet really must run on starship nodes, opt it out with the skip annotation.';
@@ -176,8 +212,7 @@ function schedulabilityFindings(
   w: Wording,
 ): { violations: Violation[]; warnings: string[] } {
   const label = describeStarshipLabel(w.starship);
-  const exclusion = exclusionRequirement(w.starship);
-  const selectorCulprits = placement.nodeSelector.filter((r) => !satisfiable([r, exclusion]));
+  const selectorCulprits = placement.nodeSelector.filter((r) => !satisfiable([r, w.exclusionRequirement]));
   const schedulable = branches.some((b) => b.survivesExclusion);
   const killed = branches.filter((b) => b.killedByExclusion);
   if (schedulable) {
@@ -238,21 +273,14 @@ function termShapeWarnings(placement: Placement, who: string): string[] {
 }
 
 export function evaluatePlacement(object: KubernetesObject, config: DcgmExporterConfig): Evaluation {
-  const starship = parseStarshipLabel(config.starshipNodeLabel);
-  const exclusion = exclusionJson(starship);
-  const wording: Wording = {
-    who: daemonSetName(object),
-    starship,
-    exclusion,
-    exclusionJson: JSON.stringify(exclusion),
-    exclusionShort: describeRequirement(exclusionRequirement(starship)),
-  };
+  const rules = starshipRules(config.starshipNodeLabel);
+  const wording: Wording = { ...rules, who: daemonSetName(object) };
   const placement = readPlacement(object);
-  const branches = analyzeBranches(placement, starship);
+  const branches = analyzeBranches(placement, rules);
   const schedulability = schedulabilityFindings(placement, branches, wording);
   return {
     violations: [...admitsStarshipViolations(branches, wording), ...schedulability.violations],
     warnings: [...schedulability.warnings, ...termShapeWarnings(placement, wording.who)],
-    patch: buildPatch(object, placement, branches, exclusion),
+    patch: buildPatch(object, placement, branches, rules.starship),
   };
 }
