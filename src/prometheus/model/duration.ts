@@ -38,22 +38,22 @@ function parseLegacy(text: string): DurationResult {
 }
 
 function parseDetailed(text: string): DurationResult {
-  const invalid = { error: `not a valid duration string: ${goQuote(text)}` };
+  const invalid = (): DurationResult => ({ error: `not a valid duration string: ${goQuote(text)}` });
   let rest = text;
   let nanos = 0n;
   let lastUnitIndex = -1;
   while (rest !== '') {
     const digits = /^[0-9]*/.exec(rest)![0];
-    if (digits === '') return invalid;
+    if (digits === '') return invalid();
     rest = rest.slice(digits.length);
     const unit = /^[^0-9]*/.exec(rest)![0];
-    if (unit === '') return invalid;
+    if (unit === '') return invalid();
     rest = rest.slice(unit.length);
     // Go's ParseUint fails on more than 20 digits before the unit is even looked at.
-    if (BigInt(digits) > 2n ** 64n - 1n) return invalid;
+    if (BigInt(digits) > 2n ** 64n - 1n) return invalid();
     const unitIndex = MS_PER_UNIT.findIndex(([name]) => name === unit);
     if (unitIndex < 0) return { error: `unknown unit ${goQuote(unit)} in duration ${goQuote(text)}` };
-    if (unitIndex <= lastUnitIndex) return invalid;
+    if (unitIndex <= lastUnitIndex) return invalid();
     lastUnitIndex = unitIndex;
     const nanosPerUnit = MS_PER_UNIT[unitIndex]![1] * NANOS_PER_MS;
     if (BigInt(digits) > 2n ** 63n / nanosPerUnit) return { error: 'duration out of range' };
@@ -63,11 +63,28 @@ function parseDetailed(text: string): DurationResult {
   return { ms: Number(nanos / NANOS_PER_MS) };
 }
 
+/** Parsed durations by text, one map per parser: a config repeats the same few (`30s`, `1m`)
+ *  hundreds of times. Results are frozen (shared) and depend on nothing but the text and the parser,
+ *  so the cache cannot change a verdict; it is bounded so hostile input cannot grow it. */
+const parsedDurations = new Map<(text: string) => DurationResult, Map<string, DurationResult>>([
+  [parseDetailed, new Map()],
+  [parseLegacy, new Map()],
+]);
+const PARSED_DURATIONS_LIMIT = 1_000;
+
 /** model.ParseDuration as the given release's prometheus/common implements it. */
 export function parseDuration(text: string, ctx: DecodeContext): DurationResult {
   if (text === '0') return { ms: 0 };
   if (text === '') return { error: 'empty duration string' };
-  return ctx.atLeast(DETAILED_DURATION_ERRORS_SINCE) ? parseDetailed(text) : parseLegacy(text);
+  const parse = ctx.atLeast(DETAILED_DURATION_ERRORS_SINCE) ? parseDetailed : parseLegacy;
+  const cache = parsedDurations.get(parse)!;
+  let result = cache.get(text);
+  if (result === undefined) {
+    result = Object.freeze(parse(text));
+    if (cache.size >= PARSED_DURATIONS_LIMIT) cache.clear();
+    cache.set(text, result);
+  }
+  return result;
 }
 
 /** model.Duration, decoded to milliseconds. */

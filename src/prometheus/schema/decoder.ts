@@ -2,7 +2,7 @@
 // fields and their types, plus validator functions for cross-field rules), and one decoder walks the
 // YAML node tree against it the way Go's yaml.v2 `UnmarshalStrict` walks a Go struct. Errors are
 // collected, each with the line/col of the node at fault and a field path.
-import type { MapNode, Position, YamlNode } from '../yaml/nodes.js';
+import type { MapEntry, MapNode, Position, YamlNode } from '../yaml/nodes.js';
 import { shortTag } from '../yaml/nodes.js';
 import type { PrometheusVersion } from '../version.js';
 import { formatVersion, isAtLeast } from '../version.js';
@@ -230,6 +230,16 @@ function unknownFieldMessage(name: string, spec: StructSpec, field: FieldSpec | 
   return base;
 }
 
+/** Was `name` written (not merged in) before `entries[index]`? Only asked when the field is already
+ *  set, which is rare, so no set of written names is kept per struct. */
+function writtenBefore(entries: MapEntry[], index: number, name: string): boolean {
+  for (let i = 0; i < index; i++) {
+    const earlier = entries[i]!;
+    if (!earlier.merged && earlier.key.kind === 'scalar' && earlier.key.text === name) return true;
+  }
+  return false;
+}
+
 /** Decode a mapping into a struct: unknown and repeated fields are errors, defaults fill the rest,
  *  then the validators run. */
 export function decodeStruct(
@@ -247,9 +257,10 @@ export function decodeStruct(
   for (const [name, field] of defaultedFieldsOf(spec)) {
     if (isKnown(field, ctx)) decoded.set(name, field.default);
   }
-  const explicitlySet = new Set<string>();
   let fieldFailed = false;
-  for (const entry of (node as MapNode).entries) {
+  const entries = (node as MapNode).entries;
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]!;
     const name = entry.key.kind === 'scalar' ? entry.key.text : undefined;
     const field = name === undefined ? undefined : fields.get(name);
     if (name === undefined || field === undefined || !isKnown(field, ctx)) {
@@ -261,12 +272,11 @@ export function decodeStruct(
     if (!entry.merged) {
       // yaml.v2 only complains about a field written twice in the same mapping; merged-in keys are
       // overridden silently by whatever comes later.
-      if (explicitlySet.has(name)) {
+      if (decoded.isSet(name) && writtenBefore(entries, index, name)) {
         ctx.error(entry.key, childPath(path, name), `field ${name} already set in type ${goTypeOf(spec, ctx)}`);
         fieldFailed = true;
         continue;
       }
-      explicitlySet.add(name);
     }
     const errorsBeforeField = ctx.errors.length;
     const value = decodeValue(field.type, entry.value, childPath(path, name), ctx);

@@ -42,16 +42,9 @@ function startsNodeAfter(code: number): boolean {
 }
 
 /** The only characters the scan below acts on outside quotes; everything else is skipped cheaply. */
-function isStructural(code: number): boolean {
-  return (
-    code === HASH ||
-    code === DOUBLE_QUOTE ||
-    code === SINGLE_QUOTE ||
-    code === OPEN_BRACKET ||
-    code === OPEN_BRACE ||
-    code === CLOSE_BRACKET ||
-    code === CLOSE_BRACE
-  );
+const STRUCTURAL = new Uint8Array(128);
+for (const code of [HASH, DOUBLE_QUOTE, SINGLE_QUOTE, OPEN_BRACKET, OPEN_BRACE, CLOSE_BRACKET, CLOSE_BRACE]) {
+  STRUCTURAL[code] = 1;
 }
 
 /** The first position where the estimated depth exceeds `max`, or undefined. */
@@ -99,7 +92,7 @@ export function findExcessiveNesting(text: string, max: number): DepthProblem | 
         }
         continue;
       }
-      if (!isStructural(code)) continue;
+      if (code >= 128 || STRUCTURAL[code] === 0) continue;
       const previous = i === lineStart ? SPACE : text.charCodeAt(i - 1);
       if (code === HASH && (previous === SPACE || previous === TAB)) {
         while (i < length && text.charCodeAt(i) !== NEWLINE) i++;

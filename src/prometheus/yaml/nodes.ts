@@ -73,7 +73,8 @@ const SPECIAL_FLOATS = new Map<string, number>([
 ]);
 
 export function isPlainNull(text: string): boolean {
-  return NULLS.has(text);
+  // Every scalar is asked; the length test spares hashing the long ones.
+  return text.length <= 4 && NULLS.has(text);
 }
 
 /** Go's strconv.ParseInt(s, 0, 64) after yaml.v2 removed underscores: decimal, 0x, 0o, 0b, leading-0 octal. */
