@@ -23,7 +23,6 @@ import {
   isExclusionShaped,
   onStarshipRequirement,
   parseStarshipLabel,
-  type ExclusionJson,
   type StarshipLabel,
 } from './starship.js';
 
@@ -65,13 +64,16 @@ interface BranchAnalysis {
  */
 interface StarshipRules {
   starship: StarshipLabel;
-  exclusion: ExclusionJson;
   exclusionRequirement: Requirement;
   onStarshipRequirement: Requirement;
   /** The exclusion as JSON, exactly as the patch writes it. */
   exclusionJson: string;
   /** `starship DoesNotExist`, `starship NotIn [true]`. */
   exclusionShort: string;
+  /** The term promgate creates when there is no required node affinity, as JSON. */
+  createdTermJson: string;
+  /** Why starship nodes must be excluded, for messages. */
+  reason: string;
 }
 
 let cachedRules: { setting: string; rules: StarshipRules } | undefined;
@@ -83,11 +85,12 @@ function starshipRules(setting: string): StarshipRules {
     const exclusionReq = exclusionRequirement(starship);
     const rules: StarshipRules = {
       starship,
-      exclusion,
       exclusionRequirement: exclusionReq,
       onStarshipRequirement: onStarshipRequirement(starship),
       exclusionJson: JSON.stringify(exclusion),
       exclusionShort: describeRequirement(exclusionReq),
+      createdTermJson: JSON.stringify({ matchExpressions: [exclusion] }),
+      reason: `Starship nodes (label ${describeStarshipLabel(starship)}) already collect GPU metrics through DCGM`,
     };
     cachedRules = { setting, rules };
   }
@@ -185,7 +188,6 @@ const OPT_OUT = 'If this DaemonSet really must run on starship nodes, opt it out
 // 120 characters for usual names: in `warn` mode it becomes a warning, which kubectl truncates.
 
 function admitsStarshipViolations(branches: BranchAnalysis[], w: Wording): Violation[] {
-  const why = `Starship nodes (label ${describeStarshipLabel(w.starship)}) already collect GPU metrics through DCGM`;
   return branches
     .filter((b) => b.admitsStarship)
     .map((b) =>
@@ -194,13 +196,13 @@ function admitsStarshipViolations(branches: BranchAnalysis[], w: Wording): Viola
             field: REQUIRED_AFFINITY_FIELD,
             message:
               `DaemonSet ${w.who} can run on starship nodes: require ${w.exclusionShort} in its node affinity. ` +
-              `${why}; promgate's mutating webhook creates the term ${JSON.stringify({ matchExpressions: [w.exclusion] })}.`,
+              `${w.reason}; promgate's mutating webhook creates the term ${w.createdTermJson}.`,
           }
         : {
             field: termField(b.termIndex),
             message:
               `DaemonSet ${w.who} can run on starship nodes: add ${w.exclusionShort} to nodeSelectorTerms[${b.termIndex}]. ` +
-              `${why}; promgate's mutating webhook appends ${w.exclusionJson} to that term's matchExpressions.`,
+              `${w.reason}; promgate's mutating webhook appends ${w.exclusionJson} to that term's matchExpressions.`,
           },
     );
 }
