@@ -57,6 +57,10 @@ function populateLabelsProblem(
   if (parsedMs[1]! > parsedMs[0]!) {
     return `scrape timeout cannot be greater than scrape interval (${goQuote(labels.get('__scrape_timeout__') ?? '')} > ${goQuote(labels.get('__scrape_interval__') ?? '')})`;
   }
+  // Go reports the first invalid value in label order; sorting is only needed once one is found.
+  let anyInvalid = false;
+  for (const [name, value] of labels) if (!name.startsWith('__meta_') && !isValidLabelValue(value)) anyInvalid = true;
+  if (!anyInvalid) return undefined;
   for (const [name, value] of [...labels].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (name.startsWith('__meta_')) continue;
     if (!isValidLabelValue(value)) return `invalid label value for ${goQuote(name)}: ${goQuote(value)}`;

@@ -42,6 +42,16 @@ function explicitlyNonNull(value: DecodedStruct, field: string): boolean {
   return !(node.kind === 'scalar' && node.isNull);
 }
 
+const ACTIONS_NEEDING_TARGET: ReadonlySet<string> = new Set([
+  'replace',
+  'hashmod',
+  'lowercase',
+  'uppercase',
+  'keepequal',
+  'dropequal',
+]);
+const CASE_OR_EQUAL_ACTIONS: ReadonlySet<string> = new Set(['lowercase', 'uppercase', 'keepequal', 'dropequal']);
+
 /** The first violated rule of relabel.Config.Validate, as [message, field at fault]. */
 function firstViolation(value: DecodedStruct, ctx: DecodeContext): [string, string | undefined] | undefined {
   const act = value.get<string>('action') ?? '';
@@ -49,12 +59,13 @@ function firstViolation(value: DecodedStruct, ctx: DecodeContext): [string, stri
   const replacement = value.get<string>('replacement') ?? '';
   const separator = value.get<string>('separator') ?? '';
   const modulus = value.get<number>('modulus') ?? 0;
-  const invalidTarget: [string, string] = [
+  // Built only when reported: every rule of every job passes through here.
+  const invalidTarget = (): [string, string] => [
     `${goQuote(targetLabel)} is invalid 'target_label' for ${act} action`,
     'target_label',
   ];
-  const needsTarget = ['replace', 'hashmod', 'lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(act);
-  const caseOrEqual = ['lowercase', 'uppercase', 'keepequal', 'dropequal'].includes(act);
+  const needsTarget = ACTIONS_NEEDING_TARGET.has(act);
+  const caseOrEqual = CASE_OR_EQUAL_ACTIONS.has(act);
 
   if (act === '') return ['relabel action cannot be empty', 'action'];
   if (modulus === 0 && act === 'hashmod')
@@ -62,18 +73,18 @@ function firstViolation(value: DecodedStruct, ctx: DecodeContext): [string, stri
   if (needsTarget && targetLabel === '')
     return [`relabel configuration for ${act} action requires 'target_label' value`, undefined];
   if (ctx.atLeast('2.50')) {
-    if (act === 'replace' && !targetLabel.includes('$') && !isValidLabelName(targetLabel)) return invalidTarget;
-    if (act === 'replace' && targetLabel.includes('$') && !RELABEL_TARGET.test(targetLabel)) return invalidTarget;
-    if (caseOrEqual && !isValidLabelName(targetLabel)) return invalidTarget;
+    if (act === 'replace' && !targetLabel.includes('$') && !isValidLabelName(targetLabel)) return invalidTarget();
+    if (act === 'replace' && targetLabel.includes('$') && !RELABEL_TARGET.test(targetLabel)) return invalidTarget();
+    if (caseOrEqual && !isValidLabelName(targetLabel)) return invalidTarget();
   } else if ((act === 'replace' || caseOrEqual) && !RELABEL_TARGET.test(targetLabel)) {
-    return invalidTarget;
+    return invalidTarget();
   }
   if (caseOrEqual && replacement !== DEFAULT_REPLACEMENT)
     return [`'replacement' can not be set for ${act} action`, 'replacement'];
   if (act === 'labelmap' && !RELABEL_TARGET.test(replacement)) {
     return [`${goQuote(replacement)} is invalid 'replacement' for ${act} action`, 'replacement'];
   }
-  if (act === 'hashmod' && !isValidLabelName(targetLabel)) return invalidTarget;
+  if (act === 'hashmod' && !isValidLabelName(targetLabel)) return invalidTarget();
   if (act === 'keepequal' || act === 'dropequal') {
     // Go compares the Regexp pointer with the default's: any `regex` key (even null) counts as set.
     if (
