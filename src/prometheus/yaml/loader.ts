@@ -499,7 +499,10 @@ export function loadYaml(text: string): LoadedYaml {
   // A byte-order mark is fine for Go's yaml.v2; stripping it keeps columns on line 1 right.
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const builder = new TreeBuilder(source);
-  const directive = /^%YAML[ \t]+(\S+)/m.exec(source.slice(0, source.search(/^---/m) >>> 0));
+  // Two scans of the whole text, needed only when a `%YAML` directive could be there at all.
+  const directive = source.includes('%YAML')
+    ? /^%YAML[ \t]+(\S+)/m.exec(source.slice(0, source.search(/^---/m) >>> 0))
+    : null;
   if (directive !== null && directive[1] !== '1.1') {
     const at = builder.position(directive.index);
     return {
