@@ -63,7 +63,6 @@ const COMPILED_CACHE_LIMIT = 2_000;
 
 /** Compile like relabel.NewRegexp for the given release; returns Go's error message on failure. */
 export function compileAnchored(source: string, ctx: DecodeContext): CompiledRegex | { error: string } {
-  const anchored = `^(?:${source})$`;
   if (!ctx.atLeast(NAMED_GROUP_SHORT_SYNTAX_SINCE) && findShortNamedGroup(source) >= 0) {
     return {
       error:
@@ -75,7 +74,7 @@ export function compileAnchored(source: string, ctx: DecodeContext): CompiledReg
   const cached = compiledCache.get(source);
   if (cached !== undefined) return cached;
   try {
-    const compiled = { source, compiled: compileGoRegexp(anchored) };
+    const compiled = { source, compiled: compileGoRegexp(`^(?:${source})$`) };
     if (compiledCache.size >= COMPILED_CACHE_LIMIT) compiledCache.clear();
     compiledCache.set(source, compiled);
     return compiled;
