@@ -69,23 +69,19 @@ class LoadAborted extends Error {}
 /** Characters that end a `!tag` or `&anchor` property: whitespace and flow indicators. */
 const PROPERTY_END = new Set([32, 9, 10, 13, 44, 91, 93, 123, 125]);
 
-interface ChildEvent {
-  node: YamlNode;
-  startOffset: number;
-  endOffset: number;
-  /** A node event without content (js-yaml also reports failed attempts to read a node). */
-  empty: boolean;
-}
-
-/** Most frames are scalars without children: one shared empty list spares an array per node. */
-const NO_CHILDREN: readonly ChildEvent[] = [];
+/** Most frames are scalars without children: shared empty lists spare two arrays per node. */
+const NO_NODES: readonly YamlNode[] = [];
+const NO_SPANS: readonly number[] = [];
 
 interface Frame {
   openOffset: number;
   /** `totalExpanded` when the frame opened: the node's expanded size is the growth until it closes. */
   expandedAtOpen: number;
-  /** `NO_CHILDREN` until the first child closes. */
-  children: ChildEvent[];
+  /** The children with content, in order (js-yaml also reports failed attempts to read a node:
+   *  those events without content are left out). `NO_NODES` until the first one closes. */
+  children: YamlNode[];
+  /** Start and end offset of each child, two numbers per child (no object per child). */
+  spans: number[];
 }
 
 /** yaml.v2's limit on the share of nodes decoded through aliases: 99% up to 400 000 decoded nodes,
@@ -165,7 +161,8 @@ class TreeBuilder {
       this.stack.push({
         openOffset: state.position,
         expandedAtOpen: this.totalExpanded,
-        children: NO_CHILDREN as ChildEvent[],
+        children: NO_NODES as YamlNode[],
+        spans: NO_SPANS as number[],
       });
       return;
     }
@@ -178,10 +175,18 @@ class TreeBuilder {
     const isAlias = this.text.charCodeAt(startOffset) === 42; /* * */
     const empty = state.kind === null && state.tag === null && state.anchor === null && !isAlias;
     const parent = this.stack[this.stack.length - 1];
-    if (parent) {
-      if (parent.children === NO_CHILDREN) parent.children = [];
-      parent.children.push({ node, startOffset, endOffset: state.position, empty });
-    } else if (!empty) this.roots.push(node);
+    if (empty) {
+      // Nothing reads an event without content.
+    } else if (parent) {
+      if (parent.children === NO_NODES) {
+        parent.children = [];
+        parent.spans = [];
+      }
+      parent.children.push(node);
+      parent.spans.push(startOffset, state.position);
+    } else {
+      this.roots.push(node);
+    }
     // Our tree now holds this mapping; js-yaml's own object for it would only be kept alive by its
     // parent until the document ends (most of the garbage a large config makes). An empty object
     // stands in for it: js-yaml reads a mapping's content again only to merge it under an explicit
@@ -229,18 +234,13 @@ class TreeBuilder {
    *  keeps that inner node as the result: then this frame is that one child. */
   private keptAttempt(frame: Frame, state: ParserState, at: Position): YamlNode | undefined {
     if (state.kind !== 'mapping' && state.kind !== 'sequence') return undefined;
-    let only: Frame['children'][number] | undefined;
-    for (const child of frame.children) {
-      if (child.empty) continue;
-      if (only !== undefined) return undefined;
-      only = child;
-    }
-    if (only === undefined) return undefined;
-    const sameKind = (state.kind === 'mapping') === (only.node.kind === 'map') && only.node.kind !== 'scalar';
-    const samePlace = only.node.line === at.line && only.node.col === at.col;
-    if (!sameKind || !samePlace || this.followedByColon(only.endOffset)) return undefined;
-    if (state.anchor !== null) this.anchor(state.anchor, only.node, frame);
-    return only.node;
+    if (frame.children.length !== 1) return undefined;
+    const only = frame.children[0]!;
+    const sameKind = (state.kind === 'mapping') === (only.kind === 'map') && only.kind !== 'scalar';
+    const samePlace = only.line === at.line && only.col === at.col;
+    if (!sameKind || !samePlace || this.followedByColon(frame.spans[1]!)) return undefined;
+    if (state.anchor !== null) this.anchor(state.anchor, only, frame);
+    return only;
   }
 
   private build(frame: Frame, state: ParserState, start: number): YamlNode {
@@ -248,8 +248,8 @@ class TreeBuilder {
     if (this.text.charCodeAt(start) === 42 /* * */ && state.kind === null) {
       // In block context js-yaml first reads the alias as a would-be key, then keeps it: the same
       // alias arrives twice, and must be charged once.
-      const kept = frame.children.find((child) => !child.empty && child.startOffset === start);
-      return kept !== undefined ? kept.node : this.resolveAlias(start, at);
+      const keptIndex = frame.children.findIndex((_, index) => frame.spans[2 * index] === start);
+      return keptIndex >= 0 ? frame.children[keptIndex]! : this.resolveAlias(start, at);
     }
     const collapsed = this.keptAttempt(frame, state, at);
     if (collapsed !== undefined) return collapsed;
@@ -284,19 +284,15 @@ class TreeBuilder {
    *  anything else the next node event with content. */
   private sequenceItems(frame: Frame, state: ParserState, start: number): YamlNode[] {
     const values = Array.isArray(state.result) ? (state.result as unknown[]) : [];
-    const children = frame.children;
+    const { children, spans } = frame;
     const items: YamlNode[] = [];
     let next = 0;
     let searchFrom = start;
     for (const value of values) {
-      let child: ChildEvent | undefined;
-      if (value !== null) {
-        while (next < children.length && children[next]!.empty) next++;
-        child = children[next++];
-      }
-      if (child !== undefined) {
-        items.push(child.node);
-        searchFrom = child.endOffset;
+      if (value !== null && next < children.length) {
+        items.push(children[next]!);
+        searchFrom = spans[2 * next + 1]!;
+        next++;
         continue;
       }
       const dash = this.text.indexOf('-', searchFrom);
@@ -412,36 +408,39 @@ class TreeBuilder {
     const map: MapNode = { kind: 'map', tag, entries: [], line: at.line, col: at.col };
     let pendingKey: YamlNode | undefined;
     let pendingKeyEnd = 0;
-    for (const child of frame.children) {
-      // Empty events in a mapping are missing values (or failed reads): pairing handles those.
-      if (child.empty) continue;
-      const implicitKey = this.followedByColon(child.endOffset);
-      const isKey = implicitKey || this.precededByQuestionMark(child.startOffset);
-      if (implicitKey && child.endOffset - child.startOffset > MAX_IMPLICIT_KEY_LENGTH) {
+    const { children, spans } = frame;
+    // Missing values (and failed reads) sent no event with content: pairing handles those.
+    for (let index = 0; index < children.length; index++) {
+      const node = children[index]!;
+      const startOffset = spans[2 * index]!;
+      const endOffset = spans[2 * index + 1]!;
+      const implicitKey = this.followedByColon(endOffset);
+      const isKey = implicitKey || this.precededByQuestionMark(startOffset);
+      if (implicitKey && endOffset - startOffset > MAX_IMPLICIT_KEY_LENGTH) {
         this.errors.push({
-          line: child.node.line,
-          col: child.node.col,
+          line: node.line,
+          col: node.col,
           message: `an implicit mapping key may be at most ${MAX_IMPLICIT_KEY_LENGTH} characters long (YAML 1.1)`,
         });
       }
       // In a flow mapping `{a: , b}` a comma after the key's colon means the key had no value.
-      if (pendingKey !== undefined && !isKey && this.commaBetween(pendingKeyEnd, child.startOffset)) {
+      if (pendingKey !== undefined && !isKey && this.commaBetween(pendingKeyEnd, startOffset)) {
         this.addPair(map, pendingKey, nullAfter(pendingKey));
         pendingKey = undefined;
       }
       if (pendingKey === undefined) {
         if (isKey) {
-          pendingKey = child.node;
-          pendingKeyEnd = child.endOffset;
+          pendingKey = node;
+          pendingKeyEnd = endOffset;
         } else {
-          this.addPair(map, child.node, nullAfter(child.node));
+          this.addPair(map, node, nullAfter(node));
         }
       } else if (isKey) {
         this.addPair(map, pendingKey, nullAfter(pendingKey));
-        pendingKey = child.node;
-        pendingKeyEnd = child.endOffset;
+        pendingKey = node;
+        pendingKeyEnd = endOffset;
       } else {
-        this.addPair(map, pendingKey, child.node);
+        this.addPair(map, pendingKey, node);
         pendingKey = undefined;
       }
     }
