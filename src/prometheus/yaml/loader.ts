@@ -355,7 +355,7 @@ class TreeBuilder {
     let i = endOffset;
     let code = text.charCodeAt(i);
     while (code === 32 || code === 9) code = text.charCodeAt(++i);
-    return code === 58 /* : */;
+    return code === 58; /* : */
   }
 
   /** A cheap scan for `\/` in [start, end) before the exact check (which needs a slice). */
