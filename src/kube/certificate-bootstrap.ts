@@ -12,6 +12,7 @@ import { renewalReason, renewalTime } from '../certs/inspect.js';
 import { syncCaBundles, type CaBundleSync } from './ca-bundle.js';
 import { apiServerUrl } from './client.js';
 import { isStatus, toKubeApiError } from './errors.js';
+import { repeatEvery } from '../common/periodic.js';
 
 export const DEFAULT_SECRET_NAME = 'promgate-tls';
 export const DEFAULT_SERVICE_NAME = 'promgate';
@@ -258,25 +259,11 @@ export interface CertificateRenewalOptions extends CertificateBootstrapOptions {
  * Returns a function that stops the loop and waits for a round in progress.
  */
 export function startCertificateRenewal(options: CertificateRenewalOptions): () => Promise<void> {
-  const intervalMs = options.intervalMs ?? DEFAULT_RENEWAL_INTERVAL_MS;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> = Promise.resolve();
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      inFlight = reconcileCertificates(options)
+  return repeatEvery(
+    () =>
+      reconcileCertificates(options)
         .then((result) => options.onReconciled?.(result))
-        .catch((err: unknown) => options.onError?.(err))
-        .finally(schedule);
-    }, intervalMs);
-    // The loop alone must not keep the process alive (SIGTERM shutdown waits for nothing else).
-    timer.unref();
-  };
-  schedule();
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await inFlight;
-  };
+        .catch((err: unknown) => options.onError?.(err)),
+    { intervalMs: options.intervalMs ?? DEFAULT_RENEWAL_INTERVAL_MS },
+  );
 }

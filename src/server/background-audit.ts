@@ -2,6 +2,7 @@
 // exported as the promgate_audit_violations gauge and logged, so that what slipped past
 // admission (a fail-open, objects older than promgate, a policy in audit mode) is seen.
 import type { KubeConfig } from '@kubernetes/client-node';
+import { repeatEvery } from '../common/periodic.js';
 import type { PromgateConfig } from '../config/schema.js';
 import { ClusterAuditSource } from '../kube/audit-source.js';
 import { runAudit, type AuditReport } from '../kube/audit.js';
@@ -42,25 +43,13 @@ function publish(report: AuditReport, metrics: Metrics, logger: Logger): void {
 export function startBackgroundAudit(options: BackgroundAuditOptions): () => Promise<void> {
   const { metrics, logger } = options;
   const policyNames = registeredPolicies().map(({ policy }) => policy.name);
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> = Promise.resolve();
-  const round = (): void => {
-    const source = ClusterAuditSource.forConfig(options.kubeConfig, options.config);
-    inFlight = runAudit(source, options.config, decide, { policyNames })
-      .then((report) => publish(report, metrics, logger))
-      .catch((err: unknown) => logger.warn({ audit: true, err }, 'audit failed; the gauge keeps its last values'))
-      .finally(() => {
-        if (stopped) return;
-        timer = setTimeout(round, options.intervalMs);
-        // The loop alone must not keep the process alive.
-        timer.unref();
-      });
-  };
-  round();
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await inFlight;
-  };
+  return repeatEvery(
+    () =>
+      runAudit(ClusterAuditSource.forConfig(options.kubeConfig, options.config), options.config, decide, {
+        policyNames,
+      })
+        .then((report) => publish(report, metrics, logger))
+        .catch((err: unknown) => logger.warn({ audit: true, err }, 'audit failed; the gauge keeps its last values')),
+    { intervalMs: options.intervalMs, immediately: true },
+  );
 }

@@ -1,0 +1,32 @@
+// A task repeated every interval until stopped: the certificate renewal and the background audit
+// of `serve` both run this way. Rounds never overlap (the next is scheduled when one ends), and
+// stopping waits for a round in progress so that shutdown leaves nothing half done.
+
+export interface RepeatOptions {
+  intervalMs: number;
+  /** Run the first round now rather than after one interval. */
+  immediately?: boolean;
+}
+
+/** `task` must handle its own errors; returns a function that stops the loop. */
+export function repeatEvery(task: () => Promise<void>, options: RepeatOptions): () => Promise<void> {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+  const round = (): void => {
+    inFlight = task().finally(schedule);
+  };
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(round, options.intervalMs);
+    // The loop alone must not keep the process alive (SIGTERM shutdown waits for nothing else).
+    timer.unref();
+  };
+  if (options.immediately) round();
+  else schedule();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await inFlight;
+  };
+}
