@@ -2,6 +2,7 @@
 // review the API server sent, and building the review promgate answers with. Nothing here knows
 // which policies exist; a verdict comes in, a review goes out.
 import type { Operation } from 'fast-json-patch';
+import { parseGoDurationMs } from '../common/go-duration.js';
 
 export const SUPPORTED_API_VERSIONS = ['admission.k8s.io/v1', 'admission.k8s.io/v1beta1'] as const;
 export type AdmissionApiVersion = (typeof SUPPORTED_API_VERSIONS)[number];
@@ -178,10 +179,5 @@ export function buildAdmissionResponse(review: ParsedReview, verdict: AdmissionV
 
 /** The API server sends `?timeout=10s` (a Go duration); returns milliseconds, or undefined. */
 export function parseTimeoutParameter(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value.trim());
-  if (!match) return undefined;
-  const amount = Number(match[1]);
-  const unitMs = match[2] === 'ms' ? 1 : match[2] === 's' ? 1000 : 60_000;
-  return amount * unitMs;
+  return typeof value === 'string' ? parseGoDurationMs(value.trim()) : undefined;
 }

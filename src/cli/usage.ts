@@ -1,5 +1,6 @@
 // Command-line plumbing shared by every command: flag parsing with promgate's exit codes.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseGoDurationMs } from '../common/go-duration.js';
 
 /** SPEC §1: 0 = all allowed, 1 = something denied, 2 = unusable input or flags. */
 export const EXIT_OK = 0;
@@ -46,16 +47,14 @@ export function parsePort(value: string | undefined, flag: string, fallback: num
   return port;
 }
 
-const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Flags take Go-style durations such as `5m`, `30s`, `1h30m`. */
+/** Flags take Go durations such as `5m`, `30s`, `1h30m`, or `0`. */
 export function parseDurationFlag(value: string | undefined, flag: string, fallbackMs: number): number {
   if (value === undefined) return fallbackMs;
-  const parts = [...value.matchAll(/(\d+)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== value) {
+  const durationMs = parseGoDurationMs(value);
+  if (durationMs === undefined) {
     throw new UsageError(`${flag}: expected a duration such as 30s, 5m or 1h30m, got ${JSON.stringify(value)}`);
   }
-  return parts.reduce((total, part) => total + Number(part[1]) * (DURATION_UNITS_MS[part[2] as string] ?? 0), 0);
+  return durationMs;
 }
 
 export function writeLine(stream: NodeJS.WritableStream, line = ''): void {
