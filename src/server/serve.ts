@@ -51,7 +51,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const webhookApp = buildApp({ ...common, admission: { decider: options.decider, https: certificate.options } });
   const probeApp = buildApp(common);
 
-  const stopWatching = watchCertificate(options.certificate, {
+  const stopWatching = watchCertificate(options.certificate, certificate, {
     onReload(loaded) {
       (webhookApp.server as HttpsServer).setSecureContext(loaded.options);
       recordCertificate(metrics, loaded);

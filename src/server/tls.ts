@@ -2,10 +2,10 @@
 // volume swaps a symlink, cert-manager renews in place, promgate's bootstrap rewrites its own.
 // A new pair is installed with setSecureContext, so open connections keep going and new
 // handshakes get the new certificate.
-import { X509Certificate } from 'node:crypto';
 import { watch, readFileSync, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
-import { createSecureContext, type SecureContextOptions } from 'node:tls';
+import { createSecureContext } from 'node:tls';
+import { certificateNotAfter } from '../certs/inspect.js';
 
 export interface CertificatePaths {
   certFile: string;
@@ -15,7 +15,7 @@ export interface CertificatePaths {
 export const TLS_MIN_VERSION = 'TLSv1.2';
 
 export interface LoadedCertificate {
-  options: SecureContextOptions & { minVersion: typeof TLS_MIN_VERSION };
+  options: { cert: Buffer; key: Buffer; minVersion: typeof TLS_MIN_VERSION };
   notAfter: Date;
 }
 
@@ -25,7 +25,7 @@ export function loadCertificate(paths: CertificatePaths): LoadedCertificate {
   const key = readFileSync(paths.keyFile);
   let notAfter: Date;
   try {
-    notAfter = new Date(new X509Certificate(cert).validTo);
+    notAfter = certificateNotAfter(cert.toString('utf8'));
   } catch (err) {
     throw new Error(`${paths.certFile}: not a PEM certificate: ${(err as Error).message}`, { cause: err });
   }
@@ -49,18 +49,18 @@ export interface CertificateWatcherEvents {
  */
 export function watchCertificate(
   paths: CertificatePaths,
+  initial: LoadedCertificate,
   events: CertificateWatcherEvents,
   settleMs = 200,
 ): () => void {
   let timer: NodeJS.Timeout | undefined;
-  let lastCert: Buffer | undefined;
-  let lastKey: Buffer | undefined;
+  let { cert: lastCert, key: lastKey } = initial.options;
   const reload = (): void => {
     timer = undefined;
     try {
       const loaded = loadCertificate(paths);
-      const { cert, key } = loaded.options as { cert: Buffer; key: Buffer };
-      if (lastCert?.equals(cert) && lastKey?.equals(key)) return;
+      const { cert, key } = loaded.options;
+      if (lastCert.equals(cert) && lastKey.equals(key)) return;
       lastCert = cert;
       lastKey = key;
       events.onReload(loaded);
@@ -72,13 +72,6 @@ export function watchCertificate(
     if (timer) clearTimeout(timer);
     timer = setTimeout(reload, settleMs);
   };
-  try {
-    const initial = loadCertificate(paths).options as { cert: Buffer; key: Buffer };
-    lastCert = initial.cert;
-    lastKey = initial.key;
-  } catch {
-    // The caller loaded the pair already; a failure here only means the next change reloads.
-  }
   const watchers: FSWatcher[] = [...new Set([dirname(paths.certFile), dirname(paths.keyFile)])].map((dir) =>
     watch(dir, { persistent: false }, schedule),
   );
