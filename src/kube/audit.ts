@@ -4,7 +4,13 @@
 import type { Operation } from 'fast-json-patch';
 import type { PromgateConfig } from '../config/schema.js';
 import type { Decision, Stage } from '../policies/engine.js';
-import type { EnforcementMode, EvaluationContext, KubernetesObject, Violation } from '../policies/policy.js';
+import {
+  namespacedName,
+  type EnforcementMode,
+  type EvaluationContext,
+  type KubernetesObject,
+  type Violation,
+} from '../policies/policy.js';
 import type { AuditSource } from './audit-source.js';
 
 /** The engine's `decide` (or the server's worker-pool equivalent), injectable so tests need no
@@ -130,7 +136,7 @@ export function auditExitCode(report: AuditReport): 0 | 1 {
 }
 
 function objectName(finding: AuditFinding): string {
-  return finding.namespace ? `${finding.namespace}/${finding.name}` : finding.name;
+  return namespacedName(finding.namespace, finding.name);
 }
 
 function resultText(finding: AuditFinding): string {

@@ -60,4 +60,9 @@ export interface Policy<C> {
   describePatch?(object: KubernetesObject, patch: Operation[]): string;
 }
 
+/** `namespace/name`, or `name` for cluster-scoped objects: how kubectl names an object. */
+export function namespacedName(namespace: string | undefined, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
 export const NO_FINDINGS: Evaluation = Object.freeze({ violations: [], warnings: [], patch: [] }) as Evaluation;

@@ -7,6 +7,7 @@ import type { PromgateConfig } from '../config/schema.js';
 import { ClusterAuditSource } from '../kube/audit-source.js';
 import { runAudit, type AuditReport } from '../kube/audit.js';
 import { decide } from '../policies/engine.js';
+import { namespacedName } from '../policies/policy.js';
 import { registeredPolicies } from '../policies/registry.js';
 import type { Metrics } from './metrics.js';
 import type { Logger } from './policy-decider.js';
@@ -30,7 +31,7 @@ function publish(report: AuditReport, metrics: Metrics, logger: Logger): void {
         audit: true,
         policy: finding.policy,
         mode: finding.mode,
-        object: `${finding.kind} ${finding.namespace ? `${finding.namespace}/` : ''}${finding.name}`,
+        object: `${finding.kind} ${namespacedName(finding.namespace, finding.name)}`,
         violations: finding.violations,
       },
       'audit found a violation',

@@ -7,7 +7,7 @@ import type { PromgateConfig } from '../config/schema.js';
 import type { Decider, Webhook } from '../admission/handler.js';
 import type { AdmissionRequest, AdmissionVerdict } from '../admission/review.js';
 import { decide, type Decision } from '../policies/engine.js';
-import type { EvaluationContext, KubernetesObject } from '../policies/policy.js';
+import { namespacedName, type EvaluationContext, type KubernetesObject } from '../policies/policy.js';
 import { registeredPolicies, type RegisteredPolicy } from '../policies/registry.js';
 import type { Metrics } from './metrics.js';
 import { PoolUnavailableError, type DecidePool } from './worker-pool.js';
@@ -23,7 +23,7 @@ const MAX_DENIAL_LINES = 25;
 
 export function objectReference(request: AdmissionRequest): string {
   const name = request.name ?? (request.object?.metadata as { name?: string } | undefined)?.name ?? '(unnamed)';
-  return `${request.kind.kind} ${request.namespace ? `${request.namespace}/` : ''}${name}`;
+  return `${request.kind.kind} ${namespacedName(request.namespace, name)}`;
 }
 
 function denialMessage(request: AdmissionRequest, decision: Decision): string {

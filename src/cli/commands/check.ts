@@ -6,7 +6,7 @@ import { loadConfig } from '../../config/load.js';
 import type { PromgateConfig } from '../../config/schema.js';
 import { decide, type Decision } from '../../policies/engine.js';
 import { registeredPolicies } from '../../policies/registry.js';
-import type { KubernetesObject } from '../../policies/policy.js';
+import { namespacedName, type KubernetesObject } from '../../policies/policy.js';
 import { manifestObjects, readInputs, type ManifestObject } from '../inputs.js';
 import { EXIT_DENIED, EXIT_OK, UsageError, parseFlags, writeLine, type Command } from '../usage.js';
 
@@ -76,7 +76,7 @@ export function checkObject(manifest: ManifestObject, config: PromgateConfig, mu
 }
 
 function formatText(result: CheckResult): string {
-  const name = `${result.kind ?? '(no kind)'} ${result.namespace ? `${result.namespace}/` : ''}${result.name ?? '(unnamed)'}`;
+  const name = `${result.kind ?? '(no kind)'} ${namespacedName(result.namespace, result.name ?? '(unnamed)')}`;
   const verdict = !result.allowed ? 'DENIED' : result.patch.length > 0 ? 'allowed after patch' : 'allowed';
   const lines = [`${result.source} (${result.location}): ${name}: ${verdict}`];
   if (result.patch.length > 0) lines.push(`  patch: ${JSON.stringify(result.patch)}`);

@@ -4,7 +4,7 @@
 // the mutated one gets neither (unless the exclusion leaves it nowhere to run).
 import { escapePathComponent, type Operation } from 'fast-json-patch';
 import type { DcgmExporterConfig } from '../../config/schema.js';
-import type { Evaluation, KubernetesObject, Violation } from '../policy.js';
+import { namespacedName, type Evaluation, type KubernetesObject, type Violation } from '../policy.js';
 import {
   isJsonObject,
   NODE_SELECTOR_FIELD,
@@ -36,7 +36,7 @@ function clipWarning(text: string): string {
 function daemonSetName(object: KubernetesObject): string {
   const metadata = object.metadata ?? {};
   const name = metadata.name ?? (metadata.generateName ? `${metadata.generateName}*` : '(unnamed)');
-  return metadata.namespace ? `${metadata.namespace}/${name}` : name;
+  return namespacedName(metadata.namespace, name);
 }
 
 function toPointer(keys: readonly (string | number)[]): string {
