@@ -3,12 +3,11 @@
 // which policies exist; a verdict comes in, a review goes out.
 import type { Operation } from 'fast-json-patch';
 import { parseGoDurationMs } from '../common/go-duration.js';
+import { shortenWarning } from '../common/warnings.js';
 
 export const SUPPORTED_API_VERSIONS = ['admission.k8s.io/v1', 'admission.k8s.io/v1beta1'] as const;
 export type AdmissionApiVersion = (typeof SUPPORTED_API_VERSIONS)[number];
 
-/** kubectl prints warnings on one line each and the API server truncates long ones. */
-export const MAX_WARNING_CHARS = 120;
 /** Beyond this many warnings kubectl output stops being read; the rest are summarised. */
 export const MAX_WARNINGS = 20;
 
@@ -114,11 +113,6 @@ export function parseAdmissionReview(body: unknown): ParsedReview {
   if (subResource !== undefined) parsed.subResource = subResource;
   if (isRecord(request.userInfo)) parsed.userInfo = request.userInfo as AdmissionRequest['userInfo'] & object;
   return { apiVersion: apiVersion as AdmissionApiVersion, request: parsed };
-}
-
-export function shortenWarning(warning: string): string {
-  const oneLine = warning.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= MAX_WARNING_CHARS ? oneLine : `${oneLine.slice(0, MAX_WARNING_CHARS - 1)}…`;
 }
 
 function boundedWarnings(warnings: string[]): string[] {

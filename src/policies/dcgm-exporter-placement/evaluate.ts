@@ -3,6 +3,7 @@
 // verdict judges the object as given, an un-mutated exporter gets both a patch and violations, and
 // the mutated one gets neither (unless the exclusion leaves it nowhere to run).
 import { escapePathComponent, type Operation } from 'fast-json-patch';
+import { shortenWarning } from '../../common/warnings.js';
 import type { DcgmExporterConfig } from '../../config/schema.js';
 import { namespacedName, type Evaluation, type KubernetesObject, type Violation } from '../policy.js';
 import {
@@ -25,13 +26,6 @@ import {
   parseStarshipLabel,
   type StarshipLabel,
 } from './starship.js';
-
-/** kubectl truncates longer admission warnings (SPEC §4). */
-export const MAX_WARNING_LENGTH = 120;
-
-function clipWarning(text: string): string {
-  return text.length <= MAX_WARNING_LENGTH ? text : `${text.slice(0, MAX_WARNING_LENGTH - 1)}…`;
-}
 
 function daemonSetName(object: KubernetesObject): string {
   const metadata = object.metadata ?? {};
@@ -219,7 +213,7 @@ function schedulabilityFindings(
   const killed = branches.filter((b) => b.killedByExclusion);
   if (schedulable) {
     const warnings = killed.map((b) =>
-      clipWarning(
+      shortenWarning(
         `${w.who}: nodeSelectorTerms[${b.termIndex}] selects only starship nodes and matches none once excluded; remove it`,
       ),
     );
@@ -250,7 +244,7 @@ function schedulabilityFindings(
   // Unschedulable whatever promgate does: not this policy's verdict to make, but worth saying.
   const warnings =
     branches.length > 0
-      ? [clipWarning(`${w.who}: no nodeSelectorTerm can match any node, even without the starship exclusion`)]
+      ? [shortenWarning(`${w.who}: no nodeSelectorTerm can match any node, even without the starship exclusion`)]
       : [];
   return { violations: [], warnings };
 }
@@ -259,15 +253,15 @@ function schedulabilityFindings(
 function termShapeWarnings(placement: Placement, who: string): string[] {
   if (placement.terms === undefined) return [];
   if (placement.terms.length === 0) {
-    return [clipWarning(`${who}: required node affinity has no nodeSelectorTerms (the API server rejects it)`)];
+    return [shortenWarning(`${who}: required node affinity has no nodeSelectorTerms (the API server rejects it)`)];
   }
   return placement.terms.flatMap((term) => {
     if (term.status.kind === 'empty') {
-      return [clipWarning(`${who}: nodeSelectorTerms[${term.index}] is empty and matches no node; left unchanged`)];
+      return [shortenWarning(`${who}: nodeSelectorTerms[${term.index}] is empty and matches no node; left unchanged`)];
     }
     if (term.status.kind === 'invalid') {
       return [
-        clipWarning(`${who}: nodeSelectorTerms[${term.index}] is invalid (${term.status.reason}); left unchanged`),
+        shortenWarning(`${who}: nodeSelectorTerms[${term.index}] is invalid (${term.status.reason}); left unchanged`),
       ];
     }
     return [];

@@ -10,7 +10,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import { dcgmExporterPlacementPolicy as policy } from '../../../src/policies/dcgm-exporter-placement/index.js';
-import { MAX_WARNING_LENGTH } from '../../../src/policies/dcgm-exporter-placement/evaluate.js';
+import { MAX_WARNING_CHARS } from '../../../src/common/warnings.js';
 import { satisfiable, type Requirement } from '../../../src/policies/dcgm-exporter-placement/selector.js';
 import type { KubernetesObject } from '../../../src/policies/policy.js';
 import { daemonSetAdmitsNode, withStarshipLabel, type TestNode } from '../../support/node-affinity.js';
@@ -186,7 +186,7 @@ t.test('verdicts are sound against sampled nodes; warnings are short', async (t)
       ) {
         return false; // the same unschedulability verdict before and after mutation
       }
-      return [...first.warnings, ...second.warnings].every((w) => w.length <= MAX_WARNING_LENGTH);
+      return [...first.warnings, ...second.warnings].every((w) => w.length <= MAX_WARNING_CHARS);
     }),
     RUNS,
   );

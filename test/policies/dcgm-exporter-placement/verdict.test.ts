@@ -3,7 +3,7 @@
 // another survives → patch + warning only.
 import t from 'tap';
 import { dcgmExporterPlacementPolicy as policy } from '../../../src/policies/dcgm-exporter-placement/index.js';
-import { MAX_WARNING_LENGTH } from '../../../src/policies/dcgm-exporter-placement/evaluate.js';
+import { MAX_WARNING_CHARS } from '../../../src/common/warnings.js';
 import type { Evaluation, KubernetesObject } from '../../../src/policies/policy.js';
 import { daemonSetAdmitsNode } from '../../support/node-affinity.js';
 import { applyToClone, CREATE, daemonSet, dcgmConfig, requiredTerms } from './helpers.js';
@@ -167,7 +167,7 @@ t.test('one term lost while another survives: patch + warning, no violation', as
   t.same(mutated.violations, []);
   t.equal(mutated.warnings.length, 1);
   t.match(mutated.warnings[0], 'gpu-monitoring/dcgm-exporter: nodeSelectorTerms[0] selects only starship nodes');
-  t.ok(mutated.warnings[0]!.length <= MAX_WARNING_LENGTH);
+  t.ok(mutated.warnings[0]!.length <= MAX_WARNING_CHARS);
   t.same(given.warnings, mutated.warnings, 'the same warning on both passes');
   t.ok(daemonSetAdmitsNode(patched, { labels: { 'nvidia.com/gpu': 'true' }, name: 'n' }));
 });
@@ -185,7 +185,7 @@ t.test('warnings stay within 120 characters even for very long names', async (t)
   (object.metadata as { namespace: string }).namespace = 'n'.repeat(63);
   const { mutated } = judge(object);
   t.equal(mutated.warnings.length, 3);
-  for (const warning of mutated.warnings) t.ok(warning.length <= MAX_WARNING_LENGTH, `${warning.length} chars`);
+  for (const warning of mutated.warnings) t.ok(warning.length <= MAX_WARNING_CHARS, `${warning.length} chars`);
 });
 
 t.test('empty and invalid terms: warned, left unchanged', async (t) => {
@@ -244,7 +244,7 @@ t.test('every violation opens with a sentence naming DaemonSet, place and fix wi
       for (const violation of judge(object, setting).given.violations) {
         const firstSentence = violation.message.slice(0, violation.message.indexOf('. ') + 1);
         t.ok(firstSentence.startsWith('DaemonSet gpu-monitoring/dcgm-exporter '), firstSentence);
-        t.ok(firstSentence.length <= MAX_WARNING_LENGTH, `${firstSentence.length} chars: ${firstSentence}`);
+        t.ok(firstSentence.length <= MAX_WARNING_CHARS, `${firstSentence.length} chars: ${firstSentence}`);
       }
     }
   }
