@@ -69,21 +69,6 @@ class LoadAborted extends Error {}
 /** Characters that end a `!tag` or `&anchor` property: whitespace and flow indicators. */
 const PROPERTY_END = new Set([32, 9, 10, 13, 44, 91, 93, 123, 125]);
 
-/** Most frames are scalars without children: shared empty lists spare two arrays per node. */
-const NO_NODES: readonly YamlNode[] = [];
-const NO_SPANS: readonly number[] = [];
-
-interface Frame {
-  openOffset: number;
-  /** `totalExpanded` when the frame opened: the node's expanded size is the growth until it closes. */
-  expandedAtOpen: number;
-  /** The children with content, in order (js-yaml also reports failed attempts to read a node:
-   *  those events without content are left out). `NO_NODES` until the first one closes. */
-  children: YamlNode[];
-  /** Start and end offset of each child, two numbers per child (no object per child). */
-  spans: number[];
-}
-
 /** yaml.v2's limit on the share of nodes decoded through aliases: 99% up to 400 000 decoded nodes,
  *  falling linearly to 10% at 4 000 000 (it fails "document contains excessive aliasing"). */
 export function allowedAliasRatio(decodedNodes: number): number {
@@ -107,14 +92,33 @@ function decodeBase64(text: string): Uint8Array | undefined {
   return Uint8Array.from(Buffer.from(compact, 'base64'));
 }
 
+/** js-yaml's object for a mapping, once our node for it is built (see the listener). Never written:
+ *  js-yaml only stores it in the parent (merges keep the real objects, see `mayDiscardMappings`). */
+const DISCARDED_MAPPING = Object.freeze({});
+
 /** The missing value of a key written without one (`key:`), placed at the key like yaml.v2. */
-function nullAfter(key: YamlNode): ScalarNode {
-  return { kind: 'scalar', text: '', style: 'plain', tag: undefined, isNull: true, line: key.line, col: key.col };
+function nullAt(line: number, col: number): ScalarNode {
+  return { kind: 'scalar', text: '', style: 'plain', tag: undefined, isNull: true, line, col };
 }
 
 /** Builds our tree from js-yaml's open/close events. */
 class TreeBuilder {
-  private readonly stack: Frame[] = [];
+  // The nodes js-yaml is reading, innermost last, as parallel stacks (no object per node read).
+  private readonly openOffsets: number[] = [];
+  /** `totalExpanded` when the node opened: its expanded size is the growth until it closes. */
+  private readonly expandedAtOpen: number[] = [];
+  /** Where the node's children start in `children`. */
+  private readonly firstChild: number[] = [];
+  /** The children with content of every open node, in order, innermost node's last (js-yaml also
+   *  reports failed attempts to read a node: those events without content are left out). Entries
+   *  from `childCount` on are stale. */
+  private readonly children: YamlNode[] = [];
+  /** Start and end offset of each child, two numbers per child. */
+  private readonly spans: number[] = [];
+  private childCount = 0;
+  /** Reused while a mapping's entries are collected (then copied at their exact size). */
+  private readonly pendingEntries: MapEntry[] = [];
+
   private readonly anchors = new Map<string, YamlNode>();
   /** Expanded size of each anchored node (its subtree with aliases followed): an alias to it costs
    *  that much again. Only anchored nodes need one, so this stays small. */
@@ -139,59 +143,63 @@ class TreeBuilder {
    *  next answer is usually on that line or the next. */
   private lastLine = 0;
 
-  position(offset: number): Position {
+  /** 0-based index of the line holding `offset`. */
+  private lineIndex(offset: number): number {
     const starts = this.lineStarts;
-    let line = this.lastLine;
-    if (!(starts[line]! <= offset && (line + 1 >= starts.length || offset < starts[line + 1]!))) {
-      let low = 0;
-      let high = starts.length - 1;
-      while (low < high) {
-        const middle = (low + high + 1) >> 1;
-        if (starts[middle]! <= offset) low = middle;
-        else high = middle - 1;
-      }
-      line = low;
-      this.lastLine = line;
+    const line = this.lastLine;
+    if (starts[line]! <= offset && (line + 1 >= starts.length || offset < starts[line + 1]!)) return line;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
     }
-    return { line: line + 1, col: offset - starts[line]! + 1 };
+    this.lastLine = low;
+    return low;
+  }
+
+  position(offset: number): Position {
+    const line = this.lineIndex(offset);
+    return { line: line + 1, col: offset - this.lineStarts[line]! + 1 };
   }
 
   readonly listener = (event: 'open' | 'close', state: ParserState): void => {
     if (event === 'open') {
-      this.stack.push({
-        openOffset: state.position,
-        expandedAtOpen: this.totalExpanded,
-        children: NO_NODES as YamlNode[],
-        spans: NO_SPANS as number[],
-      });
+      this.openOffsets.push(state.position);
+      this.expandedAtOpen.push(this.totalExpanded);
+      this.firstChild.push(this.childCount);
       return;
     }
-    const frame = this.stack.pop()!;
-    const startOffset = this.contentStart(frame.openOffset);
-    const node = this.build(frame, state, startOffset);
+    const openOffset = this.openOffsets.pop()!;
+    const expandedAtOpen = this.expandedAtOpen.pop()!;
+    const first = this.firstChild.pop()!;
+    const startOffset = this.contentStart(openOffset);
+    const isAlias = this.text.charCodeAt(startOffset) === 42; /* * */
+    if (state.kind === null && state.tag === null && state.anchor === null && !isAlias) {
+      // An event without content (a failed read): nothing reads it, but it counts as a node.
+      this.childCount = first;
+      this.addExpanded(1, startOffset);
+      return;
+    }
+    const node = this.build(first, expandedAtOpen, state, startOffset);
     if (this.text.charCodeAt(startOffset) === 34 /* " */ && state.kind === 'scalar') {
       this.checkYaml11Escapes(startOffset, state.position, node);
     }
-    const isAlias = this.text.charCodeAt(startOffset) === 42; /* * */
-    const empty = state.kind === null && state.tag === null && state.anchor === null && !isAlias;
-    const parent = this.stack[this.stack.length - 1];
-    if (empty) {
-      // Nothing reads an event without content.
-    } else if (parent) {
-      if (parent.children === NO_NODES) {
-        parent.children = [];
-        parent.spans = [];
-      }
-      parent.children.push(node);
-      parent.spans.push(startOffset, state.position);
+    this.childCount = first;
+    if (this.openOffsets.length > 0) {
+      const index = this.childCount++;
+      this.children[index] = node;
+      this.spans[2 * index] = startOffset;
+      this.spans[2 * index + 1] = state.position;
     } else {
       this.roots.push(node);
     }
     // Our tree now holds this mapping; js-yaml's own object for it would only be kept alive by its
-    // parent until the document ends (most of the garbage a large config makes). An empty object
-    // stands in for it: js-yaml reads a mapping's content again only to merge it under an explicit
-    // merge tag, and documents that could hold one keep the real objects.
-    if (state.kind === 'mapping' && this.mayDiscardMappings) state.result = {};
+    // parent until the document ends (most of the garbage a large config makes). A shared empty
+    // object stands in for it: js-yaml reads a mapping's content again only to merge it under an
+    // explicit merge tag, and documents that could hold one keep the real objects.
+    if (state.kind === 'mapping' && this.mayDiscardMappings) state.result = DISCARDED_MAPPING;
   };
 
   private abort(at: Position, message: string): never {
@@ -199,7 +207,8 @@ class TreeBuilder {
     throw new LoadAborted(message);
   }
 
-  private addExpanded(size: number, at: Position, throughAlias = false): void {
+  /** Charge `size` nodes read at `offset` (its position is only worked out for the error). */
+  private addExpanded(size: number, offset: number, throughAlias = false): void {
     this.totalExpanded += size;
     if (throughAlias) this.aliasedNodes += size;
     const tooManyAliased =
@@ -207,7 +216,7 @@ class TreeBuilder {
       this.totalExpanded > 1000 &&
       this.aliasedNodes / this.totalExpanded > allowedAliasRatio(this.totalExpanded);
     if (this.totalExpanded > MAX_EXPANDED_NODES || tooManyAliased) {
-      this.abort(at, excessiveAliasing(this.totalExpanded, this.aliasedNodes));
+      this.abort(this.position(offset), excessiveAliasing(this.totalExpanded, this.aliasedNodes));
     }
   }
 
@@ -231,84 +240,84 @@ class TreeBuilder {
   }
 
   /** js-yaml reads a top-level flow collection as a would-be mapping key and, finding no `:`,
-   *  keeps that inner node as the result: then this frame is that one child. */
-  private keptAttempt(frame: Frame, state: ParserState, at: Position): YamlNode | undefined {
+   *  keeps that inner node as the result: then this node is its one child. */
+  private keptAttempt(
+    first: number,
+    expandedAtOpen: number,
+    state: ParserState,
+    line: number,
+    col: number,
+  ): YamlNode | undefined {
     if (state.kind !== 'mapping' && state.kind !== 'sequence') return undefined;
-    if (frame.children.length !== 1) return undefined;
-    const only = frame.children[0]!;
+    if (this.childCount - first !== 1) return undefined;
+    const only = this.children[first]!;
     const sameKind = (state.kind === 'mapping') === (only.kind === 'map') && only.kind !== 'scalar';
-    const samePlace = only.line === at.line && only.col === at.col;
-    if (!sameKind || !samePlace || this.followedByColon(frame.spans[1]!)) return undefined;
-    if (state.anchor !== null) this.anchor(state.anchor, only, frame);
+    const samePlace = only.line === line && only.col === col;
+    if (!sameKind || !samePlace || this.followedByColon(this.spans[2 * first + 1]!)) return undefined;
+    if (state.anchor !== null) this.anchor(state.anchor, only, expandedAtOpen);
     return only;
   }
 
-  private build(frame: Frame, state: ParserState, start: number): YamlNode {
-    const at = this.position(start);
+  /** Our node for a node js-yaml has read; its children are `children[first..childCount)`. */
+  private build(first: number, expandedAtOpen: number, state: ParserState, start: number): YamlNode {
+    const lineIndex = this.lineIndex(start);
+    const line = lineIndex + 1;
+    const col = start - this.lineStarts[lineIndex]! + 1;
     if (this.text.charCodeAt(start) === 42 /* * */ && state.kind === null) {
       // In block context js-yaml first reads the alias as a would-be key, then keeps it: the same
       // alias arrives twice, and must be charged once.
-      const keptIndex = frame.children.findIndex((_, index) => frame.spans[2 * index] === start);
-      return keptIndex >= 0 ? frame.children[keptIndex]! : this.resolveAlias(start, at);
+      for (let index = first; index < this.childCount; index++) {
+        if (this.spans[2 * index] === start) return this.children[index]!;
+      }
+      return this.resolveAlias(start);
     }
-    const collapsed = this.keptAttempt(frame, state, at);
+    const collapsed = this.keptAttempt(first, expandedAtOpen, state, line, col);
     if (collapsed !== undefined) return collapsed;
     const tag = this.shortTag(state.tag);
     let node: YamlNode;
     if (state.kind === 'sequence') {
-      const seq: SeqNode = {
-        kind: 'seq',
-        tag,
-        items: this.sequenceItems(frame, state, start),
-        line: at.line,
-        col: at.col,
-      };
+      const seq: SeqNode = { kind: 'seq', tag, items: this.sequenceItems(first, state, start), line, col };
       node = seq;
     } else if (state.kind === 'mapping') {
-      node = this.buildMap(frame, tag, at);
+      node = this.buildMap(first, tag, line, col);
     } else {
-      node = this.buildScalar(state, tag, start, at);
+      node = this.buildScalar(state, tag, start, line, col);
     }
-    this.addExpanded(1, at);
-    if (state.anchor !== null) this.anchor(state.anchor, node, frame);
+    this.addExpanded(1, start);
+    if (state.anchor !== null) this.anchor(state.anchor, node, expandedAtOpen);
     return node;
   }
 
-  private anchor(name: string, node: YamlNode, frame: Frame): void {
+  private anchor(name: string, node: YamlNode, expandedAtOpen: number): void {
     this.anchors.set(name, node);
-    this.anchoredSize.set(node, this.totalExpanded - frame.expandedAtOpen);
+    this.anchoredSize.set(node, this.totalExpanded - expandedAtOpen);
   }
 
   /** js-yaml pushes a null item for a bare `-` without reporting a node event, so items come from
    *  its result array: a null there is an empty item (found in the text after the previous item),
    *  anything else the next node event with content. */
-  private sequenceItems(frame: Frame, state: ParserState, start: number): YamlNode[] {
+  private sequenceItems(first: number, state: ParserState, start: number): YamlNode[] {
     const values = Array.isArray(state.result) ? (state.result as unknown[]) : [];
-    const { children, spans } = frame;
+    const count = this.childCount - first;
+    if (values.length <= count && !values.includes(null)) {
+      // The usual case: every item is a node event (copied at its exact size).
+      return this.children.slice(first, first + values.length);
+    }
     const items: YamlNode[] = [];
-    let next = 0;
+    let next = first;
     let searchFrom = start;
     for (const value of values) {
-      if (value !== null && next < children.length) {
-        items.push(children[next]!);
-        searchFrom = spans[2 * next + 1]!;
+      if (value !== null && next < this.childCount) {
+        items.push(this.children[next]!);
+        searchFrom = this.spans[2 * next + 1]!;
         next++;
         continue;
       }
       const dash = this.text.indexOf('-', searchFrom);
       const offset = dash < 0 ? searchFrom : dash;
       const at = this.position(offset);
-      const empty: ScalarNode = {
-        kind: 'scalar',
-        text: '',
-        style: 'plain',
-        tag: undefined,
-        isNull: true,
-        line: at.line,
-        col: at.col,
-      };
-      this.addExpanded(1, at);
-      items.push(empty);
+      this.addExpanded(1, offset);
+      items.push(nullAt(at.line, at.col));
       searchFrom = offset + 1;
     }
     return items;
@@ -320,32 +329,38 @@ class TreeBuilder {
     return tag.startsWith(TAG_PREFIX) ? '!!' + tag.slice(TAG_PREFIX.length) : tag;
   }
 
-  private buildScalar(state: ParserState, tag: string | undefined, start: number, at: Position): ScalarNode {
-    const first = this.text[start];
+  private buildScalar(
+    state: ParserState,
+    tag: string | undefined,
+    start: number,
+    line: number,
+    col: number,
+  ): ScalarNode {
+    const first = this.text.charCodeAt(start);
     const style =
       state.kind === null
         ? 'plain'
-        : first === '"' || first === "'"
+        : first === 34 /* " */ || first === 39 /* ' */
           ? 'quoted'
-          : first === '|' || first === '>'
+          : first === 124 /* | */ || first === 62 /* > */
             ? 'block'
             : 'plain';
     const text = typeof state.result === 'string' ? state.result : '';
     const isNull = tag === '!!null' || (tag === undefined && style === 'plain' && isPlainNull(text));
-    const scalar: ScalarNode = { kind: 'scalar', text, style, tag, isNull, line: at.line, col: at.col };
+    const scalar: ScalarNode = { kind: 'scalar', text, style, tag, isNull, line, col };
     if (tag === '!!binary') {
       const bytes = decodeBase64(text);
-      if (bytes === undefined) this.errors.push({ ...at, message: '!!binary value contains invalid base64 data' });
+      if (bytes === undefined) this.errors.push({ line, col, message: '!!binary value contains invalid base64 data' });
       else scalar.text = bytesToGoString(bytes);
     }
     return scalar;
   }
 
-  private resolveAlias(start: number, at: Position): YamlNode {
+  private resolveAlias(start: number): YamlNode {
     const name = /^\*([^\s,[\]{}]+)/.exec(this.text.slice(start, start + 1024))?.[1] ?? '';
     const target = this.anchors.get(name);
-    if (target === undefined) this.abort(at, `unknown anchor '${name}' referenced`);
-    this.addExpanded(this.anchoredSize.get(target) ?? 1, at, true);
+    if (target === undefined) this.abort(this.position(start), `unknown anchor '${name}' referenced`);
+    this.addExpanded(this.anchoredSize.get(target) ?? 1, start, true);
     return target;
   }
 
@@ -404,13 +419,14 @@ class TreeBuilder {
 
   /** js-yaml reports keys and values in order but skips the value event of `key:` with nothing
    *  after it, so pairs are found by what follows each node: a key is followed by `:`. */
-  private buildMap(frame: Frame, tag: string | undefined, at: Position): MapNode {
-    const map: MapNode = { kind: 'map', tag, entries: [], line: at.line, col: at.col };
+  private buildMap(first: number, tag: string | undefined, line: number, col: number): MapNode {
+    const entries = this.pendingEntries;
+    entries.length = 0;
     let pendingKey: YamlNode | undefined;
     let pendingKeyEnd = 0;
-    const { children, spans } = frame;
+    const { children, spans } = this;
     // Missing values (and failed reads) sent no event with content: pairing handles those.
-    for (let index = 0; index < children.length; index++) {
+    for (let index = first; index < this.childCount; index++) {
       const node = children[index]!;
       const startOffset = spans[2 * index]!;
       const endOffset = spans[2 * index + 1]!;
@@ -425,7 +441,7 @@ class TreeBuilder {
       }
       // In a flow mapping `{a: , b}` a comma after the key's colon means the key had no value.
       if (pendingKey !== undefined && !isKey && this.commaBetween(pendingKeyEnd, startOffset)) {
-        this.addPair(map, pendingKey, nullAfter(pendingKey));
+        this.addPair(entries, pendingKey, nullAt(pendingKey.line, pendingKey.col));
         pendingKey = undefined;
       }
       if (pendingKey === undefined) {
@@ -433,34 +449,34 @@ class TreeBuilder {
           pendingKey = node;
           pendingKeyEnd = endOffset;
         } else {
-          this.addPair(map, node, nullAfter(node));
+          this.addPair(entries, node, nullAt(node.line, node.col));
         }
       } else if (isKey) {
-        this.addPair(map, pendingKey, nullAfter(pendingKey));
+        this.addPair(entries, pendingKey, nullAt(pendingKey.line, pendingKey.col));
         pendingKey = node;
         pendingKeyEnd = endOffset;
       } else {
-        this.addPair(map, pendingKey, node);
+        this.addPair(entries, pendingKey, node);
         pendingKey = undefined;
       }
     }
-    if (pendingKey !== undefined) this.addPair(map, pendingKey, nullAfter(pendingKey));
-    return map;
+    if (pendingKey !== undefined) this.addPair(entries, pendingKey, nullAt(pendingKey.line, pendingKey.col));
+    return { kind: 'map', tag, entries: entries.slice(), line, col };
   }
 
-  private addPair(map: MapNode, key: YamlNode, value: YamlNode): void {
+  private addPair(entries: MapEntry[], key: YamlNode, value: YamlNode): void {
     const mergeKey =
       key.kind === 'scalar' && ((key.style === 'plain' && key.tag === undefined) || key.tag === '!!merge');
     if (mergeKey && key.text === '<<') {
-      this.mergeInto(map, value);
+      this.mergeInto(entries, value);
       return;
     }
-    map.entries.push({ key, value, merged: false });
+    entries.push({ key, value, merged: false });
   }
 
   /** yaml.v2 merges a mapping, or a sequence of mappings, given to `<<`; anything else is an error.
    *  (Copying entries costs no more than the alias expansion already charged for them.) */
-  private mergeInto(target: MapNode, source: YamlNode): void {
+  private mergeInto(target: MapEntry[], source: YamlNode): void {
     const sources = source.kind === 'seq' ? source.items : [source];
     for (const merged of sources) {
       if (merged.kind !== 'map') {
@@ -471,8 +487,7 @@ class TreeBuilder {
         });
         continue;
       }
-      const entries: MapEntry[] = merged.entries.map((entry) => ({ ...entry, merged: true }));
-      for (const entry of entries) target.entries.push(entry);
+      for (const entry of merged.entries) target.push({ key: entry.key, value: entry.value, merged: true });
     }
   }
 }
