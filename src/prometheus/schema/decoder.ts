@@ -2,7 +2,7 @@
 // fields and their types, plus validator functions for cross-field rules), and one decoder walks the
 // YAML node tree against it the way Go's yaml.v2 `UnmarshalStrict` walks a Go struct. Errors are
 // collected, each with the line/col of the node at fault and a field path.
-import type { MapEntry, MapNode, Position, YamlNode } from '../yaml/nodes.js';
+import type { MapEntry, Position, YamlNode } from '../yaml/nodes.js';
 import { shortTag } from '../yaml/nodes.js';
 import type { PrometheusVersion } from '../version.js';
 import { formatVersion, isAtLeast } from '../version.js';
@@ -106,6 +106,57 @@ export interface StructSpec {
   validate?: StructValidator[];
 }
 
+/** A struct type's fields as the decoder uses them, worked out once per spec: inline structs'
+ *  fields first, the spec's own last (they win on a name clash, as before). */
+interface FieldTable {
+  /** Slot of each field by YAML name. */
+  slots: Map<string, number>;
+  names: string[];
+  fields: FieldSpec[];
+  /** Path segment after a parent path (`.name`, or `["odd name"]`), and as the whole path. */
+  suffixes: string[];
+  segments: string[];
+  /** Slots of the fields with a default: scrape configs have dozens of fields, only a few defaults. */
+  defaulted: number[];
+  /** Which slots the judged release knows (`since`/`removedIn`), by `major * 1000 + minor`. */
+  knownByRelease: Map<number, boolean[]>;
+  validators: StructValidator[];
+}
+
+function collectFields(spec: StructSpec, into: Map<string, FieldSpec>): Map<string, FieldSpec> {
+  for (const inline of spec.inline ?? []) collectFields(inline, into);
+  for (const [name, field] of Object.entries(spec.fields)) {
+    into.set(name, field);
+  }
+  return into;
+}
+
+function collectValidators(spec: StructSpec): StructValidator[] {
+  return [...(spec.inline ?? []).flatMap(collectValidators), ...(spec.validate ?? [])];
+}
+
+const fieldTables = new WeakMap<StructSpec, FieldTable>();
+function fieldTableOf(spec: StructSpec): FieldTable {
+  let table = fieldTables.get(spec);
+  if (table === undefined) {
+    const fields = collectFields(spec, new Map());
+    const names = [...fields.keys()];
+    const fieldList = [...fields.values()];
+    table = {
+      slots: new Map(names.map((name, slot) => [name, slot])),
+      names,
+      fields: fieldList,
+      suffixes: names.map((name) => childPath('_', name).slice(1)),
+      segments: names.map((name) => childPath('', name)),
+      defaulted: fieldList.flatMap((field, slot) => (field.default !== undefined ? [slot] : [])),
+      knownByRelease: new Map(),
+      validators: collectValidators(spec),
+    };
+    fieldTables.set(spec, table);
+  }
+  return table;
+}
+
 interface FieldOccurrence {
   key: YamlNode;
   value: YamlNode;
@@ -113,37 +164,65 @@ interface FieldOccurrence {
 
 /** A decoded struct: values by YAML field name, with the nodes they came from for positions. */
 export class DecodedStruct {
-  private readonly values = new Map<string, unknown>();
-  private readonly occurrences = new Map<string, FieldOccurrence>();
+  private readonly table: FieldTable;
+  /** Values and occurrences by field slot (see FieldTable): no map per struct. */
+  private readonly values: unknown[];
+  private readonly occurrences: (FieldOccurrence | undefined)[];
 
   constructor(
     readonly spec: StructSpec,
     readonly node: YamlNode,
     readonly path: string,
-  ) {}
+  ) {
+    this.table = fieldTableOf(spec);
+    this.values = new Array<unknown>(this.table.names.length);
+    this.occurrences = new Array<FieldOccurrence | undefined>(this.table.names.length);
+  }
+
+  private slotOf(name: string): number {
+    const slot = this.table.slots.get(name);
+    if (slot === undefined) throw new Error(`${name} is not a field of ${this.spec.goType}`);
+    return slot;
+  }
 
   set(name: string, value: unknown, occurrence?: FieldOccurrence): void {
-    this.values.set(name, value);
-    if (occurrence) this.occurrences.set(name, occurrence);
+    this.setSlot(this.slotOf(name), value, occurrence);
+  }
+
+  /** `set` by the field's slot in the struct's FieldTable (the decoder knows it already). */
+  setSlot(slot: number, value: unknown, occurrence?: FieldOccurrence): void {
+    this.values[slot] = value;
+    if (occurrence) this.occurrences[slot] = occurrence;
   }
 
   /** The decoded value, or the field's default when it was absent. */
   get<T>(name: string): T | undefined {
-    return this.values.get(name) as T | undefined;
+    const slot = this.table.slots.get(name);
+    return slot === undefined ? undefined : (this.values[slot] as T | undefined);
+  }
+
+  private occurrenceOf(name: string): FieldOccurrence | undefined {
+    const slot = this.table.slots.get(name);
+    return slot === undefined ? undefined : this.occurrences[slot];
   }
 
   /** Written in the YAML (even as null). */
   isSet(name: string): boolean {
-    return this.occurrences.has(name);
+    return this.occurrenceOf(name) !== undefined;
+  }
+
+  /** Was the field in `slot` written in the YAML? */
+  isSlotSet(slot: number): boolean {
+    return this.occurrences[slot] !== undefined;
   }
 
   /** The node of the field's value, or of the struct when the field is absent: where errors point. */
   nodeOf(name: string): YamlNode {
-    return this.occurrences.get(name)?.value ?? this.node;
+    return this.occurrenceOf(name)?.value ?? this.node;
   }
 
   keyNodeOf(name: string): YamlNode {
-    return this.occurrences.get(name)?.key ?? this.node;
+    return this.occurrenceOf(name)?.key ?? this.node;
   }
 
   /** Report an error at one key of a map-valued field (e.g. one external label). */
@@ -163,48 +242,6 @@ export class DecodedStruct {
     if (field === undefined) ctx.error(this.node, this.path, message);
     else ctx.error(this.nodeOf(field), this.pathOf(field), message);
   }
-}
-
-function allFields(spec: StructSpec): Map<string, FieldSpec> {
-  const fields = new Map<string, FieldSpec>();
-  for (const inline of spec.inline ?? []) for (const [name, field] of allFields(inline)) fields.set(name, field);
-  for (const [name, field] of Object.entries(spec.fields)) fields.set(name, field);
-  return fields;
-}
-
-function collectValidators(spec: StructSpec): StructValidator[] {
-  return [...(spec.inline ?? []).flatMap(collectValidators), ...(spec.validate ?? [])];
-}
-
-const validatorCache = new WeakMap<StructSpec, StructValidator[]>();
-function allValidators(spec: StructSpec): StructValidator[] {
-  let validators = validatorCache.get(spec);
-  if (!validators) {
-    validators = collectValidators(spec);
-    validatorCache.set(spec, validators);
-  }
-  return validators;
-}
-
-const fieldCache = new WeakMap<StructSpec, Map<string, FieldSpec>>();
-function fieldsOf(spec: StructSpec): Map<string, FieldSpec> {
-  let fields = fieldCache.get(spec);
-  if (!fields) {
-    fields = allFields(spec);
-    fieldCache.set(spec, fields);
-  }
-  return fields;
-}
-
-const defaultedCache = new WeakMap<StructSpec, Array<[string, FieldSpec]>>();
-/** The fields with a default: scrape configs have dozens of fields, only a few defaults. */
-function defaultedFieldsOf(spec: StructSpec): Array<[string, FieldSpec]> {
-  let defaulted = defaultedCache.get(spec);
-  if (!defaulted) {
-    defaulted = [...fieldsOf(spec)].filter(([, field]) => field.default !== undefined);
-    defaultedCache.set(spec, defaulted);
-  }
-  return defaulted;
 }
 
 /** The Go type name yaml.v2 prints for this struct in the judged release. */
@@ -240,6 +277,17 @@ function writtenBefore(entries: MapEntry[], index: number, name: string): boolea
   return false;
 }
 
+/** Which fields of `table` the judged release knows, worked out once per release. */
+function knownSlots(table: FieldTable, ctx: DecodeContext): boolean[] {
+  const release = ctx.version.major * 1000 + ctx.version.minor;
+  let known = table.knownByRelease.get(release);
+  if (known === undefined) {
+    known = table.fields.map((field) => isKnown(field, ctx));
+    table.knownByRelease.set(release, known);
+  }
+  return known;
+}
+
 /** Decode a mapping into a struct: unknown and repeated fields are errors, defaults fill the rest,
  *  then the validators run. */
 export function decodeStruct(
@@ -253,35 +301,38 @@ export function decodeStruct(
     return undefined;
   }
   const decoded = new DecodedStruct(spec, node, path);
-  const fields = fieldsOf(spec);
-  for (const [name, field] of defaultedFieldsOf(spec)) {
-    if (isKnown(field, ctx)) decoded.set(name, field.default);
+  const table = fieldTableOf(spec);
+  const known = knownSlots(table, ctx);
+  for (const slot of table.defaulted) {
+    if (known[slot]) decoded.setSlot(slot, table.fields[slot]!.default);
   }
   let fieldFailed = false;
-  const entries = (node as MapNode).entries;
+  const entries = node.entries;
   for (let index = 0; index < entries.length; index++) {
     const entry = entries[index]!;
     const name = entry.key.kind === 'scalar' ? entry.key.text : undefined;
-    const field = name === undefined ? undefined : fields.get(name);
-    if (name === undefined || field === undefined || !isKnown(field, ctx)) {
+    const slot = name === undefined ? undefined : table.slots.get(name);
+    if (name === undefined || slot === undefined || !known[slot]) {
       const keyText = name ?? shortTag(entry.key);
+      const field = slot === undefined ? undefined : table.fields[slot];
       ctx.error(entry.key, childPath(path, keyText), unknownFieldMessage(keyText, spec, field, ctx));
       fieldFailed = true;
       continue;
     }
+    const fieldPath = path === '' ? table.segments[slot]! : path + table.suffixes[slot]!;
     if (!entry.merged) {
       // yaml.v2 only complains about a field written twice in the same mapping; merged-in keys are
       // overridden silently by whatever comes later.
-      if (decoded.isSet(name) && writtenBefore(entries, index, name)) {
-        ctx.error(entry.key, childPath(path, name), `field ${name} already set in type ${goTypeOf(spec, ctx)}`);
+      if (decoded.isSlotSet(slot) && writtenBefore(entries, index, name)) {
+        ctx.error(entry.key, fieldPath, `field ${name} already set in type ${goTypeOf(spec, ctx)}`);
         fieldFailed = true;
         continue;
       }
     }
     const errorsBeforeField = ctx.errors.length;
-    const value = decodeValue(field.type, entry.value, childPath(path, name), ctx);
+    const value = decodeValue(table.fields[slot]!.type, entry.value, fieldPath, ctx);
     if (value === undefined && ctx.errors.length > errorsBeforeField) fieldFailed = true;
-    decoded.set(name, value, entry);
+    decoded.setSlot(slot, value, entry);
   }
   // Go's UnmarshalYAML returns on the first field error before its cross-field checks run. We keep
   // going to list every error, but a rule reading a field that could not be decoded at all would
@@ -289,7 +340,7 @@ export function decodeStruct(
   // field (a typo like `regexx` would otherwise also yield "regex missing"-style complaints). (Errors deeper inside a field,
   // e.g. in one list item, leave the parent's rules running.)
   if (!fieldFailed) {
-    for (const validator of allValidators(spec)) validator(decoded, ctx);
+    for (const validator of table.validators) validator(decoded, ctx);
   }
   return decoded;
 }
