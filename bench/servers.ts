@@ -10,6 +10,7 @@ import { CERTIFICATE_FILES, writeCertificateSet } from '../src/certs/files.js';
 import { defaultConfig } from '../src/config/schema.js';
 import { MAX_BODY_BYTES } from '../src/server/app.js';
 import { createMetrics } from '../src/server/metrics.js';
+import { createJudge } from '../src/server/judge.js';
 import { createPolicyDecider } from '../src/server/policy-decider.js';
 import { startServer } from '../src/server/serve.js';
 import { loadCertificate } from '../src/server/tls.js';
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     port: 0,
     metricsPort: 0,
     certificate,
-    decider: createPolicyDecider(config, metrics, logger, pool ? { pool } : {}),
+    decider: createPolicyDecider(config, metrics, logger, createJudge(config, logger, pool ? { pool } : {})),
     metrics,
     logger,
     shutdownDelayMs: 0,

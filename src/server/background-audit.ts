@@ -5,12 +5,13 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { repeatEvery } from '../common/periodic.js';
 import type { PromgateConfig } from '../config/schema.js';
 import { ClusterAuditSource } from '../kube/audit-source.js';
-import { runAudit, type AuditReport } from '../kube/audit.js';
-import { decide } from '../policies/engine.js';
+import { runAudit, type AuditReport, type DecideFunction } from '../kube/audit.js';
+import type { Decision } from '../policies/engine.js';
 import { namespacedName } from '../policies/policy.js';
 import { registeredPolicies } from '../policies/registry.js';
+import { failedDecision, type Judge, type Logger } from './judge.js';
 import type { Metrics } from './metrics.js';
-import type { Logger } from './policy-decider.js';
+import { PoolRejection } from './worker-pool.js';
 
 export interface BackgroundAuditOptions {
   kubeConfig: KubeConfig;
@@ -18,6 +19,43 @@ export interface BackgroundAuditOptions {
   metrics: Metrics;
   logger: Logger;
   intervalMs: number;
+  /** The webhooks' judge, so that large objects are audited in the worker pool too. */
+  judge: Judge;
+}
+
+/** An audited object has no API server waiting on it; this only bounds a worker stuck on one. */
+export const AUDIT_OBJECT_DEADLINE_MS = 30_000;
+/** While admission keeps the pool full, the audit waits its turn (it has no deadline of its own)… */
+export const AUDIT_BUSY_RETRY_MS = 500;
+/** …but not forever: then this round fails and the gauge keeps its last values. */
+export const AUDIT_BUSY_ATTEMPTS = 20;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The audit's way of judging: through the webhooks' judge, yielding to admission when the pool is
+ * full. An object the pool cannot judge at all is reported as the policy's internal error, as
+ * admission would answer it.
+ */
+export function auditDecide(
+  judge: Judge,
+  retryMs = AUDIT_BUSY_RETRY_MS,
+): (...args: Parameters<DecideFunction>) => Promise<Decision> {
+  return async (object, config, context, stage) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await judge(object, context, stage, Date.now() + AUDIT_OBJECT_DEADLINE_MS);
+      } catch (err) {
+        const busy = err instanceof PoolRejection && err.reason === 'overloaded';
+        if (busy && attempt < AUDIT_BUSY_ATTEMPTS) {
+          await sleep(retryMs);
+          continue;
+        }
+        if (busy || (err instanceof PoolRejection && err.reason === 'closed')) throw err;
+        return failedDecision(object, config, context, stage, err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+  };
 }
 
 function publish(report: AuditReport, metrics: Metrics, logger: Logger): void {
@@ -44,6 +82,7 @@ function publish(report: AuditReport, metrics: Metrics, logger: Logger): void {
 export function startBackgroundAudit(options: BackgroundAuditOptions): () => Promise<void> {
   const { metrics, logger } = options;
   const policyNames = registeredPolicies().map(({ policy }) => policy.name);
+  const decide = auditDecide(options.judge);
   return repeatEvery(
     () =>
       runAudit(ClusterAuditSource.forConfig(options.kubeConfig, options.config), options.config, decide, {

@@ -5,6 +5,7 @@ import { request as httpsRequest } from 'node:https';
 import type { Test } from 'tap';
 import { defaultConfig } from '../../src/config/schema.js';
 import { createMetrics } from '../../src/server/metrics.js';
+import { createJudge } from '../../src/server/judge.js';
 import { createPolicyDecider } from '../../src/server/policy-decider.js';
 import type { ServerTimeouts } from '../../src/server/app.js';
 import { DecidePool } from '../../src/server/worker-pool.js';
@@ -26,7 +27,12 @@ export async function startServerFor(
   const logger = pino({ level: 'silent' });
   // One worker: every worker start costs seconds under ts-node, and one proves the path.
   const pool = options.pool ? new DecidePool({ config, size: 1, logger }) : undefined;
-  const decider = createPolicyDecider(config, createMetrics(), logger, pool ? { pool } : {});
+  const decider = createPolicyDecider(
+    config,
+    createMetrics(),
+    logger,
+    createJudge(config, logger, pool ? { pool } : {}),
+  );
   const harness = await startTestServer({ decider, ...(options.timeouts ? { timeouts: options.timeouts } : {}) });
   t.teardown(async () => {
     await harness.stop();

@@ -7,6 +7,7 @@ import { decide } from '../../src/policies/engine.js';
 import type { KubernetesObject } from '../../src/policies/policy.js';
 import type { AdmissionRequest } from '../../src/admission/review.js';
 import { createMetrics } from '../../src/server/metrics.js';
+import { createJudge } from '../../src/server/judge.js';
 import { createPolicyDecider } from '../../src/server/policy-decider.js';
 import { DecidePool, PoolRejection, PoolUnavailableError } from '../../src/server/worker-pool.js';
 import { armsConfigMap, smallPrometheusConfig } from '../../bench/fixtures.js';
@@ -121,7 +122,12 @@ t.test("a refused task is answered by the policy's failure mode", async (t) => {
     const pool = new DecidePool({ config, size: 1, workerUrl: BROKEN_WORKER, logger: silent });
     t.teardown(() => pool.close());
     const metrics = createMetrics();
-    const decider = createPolicyDecider(config, metrics, silent, { pool, offloadMinChars: 0 });
+    const decider = createPolicyDecider(
+      config,
+      metrics,
+      silent,
+      createJudge(config, silent, { pool, offloadMinChars: 0 }),
+    );
     // The API server's deadline has already passed: the pool refuses without a worker.
     const verdict = await decider(admissionRequest(invalidConfigMap('arms-late')), 'validate', {
       deadlineAtMs: Date.now() - 1,
@@ -142,7 +148,12 @@ t.test('an unusable pool falls back to judging inline', async (t) => {
   const config = defaultConfig();
   const pool = new DecidePool({ config, size: 1, workerUrl: BROKEN_WORKER, logger: silent });
   t.teardown(() => pool.close());
-  const decider = createPolicyDecider(config, createMetrics(), silent, { pool, offloadMinChars: 0 });
+  const decider = createPolicyDecider(
+    config,
+    createMetrics(),
+    silent,
+    createJudge(config, silent, { pool, offloadMinChars: 0 }),
+  );
   const verdict = await decider(admissionRequest(invalidConfigMap('arms-bad')), 'validate', { deadlineAtMs: soon() });
   t.equal(verdict.allowed, false, 'the invalid config is denied');
   t.match(verdict.denial?.message ?? '', /scrape_interval/, 'by the validator itself');

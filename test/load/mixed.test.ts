@@ -7,7 +7,8 @@ import { pino } from 'pino';
 import { defaultConfig } from '../../src/config/schema.js';
 import { buildAdmissionResponse, parseAdmissionReview } from '../../src/admission/review.js';
 import { createMetrics } from '../../src/server/metrics.js';
-import { createPolicyDecider, DEFAULT_OFFLOAD_MIN_CHARS } from '../../src/server/policy-decider.js';
+import { createJudge, DEFAULT_OFFLOAD_MIN_CHARS } from '../../src/server/judge.js';
+import { createPolicyDecider } from '../../src/server/policy-decider.js';
 import { DecidePool } from '../../src/server/worker-pool.js';
 import { buildReview, post } from '../support/apiserver.js';
 import { startTestServer } from '../support/server.js';
@@ -53,7 +54,7 @@ t.test(`${REQUESTS} mixed reviews in flight at once`, async (t) => {
   // A queue as long as the test's burst: here every object must be judged, none refused.
   const pool = new DecidePool({ config, size: 1, maxQueued: REQUESTS, logger });
   const harness = await startTestServer({
-    decider: createPolicyDecider(config, createMetrics(), logger, { pool }),
+    decider: createPolicyDecider(config, createMetrics(), logger, createJudge(config, logger, { pool })),
   });
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   t.teardown(async () => {
@@ -100,7 +101,9 @@ t.test('under back-pressure every large object gets its verdict or the failure-m
   const config = defaultConfig();
   const logger = pino({ level: 'silent' });
   const pool = new DecidePool({ config, size: 1, maxQueued: 1, logger });
-  const harness = await startTestServer({ decider: createPolicyDecider(config, createMetrics(), logger, { pool }) });
+  const harness = await startTestServer({
+    decider: createPolicyDecider(config, createMetrics(), logger, createJudge(config, logger, { pool })),
+  });
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   t.teardown(async () => {
     agent.destroy();

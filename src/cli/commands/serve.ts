@@ -10,6 +10,7 @@ import { loadKubeConfig, podNamespace, type KubeConfigOptions } from '../../kube
 import { KubeApiError, KubeConfigError } from '../../kube/errors.js';
 import { startBackgroundAudit } from '../../server/background-audit.js';
 import { createMetrics } from '../../server/metrics.js';
+import { createJudge } from '../../server/judge.js';
 import { createPolicyDecider } from '../../server/policy-decider.js';
 import { DecidePool } from '../../server/worker-pool.js';
 import { startServer } from '../../server/serve.js';
@@ -154,12 +155,13 @@ export const serveCommand: Command = {
     const metrics = createMetrics();
     // Large ConfigMaps are judged in worker threads so that they never stall other reviews.
     const pool = new DecidePool({ config, logger });
+    const judge = createJudge(config, logger, { pool });
     const server = await startServer({
       host: values.host ?? '0.0.0.0',
       port,
       metricsPort,
       certificate: certificatePaths,
-      decider: createPolicyDecider(config, metrics, logger, { pool }),
+      decider: createPolicyDecider(config, metrics, logger, judge),
       metrics,
       logger,
       shutdownDelayMs,
@@ -167,7 +169,7 @@ export const serveCommand: Command = {
     logger.info({ port: server.port, metricsPort: server.metricsPort }, 'promgate serving');
     const stopAudit =
       kubeConfig && auditIntervalMs > 0
-        ? startBackgroundAudit({ kubeConfig, config, metrics, logger, intervalMs: auditIntervalMs })
+        ? startBackgroundAudit({ kubeConfig, config, metrics, logger, intervalMs: auditIntervalMs, judge })
         : async () => undefined;
 
     await new Promise<void>((done) => {

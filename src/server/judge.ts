@@ -1,0 +1,123 @@
+// How the server judges one object: large payloads in the worker pool, everything else on the event
+// loop (docs/adr/050-worker-pool.md). The webhooks and the background audit both judge through
+// here, so a 1 MiB ConfigMap never stalls admission, whoever asked about it.
+import type { PromgateConfig } from '../config/schema.js';
+import { decide, type Decision, type Stage } from '../policies/engine.js';
+import type { EvaluationContext, KubernetesObject } from '../policies/policy.js';
+import { registeredPolicies, type RegisteredPolicy } from '../policies/registry.js';
+import { PoolUnavailableError, type DecidePool } from './worker-pool.js';
+
+export interface Logger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/**
+ * `decide` for one object with a deadline (epoch ms). Rejects with a PoolRejection when the pool
+ * refuses the object (overloaded, past the deadline, its worker lost): what to answer then is the
+ * caller's choice, since admission and audit need different answers.
+ */
+export type Judge = (
+  object: KubernetesObject,
+  context: EvaluationContext,
+  stage: Stage,
+  deadlineAtMs: number,
+) => Decision | Promise<Decision>;
+
+/**
+ * Measured (docs/performance.md): a worker hop costs well under a millisecond, while the Prometheus
+ * validator spends about a millisecond per scrape job, so anything beyond a few jobs is worth moving.
+ */
+export const DEFAULT_OFFLOAD_MIN_CHARS = 16 * 1024;
+
+export interface JudgeOptions {
+  /** Judges large objects off the event loop; without it everything is judged inline. */
+  pool?: Pick<DecidePool, 'run'>;
+  /** Objects whose `payloadChars` reach this go to the pool. */
+  offloadMinChars?: number;
+}
+
+/**
+ * Characters of `data`/`binaryData` values (ConfigMaps, Secrets) in the object and the old object:
+ * where an object's weight lies, and what the expensive policies read. Cheap to count, unlike
+ * re-serialising.
+ */
+export function payloadChars(object: KubernetesObject, context: EvaluationContext): number {
+  let total = 0;
+  for (const judged of [object, context.oldObject]) {
+    for (const key of ['data', 'binaryData']) {
+      const section = judged?.[key];
+      if (typeof section !== 'object' || section === null) continue;
+      for (const value of Object.values(section)) if (typeof value === 'string') total += value.length;
+    }
+  }
+  return total;
+}
+
+function applicablePolicies(object: KubernetesObject, config: PromgateConfig): RegisteredPolicy[] {
+  return registeredPolicies().filter(({ policy, section }) => {
+    const policyConfig = section(config);
+    return policyConfig.enforcement !== 'off' && policy.appliesTo(object, policyConfig);
+  });
+}
+
+/**
+ * The decision the engine makes when every applicable policy fails with `error`: deny in
+ * `enforce`, allow with a warning otherwise. Built by the engine itself so the rule lives in one place.
+ */
+export function failedDecision(
+  object: KubernetesObject,
+  config: PromgateConfig,
+  context: EvaluationContext,
+  stage: Stage,
+  error: Error,
+): Decision {
+  const failing = applicablePolicies(object, config).map(({ policy, section }) => ({
+    section,
+    policy: {
+      name: policy.name,
+      appliesTo: () => true,
+      evaluate: () => {
+        throw error;
+      },
+    },
+  }));
+  return decide(object, config, context, stage, failing);
+}
+
+export function createJudge(config: PromgateConfig, logger: Logger, options: JudgeOptions = {}): Judge {
+  const offloadMinChars = options.offloadMinChars ?? DEFAULT_OFFLOAD_MIN_CHARS;
+  let poolUnusable = false;
+
+  const inPool = async (
+    pool: Pick<DecidePool, 'run'>,
+    object: KubernetesObject,
+    context: EvaluationContext,
+    stage: Stage,
+    deadlineAtMs: number,
+  ): Promise<Decision> => {
+    try {
+      return await pool.run(object, context, stage, deadlineAtMs);
+    } catch (err) {
+      if (!(err instanceof PoolUnavailableError)) throw err;
+      // The pool cannot run at all: slower answers beat wrong ones, so judge here from now on.
+      poolUnusable = true;
+      logger.error({ err }, 'worker pool unusable; judging every object on the event loop');
+      return decide(object, config, context, stage);
+    }
+  };
+
+  return (object, context, stage, deadlineAtMs) => {
+    const pool = options.pool;
+    if (
+      pool &&
+      !poolUnusable &&
+      payloadChars(object, context) >= offloadMinChars &&
+      applicablePolicies(object, config).length > 0
+    ) {
+      return inPool(pool, object, context, stage, deadlineAtMs);
+    }
+    return decide(object, config, context, stage);
+  };
+}
