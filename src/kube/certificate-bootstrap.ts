@@ -5,11 +5,23 @@
 // Concurrency rests on the API server alone: create fails with 409 AlreadyExists for all but one
 // replica, an update carrying a stale resourceVersion fails with 409 Conflict; the loser re-reads
 // and adopts what the winner wrote. No leader election, no locks.
+//
+// A CA is replaced in steps (src/certs/rotation.ts), each one such conditional write, so that the
+// caBundle carries a CA one overlap before any serving certificate from it exists, and keeps the
+// old CA one overlap after the last one from it was issued (docs/adr/070-ca-rotation-overlap.md).
 import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { writeCertificateFiles } from '../certs/files.js';
 import { type CertificateSet, generateCertificateAuthority, issueServingCertificate } from '../certs/generate.js';
-import { renewalReason, renewalTime } from '../certs/inspect.js';
-import { syncCaBundles, type CaBundleSync } from './ca-bundle.js';
+import { renewalTime } from '../certs/inspect.js';
+import {
+  planNextStep,
+  trustedCertificateAuthorities,
+  type CertificateState,
+  type RotationStep,
+  type StoredCertificates,
+} from '../certs/rotation.js';
+import { splitPemCertificates } from '../certs/trust-bundle.js';
+import { readCaBundles, syncCaBundles, type CaBundleSync } from './ca-bundle.js';
 import { apiServerUrl } from './client.js';
 import { isStatus, toKubeApiError } from './errors.js';
 import { repeatEvery } from '../common/periodic.js';
@@ -21,6 +33,11 @@ export const DEFAULT_CERT_DIR = '/var/run/promgate/certs';
 export const DEFAULT_SERVING_VALIDITY_DAYS = 365;
 export const DEFAULT_CA_VALIDITY_DAYS = 3650;
 export const DEFAULT_RENEWAL_INTERVAL_MS = 60 * 60 * 1000;
+/**
+ * How long a CA is published before it signs, and kept after it stopped signing: two renewal
+ * rounds, so every replica has reconciled at least once in between even if one round failed.
+ */
+export const DEFAULT_CA_OVERLAP_MS = 2 * DEFAULT_RENEWAL_INTERVAL_MS;
 
 /** The Secret's data keys: kubernetes.io/tls's own, plus the CA. */
 const SECRET_KEYS = {
@@ -29,6 +46,13 @@ const SECRET_KEYS = {
   caCert: 'ca.crt',
   caKey: 'ca.key',
 } as const satisfies Record<keyof CertificateSet, string>;
+
+/** A CA rotation in progress: data keys beside SECRET_KEYS, and when its phases began. */
+const ROTATION_KEYS = { nextCaCert: 'ca-next.crt', nextCaKey: 'ca-next.key', previousCaCerts: 'ca-previous.crt' };
+const ROTATION_ANNOTATIONS = {
+  nextPublishedAt: 'promgate.io/ca-next-published-at',
+  switchedAt: 'promgate.io/ca-switched-at',
+};
 
 /** Rounds of read → write before giving up; each lost race costs one. */
 const RECONCILE_ATTEMPTS = 5;
@@ -51,11 +75,14 @@ export interface CertificateBootstrapOptions {
   webhookConfigurationName?: string;
   servingValidityDays?: number;
   caValidityDays?: number;
+  /** See DEFAULT_CA_OVERLAP_MS; `startCertificateRenewal` defaults it to two of its intervals. */
+  caOverlapMs?: number;
   logger?: BootstrapLogger;
   now?: () => Date;
 }
 
-export type SecretAction = 'created' | 'adopted' | 'renewed-serving' | 'replaced-ca';
+/** `created`/`adopted`, or the rotation step this replica wrote (src/certs/rotation.ts). */
+export type SecretAction = 'created' | 'adopted' | RotationStep;
 
 export interface ReconcileResult {
   secret: SecretAction;
@@ -66,7 +93,10 @@ export interface ReconcileResult {
   caBundles: CaBundleSync[];
   /** When the serving certificate should next be renewed. */
   renewAt: Date;
+  /** What this replica serves from now on. */
   certificates: CertificateSet;
+  /** The Secret's state after this round, CA rotation included. */
+  state: CertificateState;
 }
 
 /** The names the API server uses to reach the Service: `<svc>.<ns>.svc` is the one it checks. */
@@ -79,23 +109,62 @@ export function serviceDnsNames(serviceName: string, namespace: string): string[
   ];
 }
 
-function secretToSet(secret: V1Secret): CertificateSet | undefined {
-  const data = secret.data ?? {};
-  const set: Partial<CertificateSet> = {};
-  for (const [field, key] of Object.entries(SECRET_KEYS) as Array<[keyof CertificateSet, string]>) {
-    const value = data[key];
-    if (value === undefined) return undefined;
-    set[field] = Buffer.from(value, 'base64').toString('utf8');
-  }
-  return set as CertificateSet;
+const decode = (value: string): string => Buffer.from(value, 'base64').toString('utf8');
+const encode = (value: string): string => Buffer.from(value).toString('base64');
+
+function timestamp(value: string | undefined): Date | undefined {
+  const date = value === undefined ? undefined : new Date(value);
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
-function setToSecretData(set: CertificateSet): Record<string, string> {
-  const data: Record<string, string> = {};
+function secretToStored(secret: V1Secret): StoredCertificates {
+  const data = secret.data ?? {};
+  const annotations = secret.metadata?.annotations ?? {};
+  const missing = Object.values(SECRET_KEYS).some((key) => data[key] === undefined);
+  const nextCaCert = data[ROTATION_KEYS.nextCaCert];
+  const nextCaKey = data[ROTATION_KEYS.nextCaKey];
+  const nextPublishedAt = timestamp(annotations[ROTATION_ANNOTATIONS.nextPublishedAt]);
+  const switchedAt = timestamp(annotations[ROTATION_ANNOTATIONS.switchedAt]);
+  return {
+    ...(missing
+      ? { activeMissingReason: `Secret lacks one of ${Object.values(SECRET_KEYS).join(', ')}` }
+      : {
+          active: {
+            caCert: decode(data[SECRET_KEYS.caCert]!),
+            caKey: decode(data[SECRET_KEYS.caKey]!),
+            tlsCert: decode(data[SECRET_KEYS.tlsCert]!),
+            tlsKey: decode(data[SECRET_KEYS.tlsKey]!),
+          },
+        }),
+    ...(nextCaCert && nextCaKey ? { next: { caCert: decode(nextCaCert), caKey: decode(nextCaKey) } } : {}),
+    ...(nextPublishedAt ? { nextPublishedAt } : {}),
+    previous: splitPemCertificates(decode(data[ROTATION_KEYS.previousCaCerts] ?? '')),
+    ...(switchedAt ? { switchedAt } : {}),
+  };
+}
+
+/** `secret` holding `state`: its other data keys and annotations are kept, the rotation's are rewritten. */
+function withState(secret: V1Secret, state: CertificateState): V1Secret {
+  const data: Record<string, string> = { ...secret.data };
+  const annotations: Record<string, string> = { ...secret.metadata?.annotations };
+  for (const key of Object.values(ROTATION_KEYS)) delete data[key];
+  for (const key of Object.values(ROTATION_ANNOTATIONS)) delete annotations[key];
   for (const [field, key] of Object.entries(SECRET_KEYS) as Array<[keyof CertificateSet, string]>) {
-    data[key] = Buffer.from(set[field]).toString('base64');
+    data[key] = encode(state.active[field]);
   }
-  return data;
+  if (state.next) {
+    data[ROTATION_KEYS.nextCaCert] = encode(state.next.caCert);
+    data[ROTATION_KEYS.nextCaKey] = encode(state.next.caKey);
+  }
+  if (state.previous.length > 0) data[ROTATION_KEYS.previousCaCerts] = encode(state.previous.join(''));
+  if (state.nextPublishedAt) annotations[ROTATION_ANNOTATIONS.nextPublishedAt] = state.nextPublishedAt.toISOString();
+  if (state.switchedAt) annotations[ROTATION_ANNOTATIONS.switchedAt] = state.switchedAt.toISOString();
+  const { annotations: _replaced, ...metadata } = secret.metadata ?? {};
+  return {
+    ...secret,
+    metadata: { ...metadata, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+    data,
+  };
 }
 
 class SecretStore {
@@ -127,18 +196,20 @@ class SecretStore {
   }
 
   /** False when another replica created it first (409 AlreadyExists). */
-  async create(set: CertificateSet): Promise<boolean> {
-    const body: V1Secret = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: { 'app.kubernetes.io/name': 'promgate', 'app.kubernetes.io/managed-by': 'promgate' },
+  async create(state: CertificateState): Promise<boolean> {
+    const body = withState(
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name: this.name,
+          namespace: this.namespace,
+          labels: { 'app.kubernetes.io/name': 'promgate', 'app.kubernetes.io/managed-by': 'promgate' },
+        },
+        type: 'kubernetes.io/tls',
       },
-      type: 'kubernetes.io/tls',
-      data: setToSecretData(set),
-    };
+      state,
+    );
     try {
       await this.core.createNamespacedSecret({ namespace: this.namespace, body });
       return true;
@@ -150,9 +221,9 @@ class SecretStore {
   }
 
   /** False when the Secret changed since `current` was read (409 Conflict). */
-  async update(current: V1Secret, set: CertificateSet): Promise<boolean> {
+  async update(current: V1Secret, state: CertificateState): Promise<boolean> {
     // Keeping metadata.resourceVersion makes the update conditional on nobody having written since.
-    const body: V1Secret = { ...current, data: { ...current.data, ...setToSecretData(set) } };
+    const body = withState(current, state);
     try {
       await this.core.replaceNamespacedSecret({ name: this.name, namespace: this.namespace, body });
       return true;
@@ -165,55 +236,49 @@ class SecretStore {
 }
 
 /**
- * Makes the Secret hold a valid CA and serving certificate (creating, adopting or renewing it),
- * writes them to `certDir`, and points both webhook configurations' caBundle at the CA. Safe to
- * run concurrently from any number of replicas, and idempotent: the renewal loop calls it again.
+ * Makes the Secret hold a valid CA and serving certificate (creating, adopting, renewing it, or
+ * taking the next step of a CA rotation), makes both webhook configurations' caBundle trust every
+ * CA the Secret names, and only then writes the serving pair to `certDir`: a replica never serves
+ * a certificate whose CA it has not seen published. Safe to run concurrently from any number of
+ * replicas, and idempotent: the renewal loop calls it again.
  */
 export async function reconcileCertificates(options: CertificateBootstrapOptions): Promise<ReconcileResult> {
   const secretName = options.secretName ?? DEFAULT_SECRET_NAME;
-  const serviceName = options.serviceName ?? DEFAULT_SERVICE_NAME;
-  const now = options.now ?? (() => new Date());
-  const dnsNames = serviceDnsNames(serviceName, options.namespace);
+  const webhookConfigurationName = options.webhookConfigurationName ?? DEFAULT_WEBHOOK_CONFIGURATION_NAME;
+  const now = (options.now ?? (() => new Date()))();
+  const dnsNames = serviceDnsNames(options.serviceName ?? DEFAULT_SERVICE_NAME, options.namespace);
   const store = new SecretStore(options.kubeConfig, options.namespace, secretName);
   const servingOptions = {
     dnsNames,
     ipAddresses: [],
     validityDays: options.servingValidityDays ?? DEFAULT_SERVING_VALIDITY_DAYS,
   };
-  const newCertificateAuthority = () =>
-    generateCertificateAuthority({ validityDays: options.caValidityDays ?? DEFAULT_CA_VALIDITY_DAYS });
   const log = { secret: secretName, namespace: options.namespace };
 
-  let outcome: { set: CertificateSet; action: SecretAction; reason?: string } | undefined;
+  let outcome: { state: CertificateState; action: SecretAction; reason?: string } | undefined;
   for (let attempt = 1; attempt <= RECONCILE_ATTEMPTS && !outcome; attempt++) {
+    // Read before the Secret: a step may only rely on a caBundle published before it is taken.
+    const publishedBundles = await readCaBundles(options.kubeConfig, webhookConfigurationName);
     const current = await store.read();
-    if (!current) {
-      const ca = newCertificateAuthority();
-      const set = { ...ca, ...issueServingCertificate(ca, servingOptions) };
-      if (await store.create(set)) outcome = { set, action: 'created' };
+    const stored: StoredCertificates = current ? secretToStored(current) : { previous: [] };
+    const planned = planNextStep(stored, {
+      now,
+      overlapMs: options.caOverlapMs ?? DEFAULT_CA_OVERLAP_MS,
+      dnsNames,
+      publishedBundles,
+      newCertificateAuthority: () =>
+        generateCertificateAuthority({ validityDays: options.caValidityDays ?? DEFAULT_CA_VALIDITY_DAYS }),
+      issueServingCertificate: (ca) => issueServingCertificate(ca, servingOptions),
+    });
+    if (!planned) {
+      // planNextStep always plans a step for a Secret without a complete set.
+      outcome = { state: { ...stored, active: stored.active! }, action: 'adopted' };
+    } else if (!current) {
+      if (await store.create(planned.state)) outcome = { state: planned.state, action: 'created' };
       else options.logger?.info({ ...log, attempt }, 'certificate Secret created by another replica; adopting it');
-      continue;
-    }
-    const existing = secretToSet(current);
-    const problem = existing
-      ? renewalReason(existing, { dnsNames, now: now() })
-      : { scope: 'ca' as const, reason: `Secret lacks one of ${Object.values(SECRET_KEYS).join(', ')}` };
-    if (!problem) {
-      outcome = { set: existing!, action: 'adopted' };
-      continue;
-    }
-    // A serving certificate is renewed under the same CA, so no caBundle changes and no replica
-    // serving the old certificate becomes untrusted in between.
-    const ca =
-      problem.scope === 'serving' ? { caCert: existing!.caCert, caKey: existing!.caKey } : newCertificateAuthority();
-    const set = { ...ca, ...issueServingCertificate(ca, servingOptions) };
-    if (await store.update(current, set)) {
-      outcome = {
-        set,
-        action: problem.scope === 'serving' ? 'renewed-serving' : 'replaced-ca',
-        reason: problem.reason,
-      };
-      options.logger?.info({ ...log, reason: problem.reason }, 'certificate Secret renewed');
+    } else if (await store.update(current, planned.state)) {
+      outcome = { state: planned.state, action: planned.step, reason: planned.reason };
+      options.logger?.info({ ...log, step: planned.step, reason: planned.reason }, 'certificate Secret updated');
     } else {
       options.logger?.info({ ...log, attempt }, 'certificate Secret changed by another replica; re-reading it');
     }
@@ -222,11 +287,11 @@ export async function reconcileCertificates(options: CertificateBootstrapOptions
     throw new Error(`could not settle secret "${secretName}" after ${RECONCILE_ATTEMPTS} attempts: it keeps changing`);
   }
 
-  const filesChanged = await writeCertificateFiles(options.certDir, outcome.set);
   const caBundles = await syncCaBundles(
     options.kubeConfig,
-    options.webhookConfigurationName ?? DEFAULT_WEBHOOK_CONFIGURATION_NAME,
-    outcome.set.caCert,
+    webhookConfigurationName,
+    trustedCertificateAuthorities(outcome.state),
+    now,
   );
   for (const missing of caBundles.filter((c) => c.status === 'missing')) {
     options.logger?.warn(
@@ -234,13 +299,15 @@ export async function reconcileCertificates(options: CertificateBootstrapOptions
       'webhook configuration not found; caBundle not set',
     );
   }
+  const filesChanged = await writeCertificateFiles(options.certDir, outcome.state.active);
   return {
     secret: outcome.action,
     ...(outcome.reason ? { reason: outcome.reason } : {}),
     filesChanged,
     caBundles,
-    renewAt: renewalTime(outcome.set.tlsCert),
-    certificates: outcome.set,
+    renewAt: renewalTime(outcome.state.active.tlsCert),
+    certificates: outcome.state.active,
+    state: outcome.state,
   };
 }
 
@@ -259,11 +326,13 @@ export interface CertificateRenewalOptions extends CertificateBootstrapOptions {
  * Returns a function that stops the loop and waits for a round in progress.
  */
 export function startCertificateRenewal(options: CertificateRenewalOptions): () => Promise<void> {
+  const intervalMs = options.intervalMs ?? DEFAULT_RENEWAL_INTERVAL_MS;
+  const reconcileOptions = { ...options, caOverlapMs: options.caOverlapMs ?? 2 * intervalMs };
   return repeatEvery(
     () =>
-      reconcileCertificates(options)
+      reconcileCertificates(reconcileOptions)
         .then((result) => options.onReconciled?.(result))
         .catch((err: unknown) => options.onError?.(err)),
-    { intervalMs: options.intervalMs ?? DEFAULT_RENEWAL_INTERVAL_MS },
+    { intervalMs },
   );
 }

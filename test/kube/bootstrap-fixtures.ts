@@ -118,3 +118,14 @@ export const validServingSet = (
   const ca = generateCertificateAuthority({ validityDays: 3650 });
   return { ...ca, ...issueServingCertificate(ca, { dnsNames, ipAddresses: [], ...servingOptions }) };
 };
+
+/** Each webhook entry's caBundle, decoded to its PEM text. */
+export function caBundlePems(server: FakeApiServer): string[] {
+  return caBundles(server).map((bundle) => Buffer.from(bundle, 'base64').toString('utf8'));
+}
+
+/** A clock the test moves by hand, for `CertificateBootstrapOptions.now`. */
+export function manualClock(start: Date = new Date()): { now: () => Date; advance: (ms: number) => void } {
+  let current = start.getTime();
+  return { now: () => new Date(current), advance: (ms) => (current += ms) };
+}

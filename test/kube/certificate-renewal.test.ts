@@ -1,6 +1,5 @@
 import { X509Certificate } from 'node:crypto';
 import t from 'tap';
-import { generateCertificateAuthority, issueServingCertificate } from '../../src/certs/generate.js';
 import { syncCaBundles } from '../../src/kube/ca-bundle.js';
 import {
   reconcileCertificates,
@@ -29,7 +28,7 @@ t.test('near expiry: the serving certificate is renewed under the same CA', asyn
     notBefore: new Date(Date.now() - 2.5 * DAY_MS),
   });
   server.put(secretFor(existing));
-  await syncCaBundles(server.kubeConfig(), 'promgate', existing.caCert);
+  await syncCaBundles(server.kubeConfig(), 'promgate', [existing.caCert]);
   server.requests.length = 0;
   const opts = await options(t, server);
   const result = await reconcileCertificates(opts);
@@ -56,27 +55,24 @@ t.test('a certificate not covering the Service is reissued', async (t) => {
   );
 });
 
-t.test('a CA near expiry or a broken Secret is replaced, and the caBundle follows', async (t) => {
+t.test('a Secret lacking a key gets a new CA at once; the published CA stays trusted meanwhile', async (t) => {
   const server = await cluster(t);
-  const oldCa = generateCertificateAuthority({ validityDays: 3, notBefore: new Date(Date.now() - 2.5 * DAY_MS) });
-  server.put(
-    secretFor({
-      ...oldCa,
-      ...issueServingCertificate(oldCa, { dnsNames: serviceDnsNames('promgate', NAMESPACE), ipAddresses: [] }),
-    }),
-  );
+  const existing = validServingSet(serviceDnsNames('promgate', NAMESPACE));
+  await syncCaBundles(server.kubeConfig(), 'promgate', [existing.caCert]);
+  const broken = secretFor(existing);
+  delete (broken['data'] as Record<string, string>)['ca.key'];
+  server.put(broken);
   const result = await reconcileCertificates(await options(t, server));
   t.equal(result.secret, 'replaced-ca');
-  t.not(result.certificates.caCert, oldCa.caCert);
-  t.same(new Set(caBundles(server)), new Set([Buffer.from(result.certificates.caCert).toString('base64')]));
-
-  const broken = secretFor(result.certificates);
-  delete (broken['data'] as Record<string, string>)['ca.key'];
-  const brokenServer = await cluster(t);
-  brokenServer.put(broken);
-  const repaired = await reconcileCertificates(await options(t, brokenServer));
-  t.equal(repaired.secret, 'replaced-ca');
-  t.match(repaired.reason, /lacks one of/);
+  t.match(result.reason, /lacks one of/);
+  t.not(result.certificates.caCert, existing.caCert);
+  t.same(result.state.previous, [existing.caCert], 'replicas still serving the old files stay trusted');
+  t.ok(result.state.switchedAt, 'and are dropped one overlap later');
+  t.same(
+    new Set(caBundles(server)),
+    new Set([Buffer.from(result.certificates.caCert + existing.caCert).toString('base64')]),
+    'new CA first, then the old one',
+  );
 });
 
 t.test('startCertificateRenewal re-reconciles until stopped', async (t) => {
