@@ -47,6 +47,16 @@ export function parsePort(value: string | undefined, flag: string, fallback: num
   return port;
 }
 
+/** A count such as --workers: a whole number from 0 up. */
+export function parseCountFlag(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const count = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(count) || count < 0) {
+    throw new UsageError(`${flag}: expected a whole number 0 or more, got ${JSON.stringify(value)}`);
+  }
+  return count;
+}
+
 /** Flags take Go durations such as `5m`, `30s`, `1h30m`, or `0`. */
 export function parseDurationFlag(value: string | undefined, flag: string, fallbackMs: number): number {
   if (value === undefined) return fallbackMs;

@@ -3,11 +3,11 @@
 // API server's deadline: when either would be exceeded the task is rejected at once with a
 // PoolRejection, and the caller answers with the policy's failure mode instead of piling up work.
 // A worker that crashes, runs out of memory or overruns a deadline is replaced.
-import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { PromgateConfig } from '../config/schema.js';
 import type { Decision, Stage } from '../policies/engine.js';
 import type { EvaluationContext, KubernetesObject } from '../policies/policy.js';
+import { usableCpus } from './cpu-limit.js';
 import { fromWireDecision, type TaskMessage, type WorkerMessage } from './worker-protocol.js';
 
 export type PoolRejectionReason = 'overloaded' | 'deadline' | 'worker-lost' | 'unclonable' | 'closed';
@@ -46,9 +46,9 @@ export interface DecidePoolOptions {
   workerUrl?: URL;
 }
 
-/** One worker per core: workers run at the lowest priority, so the event loop still gets its core. */
+/** One worker per usable CPU: workers run at the lowest priority, so the event loop still gets its share. */
 export function defaultPoolSize(): number {
-  return availableParallelism();
+  return usableCpus();
 }
 
 const DEFAULT_WORKER_URL = new URL('./decide-worker.js', import.meta.url);

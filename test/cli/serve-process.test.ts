@@ -21,6 +21,28 @@ t.test('serve creates a development set, serves, and exits 0 on SIGTERM', async 
   t.equal(await serve.exited, 0, 'exit code 0 after SIGTERM');
 });
 
+t.test('serve --workers sizes the worker pool; 0 judges on the event loop', async (t) => {
+  const certDir = join(mkdtempSync(join(tmpdir(), 'promgate-serve-')), 'certs');
+  for (const workers of [0, 3]) {
+    const serve = await startServeProcess(['--cert-dir', certDir, '--workers', String(workers)]);
+    t.equal(serve.workers, workers, `--workers ${workers}`);
+    const readyz = await fetch(`http://127.0.0.1:${serve.metricsPort}/readyz`);
+    t.equal(readyz.status, 200, 'ready');
+    serve.child.kill('SIGTERM');
+    t.equal(await serve.exited, 0, 'exit code 0 after SIGTERM');
+  }
+  for (const bad of ['-1', 'two', '1.5', '']) {
+    const child = spawn(process.execPath, [CLI, 'serve', `--workers=${bad}`, '--cert-dir', certDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    t.equal(code, 2, `--workers ${JSON.stringify(bad)} is a usage error`);
+    t.match(stderr, /--workers: expected a whole number 0 or more/);
+  }
+});
+
 t.test('serve refuses a broken config with exit code 2 and names the key', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'promgate-serve-'));
   const configFile = join(dir, 'config.yaml');

@@ -10,6 +10,8 @@ export interface ServeProcess {
   child: ChildProcess;
   port: number;
   metricsPort: number;
+  /** Worker threads it judges large objects in, as it logged them. */
+  workers: number;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
   /** Resolves when the process has logged a line with this message. */
@@ -26,12 +28,14 @@ export async function startServeProcess(args: string[], env: NodeJS.ProcessEnv =
   const seen = new Set<string>();
   const waiting = new Map<string, () => void>();
   const lines = createInterface({ input: child.stdout! });
-  const ports = await new Promise<{ port: number; metricsPort: number }>((resolve, reject) => {
+  const ports = await new Promise<{ port: number; metricsPort: number; workers: number }>((resolve, reject) => {
     lines.on('line', (line) => {
-      const entry = JSON.parse(line) as { msg: string; port?: number; metricsPort?: number };
+      const entry = JSON.parse(line) as { msg: string; port?: number; metricsPort?: number; workers?: number };
       seen.add(entry.msg);
       waiting.get(entry.msg)?.();
-      if (entry.msg === 'promgate serving') resolve({ port: entry.port ?? 0, metricsPort: entry.metricsPort ?? 0 });
+      if (entry.msg === 'promgate serving') {
+        resolve({ port: entry.port ?? 0, metricsPort: entry.metricsPort ?? 0, workers: entry.workers ?? -1 });
+      }
     });
     child.on('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
   });

@@ -12,17 +12,26 @@ import { startBackgroundAudit } from '../../server/background-audit.js';
 import { createMetrics } from '../../server/metrics.js';
 import { createJudge } from '../../server/judge.js';
 import { createPolicyDecider } from '../../server/policy-decider.js';
-import { DecidePool } from '../../server/worker-pool.js';
+import { DecidePool, defaultPoolSize } from '../../server/worker-pool.js';
 import { startServer } from '../../server/serve.js';
 import type { CertificatePaths } from '../../server/tls.js';
-import { EXIT_OK, InputError, UsageError, parseDurationFlag, parseFlags, parsePort, type Command } from '../usage.js';
+import {
+  EXIT_OK,
+  InputError,
+  UsageError,
+  parseCountFlag,
+  parseDurationFlag,
+  parseFlags,
+  parsePort,
+  type Command,
+} from '../usage.js';
 
 const LOG_LEVELS: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 const usage = `promgate serve [--config FILE] [--port 8443] [--metrics-port 8080] [--host 0.0.0.0]
                [--tls-cert FILE --tls-key FILE | --cert-dir DIR | --bootstrap-certs [--cert-dir DIR]]
                [--audit-interval 5m] [--kubeconfig FILE] [--context NAME]
-               [--shutdown-delay 2s] [--log-level info]
+               [--shutdown-delay 2s] [--log-level info] [--workers N]
 
 Serves POST /mutate and /validate over HTTPS on --port, and /healthz, /readyz, /metrics on both
 ports (plain HTTP on --metrics-port).
@@ -33,6 +42,8 @@ configurations named promgate, and renews before expiry; otherwise tls.crt/tls.k
 (default: certs/), where a development set is created when missing.
 Every --audit-interval (0 turns it off) the cluster is audited like \`promgate audit\` into the
 promgate_audit_violations gauge, when Kubernetes credentials are found.
+Large ConfigMaps are judged in --workers worker threads (default: the CPUs the container may use,
+by its cgroup CPU limit; 0 judges everything on the event loop).
 SIGTERM or SIGINT: readiness turns false, after --shutdown-delay the listeners close once
 in-flight reviews are answered, then promgate exits 0.`;
 
@@ -105,6 +116,7 @@ export const serveCommand: Command = {
         context: { type: 'string' },
         'shutdown-delay': { type: 'string' },
         'log-level': { type: 'string' },
+        workers: { type: 'string' },
       },
       false,
     );
@@ -118,6 +130,7 @@ export const serveCommand: Command = {
     const metricsPort = parsePort(values['metrics-port'], '--metrics-port', 8080);
     const shutdownDelayMs = parseDurationFlag(values['shutdown-delay'], '--shutdown-delay', 2000);
     const auditIntervalMs = parseDurationFlag(values['audit-interval'], '--audit-interval', 5 * 60_000);
+    const workers = parseCountFlag(values.workers, '--workers', defaultPoolSize());
     const logger = pino({ level, base: { service: 'promgate' } });
     const kubeConfigOptions: KubeConfigOptions = {
       ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
@@ -154,8 +167,8 @@ export const serveCommand: Command = {
 
     const metrics = createMetrics();
     // Large ConfigMaps are judged in worker threads so that they never stall other reviews.
-    const pool = new DecidePool({ config, logger });
-    const judge = createJudge(config, logger, { pool });
+    const pool = workers > 0 ? new DecidePool({ config, logger, size: workers }) : undefined;
+    const judge = createJudge(config, logger, pool ? { pool } : {});
     const server = await startServer({
       host: values.host ?? '0.0.0.0',
       port,
@@ -166,7 +179,7 @@ export const serveCommand: Command = {
       logger,
       shutdownDelayMs,
     });
-    logger.info({ port: server.port, metricsPort: server.metricsPort }, 'promgate serving');
+    logger.info({ port: server.port, metricsPort: server.metricsPort, workers }, 'promgate serving');
     const stopAudit =
       kubeConfig && auditIntervalMs > 0
         ? startBackgroundAudit({ kubeConfig, config, metrics, logger, intervalMs: auditIntervalMs, judge })
@@ -177,7 +190,7 @@ export const serveCommand: Command = {
         logger.info({ signal }, 'received signal');
         void Promise.all([stopAudit(), stopRenewal()])
           .then(() => server.shutdown())
-          .then(() => pool.close())
+          .then(() => pool?.close())
           .then(done);
       };
       process.once('SIGTERM', stop);
