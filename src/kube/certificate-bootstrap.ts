@@ -120,18 +120,19 @@ function timestamp(value: string | undefined): Date | undefined {
 function secretToStored(secret: V1Secret): StoredCertificates {
   const data = secret.data ?? {};
   const annotations = secret.metadata?.annotations ?? {};
-  const missing = Object.values(SECRET_KEYS).some((key) => data[key] === undefined);
+  // Without ca.key the served pair is still good: it stays in service while a new CA is rotated in.
+  const missing = Object.values(SECRET_KEYS).filter((key) => key !== SECRET_KEYS.caKey && data[key] === undefined);
   const nextCaCert = data[ROTATION_KEYS.nextCaCert];
   const nextCaKey = data[ROTATION_KEYS.nextCaKey];
   const nextPublishedAt = timestamp(annotations[ROTATION_ANNOTATIONS.nextPublishedAt]);
   const switchedAt = timestamp(annotations[ROTATION_ANNOTATIONS.switchedAt]);
   return {
-    ...(missing
-      ? { activeMissingReason: `Secret lacks one of ${Object.values(SECRET_KEYS).join(', ')}` }
+    ...(missing.length > 0
+      ? { activeMissingReason: `Secret lacks ${missing.join(', ')}` }
       : {
           active: {
             caCert: decode(data[SECRET_KEYS.caCert]!),
-            caKey: decode(data[SECRET_KEYS.caKey]!),
+            caKey: decode(data[SECRET_KEYS.caKey] ?? ''),
             tlsCert: decode(data[SECRET_KEYS.tlsCert]!),
             tlsKey: decode(data[SECRET_KEYS.tlsKey]!),
           },

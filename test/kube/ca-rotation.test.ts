@@ -242,7 +242,8 @@ t.test('expired CAs are dropped from the caBundle and from the Secret', async (t
 t.test('an expired CA is never carried over when the Secret is recreated', async (t) => {
   const server = await cluster(t);
   const expired = generateCertificateAuthority({ validityDays: 1, notBefore: new Date(Date.now() - 2 * DAY_MS) });
-  const valid = generateCertificateAuthority({ validityDays: 3650 });
+  // Issued a day ago: notBefore has one-second precision, and the bundle is ordered by it.
+  const valid = generateCertificateAuthority({ validityDays: 3650, notBefore: new Date(Date.now() - DAY_MS) });
   await syncCaBundles(server.kubeConfig(), 'promgate', [valid.caCert]);
   // The Secret was deleted; the caBundle still trusts the CA that signed the replicas' files.
   const result = await reconcileCertificates(await options(t, server));
@@ -259,17 +260,27 @@ t.test('an expired CA is never carried over when the Secret is recreated', async
   t.same(caBundlePems(other), Array(3).fill(fresh.certificates.caCert));
 });
 
-t.test('a CA key that does not match is rotated in steps, keeping the served pair meanwhile', async (t) => {
+t.test('a CA key that is missing or does not match is rotated in steps, keeping the served pair', async (t) => {
   const good = generateCertificateAuthority({ validityDays: 3650 });
   const set = {
     ...good,
     ...issueServingCertificate(good, { dnsNames: serviceDnsNames('promgate', NAMESPACE), ipAddresses: [] }),
   };
-  const server = await installed(t, { ...set, caKey: generateCertificateAuthority().caKey });
-  const result = await reconcileCertificates(await options(t, server));
+  const mismatched = await installed(t, { ...set, caKey: generateCertificateAuthority().caKey });
+  const result = await reconcileCertificates(await options(t, mismatched));
   t.equal(result.secret, 'staged-ca');
   t.match(result.reason, /ca\.key does not belong to ca\.crt/);
   t.equal(result.certificates.tlsCert, set.tlsCert);
+
+  const withoutKey = await installed(t, set);
+  const secret = storedSecret(withoutKey)!;
+  delete (secret['data'] as Record<string, string>)['ca.key'];
+  withoutKey.put(secret);
+  const staged = await reconcileCertificates(await options(t, withoutKey));
+  t.equal(staged.secret, 'staged-ca');
+  t.match(staged.reason, /unreadable certificate or key/);
+  t.equal(staged.certificates.tlsCert, set.tlsCert, 'the served pair stays');
+  t.equal(splitPemCertificates(caBundlePems(withoutKey)[0]!).length, 2, 'the next CA is published first');
 });
 
 t.test('racing replicas converge on one next CA and one switch', async (t) => {

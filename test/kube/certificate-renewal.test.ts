@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import t from 'tap';
+import { generateCertificateAuthority, issueServingCertificate } from '../../src/certs/generate.js';
 import { syncCaBundles } from '../../src/kube/ca-bundle.js';
 import {
   reconcileCertificates,
@@ -55,25 +56,33 @@ t.test('a certificate not covering the Service is reissued', async (t) => {
   );
 });
 
-t.test('a Secret lacking a key gets a new CA at once; the published CA stays trusted meanwhile', async (t) => {
-  const server = await cluster(t);
-  const existing = validServingSet(serviceDnsNames('promgate', NAMESPACE));
-  await syncCaBundles(server.kubeConfig(), 'promgate', [existing.caCert]);
-  const broken = secretFor(existing);
-  delete (broken['data'] as Record<string, string>)['ca.key'];
-  server.put(broken);
-  const result = await reconcileCertificates(await options(t, server));
-  t.equal(result.secret, 'replaced-ca');
-  t.match(result.reason, /lacks one of/);
-  t.not(result.certificates.caCert, existing.caCert);
-  t.same(result.state.previous, [existing.caCert], 'replicas still serving the old files stay trusted');
-  t.ok(result.state.switchedAt, 'and are dropped one overlap later');
-  t.same(
-    new Set(caBundles(server)),
-    new Set([Buffer.from(result.certificates.caCert + existing.caCert).toString('base64')]),
-    'new CA first, then the old one',
-  );
-});
+t.test(
+  'a Secret lacking its serving key gets a new CA at once; the published CA stays trusted meanwhile',
+  async (t) => {
+    const server = await cluster(t);
+    // Issued a day ago: notBefore has one-second precision, and the bundle is ordered by it.
+    const ca = generateCertificateAuthority({ validityDays: 3650, notBefore: new Date(Date.now() - DAY_MS) });
+    const existing = {
+      ...ca,
+      ...issueServingCertificate(ca, { dnsNames: serviceDnsNames('promgate', NAMESPACE), ipAddresses: [] }),
+    };
+    await syncCaBundles(server.kubeConfig(), 'promgate', [existing.caCert]);
+    const broken = secretFor(existing);
+    delete (broken['data'] as Record<string, string>)['tls.key'];
+    server.put(broken);
+    const result = await reconcileCertificates(await options(t, server));
+    t.equal(result.secret, 'replaced-ca');
+    t.equal(result.reason, 'Secret lacks tls.key');
+    t.not(result.certificates.caCert, existing.caCert);
+    t.same(result.state.previous, [existing.caCert], 'replicas still serving the old files stay trusted');
+    t.ok(result.state.switchedAt, 'and are dropped one overlap later');
+    t.same(
+      new Set(caBundles(server)),
+      new Set([Buffer.from(result.certificates.caCert + existing.caCert).toString('base64')]),
+      'new CA first, then the old one',
+    );
+  },
+);
 
 t.test('startCertificateRenewal re-reconciles until stopped', async (t) => {
   const server = await cluster(t);
