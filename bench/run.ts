@@ -20,7 +20,7 @@ import {
   prometheusConfigOfSize,
   smallPrometheusConfig,
 } from './fixtures.js';
-import type { ServersReady } from './servers.js';
+import type { CpuReading, ServersReady } from './servers.js';
 
 const SECONDS_PER_RUN = 5;
 const WARMUP_SECONDS = 2;
@@ -47,6 +47,8 @@ interface Measurement {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** CPU the server process spent per request answered (µs), worker threads included. */
+  serverCpuMicrosPerRequest?: number;
 }
 
 interface Target {
@@ -86,16 +88,23 @@ async function load(port: number, path: string, body: string, shape: LoadShape):
   });
 }
 
+/** Reads the server process's CPU time; measurements charge it to the requests they sent. */
+type CpuClock = () => Promise<number>;
+
 async function measure(
   scenario: string,
   port: number,
   path: string,
   body: string,
   shape: LoadShape,
+  cpuClock: CpuClock,
 ): Promise<Measurement> {
   const warmUp = shape.amount === undefined ? { seconds: WARMUP_SECONDS } : { amount: shape.connections };
   await load(port, path, body, { connections: shape.connections, ...warmUp });
-  return summarise(scenario, path, body, await load(port, path, body, shape));
+  const cpuBefore = await cpuClock();
+  const result = await load(port, path, body, shape);
+  const cpuMicros = (await cpuClock()) - cpuBefore;
+  return { ...summarise(scenario, path, body, result), serverCpuMicrosPerRequest: cpuMicros / result.requests.total };
 }
 
 /**
@@ -108,9 +117,10 @@ async function measureBest(
   path: string,
   body: string,
   shape: LoadShape,
+  cpuClock: CpuClock,
 ): Promise<Measurement> {
-  const first = await measure(scenario, port, path, body, shape);
-  const second = await measure(scenario, port, path, body, shape);
+  const first = await measure(scenario, port, path, body, shape, cpuClock);
+  const second = await measure(scenario, port, path, body, shape, cpuClock);
   return first.requestsPerSecond >= second.requestsPerSecond ? first : second;
 }
 
@@ -141,8 +151,13 @@ function summarise(scenario: string, path: string, body: string, result: Result)
   };
 }
 
-function startServers(): Promise<{ ready: ServersReady; stop(): Promise<void> }> {
+function startServers(): Promise<{ ready: ServersReady; cpuClock: CpuClock; stop(): Promise<void> }> {
   const child = fork(fileURLToPath(new URL('./servers.js', import.meta.url)), [], { stdio: 'inherit' });
+  const cpuClock: CpuClock = () =>
+    new Promise((resolve) => {
+      child.once('message', (reading: CpuReading) => resolve(reading.cpuMicros));
+      child.send('cpu');
+    });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`bench servers exited early with code ${String(code)}`)));
@@ -150,6 +165,7 @@ function startServers(): Promise<{ ready: ServersReady; stop(): Promise<void> }>
       child.removeAllListeners('exit');
       resolve({
         ready,
+        cpuClock,
         stop: () =>
           new Promise((done) => {
             child.once('exit', () => done());
@@ -211,13 +227,29 @@ function timeCheckConfig(): CheckConfigTimes {
 
 const format = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
+/** Server CPU per request relative to the ceiling's: what promgate adds, steadier than req/s. */
+const cpuRatio = (row: Measurement, ceiling: Measurement): number =>
+  (row.serverCpuMicrosPerRequest ?? Number.NaN) / (ceiling.serverCpuMicrosPerRequest ?? Number.NaN);
+
 interface Row extends Measurement {
   verdict: string;
   ceiling?: Measurement;
 }
 
 function printTable(rows: Row[]): void {
-  const header = ['scenario', 'body', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'vs ceiling', 'failed', 'verdict'];
+  const header = [
+    'scenario',
+    'body',
+    'conns',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'vs ceiling',
+    'CPU µs/req',
+    'CPU vs ceiling',
+    'failed',
+    'verdict',
+  ];
   const lines = rows.map((row) => [
     row.scenario,
     row.bodyBytes >= 1024 ? `${format(row.bodyBytes / 1024, 0)} KiB` : `${row.bodyBytes} B`,
@@ -226,6 +258,8 @@ function printTable(rows: Row[]): void {
     format(row.p50Ms, 0),
     format(row.p99Ms, 0),
     row.ceiling ? `${format((100 * row.requestsPerSecond) / row.ceiling.requestsPerSecond, 0)}%` : '',
+    row.serverCpuMicrosPerRequest === undefined ? '' : format(row.serverCpuMicrosPerRequest, 0),
+    row.ceiling ? `${format(cpuRatio(row, row.ceiling), 2)}×` : '',
     String(row.non2xx + row.errors + row.timeouts),
     row.verdict,
   ]);
@@ -258,6 +292,7 @@ async function main(): Promise<void> {
   console.log(`registered policies: ${policies.join(', ') || '(none)'}`);
   const servers = await startServers();
   const { promgatePort, ceilingPort, poolSize, caCert } = servers.ready;
+  const { cpuClock } = servers;
   console.log(
     `worker pool: ${poolSize} worker(s); runs of ${SECONDS_PER_RUN} s after ${WARMUP_SECONDS} s of warm-up; ` +
       `latency is whole milliseconds (autocannon)\n`,
@@ -278,14 +313,23 @@ async function main(): Promise<void> {
     '/ceiling',
     daemonSetBody,
     saturated,
+    cpuClock,
   );
-  const daemonSet = await measureBest('DaemonSet /mutate', promgatePort, mutatePath, daemonSetBody, saturated);
+  const daemonSet = await measureBest(
+    'DaemonSet /mutate',
+    promgatePort,
+    mutatePath,
+    daemonSetBody,
+    saturated,
+    cpuClock,
+  );
   const ceilingSmall = await measureBest(
     'ceiling, ConfigMap body',
     ceilingPort,
     '/ceiling',
     smallConfigMapBody,
     saturated,
+    cpuClock,
   );
   const small = await measureBest(
     'small ConfigMap /validate',
@@ -293,12 +337,20 @@ async function main(): Promise<void> {
     validatePath,
     smallConfigMapBody,
     saturated,
+    cpuClock,
   );
   // One connection, a count not a duration: the latency is the time to judge one 1 MiB config.
-  const big = await measure('1 MiB ConfigMap /validate', promgatePort, validatePath, bigConfigMapBody, {
-    connections: 1,
-    amount: BIG_REQUESTS,
-  });
+  const big = await measure(
+    '1 MiB ConfigMap /validate',
+    promgatePort,
+    validatePath,
+    bigConfigMapBody,
+    {
+      connections: 1,
+      amount: BIG_REQUESTS,
+    },
+    cpuClock,
+  );
   const [bigDuringMix, smallDuringMix] = await Promise.all([
     load(promgatePort, validatePath, bigConfigMapBody, { connections: BIG_CONNECTIONS, seconds: SECONDS_PER_RUN }),
     load(promgatePort, mutatePath, daemonSetBody, {
@@ -342,7 +394,9 @@ async function main(): Promise<void> {
   const throughputTarget = (name: string, row: Measurement, ceiling: Measurement): Target => ({
     what: `${name}: ≥ 80% of the ceiling, p99 < 5 ms at that load`,
     met: ratio(row, ceiling) >= TARGET_SHARE_OF_CEILING && row.p99Ms < 5,
-    measured: `${format(100 * ratio(row, ceiling), 0)}% of the ceiling, p99 ${format(row.p99Ms, 0)} ms`,
+    measured:
+      `${format(100 * ratio(row, ceiling), 0)}% of the ceiling, p99 ${format(row.p99Ms, 0)} ms ` +
+      `(server CPU per request ${format(cpuRatio(row, ceiling), 2)}× the ceiling's)`,
   });
   const targets: Target[] = [
     throughputTarget('DaemonSet', daemonSet, ceilingDaemonSet),

@@ -24,6 +24,10 @@ export interface ServersReady {
   caCert: string;
 }
 
+export interface CpuReading {
+  cpuMicros: number;
+}
+
 const FIXED_ANSWER = {
   apiVersion: 'admission.k8s.io/v1',
   kind: 'AdmissionReview',
@@ -69,6 +73,12 @@ async function main(): Promise<void> {
   };
   process.on('message', (message) => {
     if (message === 'stop') void stop();
+    // CPU time of this process, worker threads included, so that the load generator can charge each
+    // request its share (steadier than throughput on a shared machine).
+    if (message === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpuMicros: user + system } satisfies CpuReading);
+    }
   });
   process.on('disconnect', () => void stop());
   process.send?.({
