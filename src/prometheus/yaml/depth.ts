@@ -47,8 +47,10 @@ for (const code of [HASH, DOUBLE_QUOTE, SINGLE_QUOTE, OPEN_BRACKET, OPEN_BRACE, 
   STRUCTURAL[code] = 1;
 }
 
-/** The first position where the estimated depth exceeds `max`, or undefined. */
-export function findExcessiveNesting(text: string, max: number): DepthProblem | undefined {
+/** The first position where the estimated depth exceeds `max`, or undefined. On the way it adds
+ *  to `lineStarts` the offset where each line after the first starts (the loader needs them too,
+ *  and this is one pass less over the text); they are complete when no problem was found. */
+export function findExcessiveNesting(text: string, max: number, lineStarts: number[]): DepthProblem | undefined {
   const indents: number[] = [];
   let flowDepth = 0;
   let quote = 0;
@@ -85,8 +87,11 @@ export function findExcessiveNesting(text: string, max: number): DepthProblem | 
       const code = text.charCodeAt(i);
       if (code === NEWLINE) break;
       if (quote !== 0) {
-        if (code === BACKSLASH && quote === DOUBLE_QUOTE) i++;
-        else if (code === quote) {
+        if (code === BACKSLASH && quote === DOUBLE_QUOTE) {
+          i++;
+          // An escaped line break (skipped by this scan) still starts a line.
+          if (text.charCodeAt(i) === NEWLINE) lineStarts.push(i + 1);
+        } else if (code === quote) {
           if (quote === SINGLE_QUOTE && text.charCodeAt(i + 1) === SINGLE_QUOTE) i++;
           else quote = 0;
         }
@@ -111,6 +116,7 @@ export function findExcessiveNesting(text: string, max: number): DepthProblem | 
     i++;
     line++;
     lineStart = i;
+    if (i <= length) lineStarts.push(i);
   }
   return undefined;
 }

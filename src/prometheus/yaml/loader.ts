@@ -109,6 +109,10 @@ class TreeBuilder {
   private readonly expandedAtOpen: number[] = [];
   /** Where the node's children start in `children`. */
   private readonly firstChild: number[] = [];
+  /** Line index of the node's open offset (its content starts on that line or a later one). */
+  private readonly openLines: number[] = [];
+  /** Line index of the last open offset: offsets open in document order, mostly. */
+  private lastOpenLine = 0;
   /** The children with content of every open node, in order, innermost node's last (js-yaml also
    *  reports failed attempts to read a node: those events without content are left out). Entries
    *  from `childCount` on are stale. */
@@ -126,7 +130,6 @@ class TreeBuilder {
   private totalExpanded = 0;
   /** The part of `totalExpanded` reached through aliases (yaml.v2's aliasCount). */
   private aliasedNodes = 0;
-  private readonly lineStarts: number[] = [0];
   readonly roots: YamlNode[] = [];
   readonly errors: YamlProblem[] = [];
 
@@ -134,8 +137,11 @@ class TreeBuilder {
    *  %-escaped tag): then js-yaml merges mapping objects itself and needs their content. */
   private readonly mayDiscardMappings: boolean;
 
-  constructor(private readonly text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+  /** `lineStarts`: the offset where each line starts (see lineStartsOf). */
+  constructor(
+    private readonly text: string,
+    private readonly lineStarts: number[],
+  ) {
     this.mayDiscardMappings = !text.includes('merge') && !text.includes('%');
   }
 
@@ -159,6 +165,16 @@ class TreeBuilder {
     return low;
   }
 
+  /** 0-based index of the line holding `offset`, found by walking forward from line `from` (a line
+   *  at or before it, usually the same or the previous one). */
+  private lineFrom(from: number, offset: number): number {
+    const starts = this.lineStarts;
+    if (starts[from]! > offset) return this.lineIndex(offset);
+    let line = from;
+    while (line + 1 < starts.length && starts[line + 1]! <= offset) line++;
+    return line;
+  }
+
   position(offset: number): Position {
     const line = this.lineIndex(offset);
     return { line: line + 1, col: offset - this.lineStarts[line]! + 1 };
@@ -166,14 +182,17 @@ class TreeBuilder {
 
   readonly listener = (event: 'open' | 'close', state: ParserState): void => {
     if (event === 'open') {
+      this.lastOpenLine = this.lineFrom(this.lastOpenLine, state.position);
       this.openOffsets.push(state.position);
       this.expandedAtOpen.push(this.totalExpanded);
       this.firstChild.push(this.childCount);
+      this.openLines.push(this.lastOpenLine);
       return;
     }
     const openOffset = this.openOffsets.pop()!;
     const expandedAtOpen = this.expandedAtOpen.pop()!;
     const first = this.firstChild.pop()!;
+    const openLine = this.openLines.pop()!;
     const startOffset = this.contentStart(openOffset);
     const isAlias = this.text.charCodeAt(startOffset) === 42; /* * */
     if (state.kind === null && state.tag === null && state.anchor === null && !isAlias) {
@@ -182,7 +201,7 @@ class TreeBuilder {
       this.addExpanded(1, startOffset);
       return;
     }
-    const node = this.build(first, expandedAtOpen, state, startOffset);
+    const node = this.build(first, expandedAtOpen, state, startOffset, this.lineFrom(openLine, startOffset));
     if (this.text.charCodeAt(startOffset) === 34 /* " */ && state.kind === 'scalar') {
       this.checkYaml11Escapes(startOffset, state.position, node);
     }
@@ -258,9 +277,9 @@ class TreeBuilder {
     return only;
   }
 
-  /** Our node for a node js-yaml has read; its children are `children[first..childCount)`. */
-  private build(first: number, expandedAtOpen: number, state: ParserState, start: number): YamlNode {
-    const lineIndex = this.lineIndex(start);
+  /** Our node for a node js-yaml has read (starting at `start`, on line index `lineIndex`); its
+   *  children are `children[first..childCount)`. */
+  private build(first: number, expandedAtOpen: number, state: ParserState, start: number, lineIndex: number): YamlNode {
     const line = lineIndex + 1;
     const col = start - this.lineStarts[lineIndex]! + 1;
     if (this.text.charCodeAt(start) === 42 /* * */ && state.kind === null) {
@@ -466,8 +485,10 @@ class TreeBuilder {
 
   private addPair(entries: MapEntry[], key: YamlNode, value: YamlNode): void {
     const mergeKey =
-      key.kind === 'scalar' && ((key.style === 'plain' && key.tag === undefined) || key.tag === '!!merge');
-    if (mergeKey && key.text === '<<') {
+      key.kind === 'scalar' &&
+      key.text === '<<' &&
+      ((key.style === 'plain' && key.tag === undefined) || key.tag === '!!merge');
+    if (mergeKey) {
       this.mergeInto(entries, value);
       return;
     }
@@ -507,29 +528,37 @@ function secondDocumentOffset(text: string): number | undefined {
   return match?.index;
 }
 
+/** The offset where each line of `text` starts. */
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
 /** Parse `text` like yaml.v2 would for `yaml.UnmarshalStrict`: first document only. */
 export function loadYaml(text: string): LoadedYaml {
   const warnings: string[] = [];
   // A byte-order mark is fine for Go's yaml.v2; stripping it keeps columns on line 1 right.
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const builder = new TreeBuilder(source);
   // Two scans of the whole text, needed only when a `%YAML` directive could be there at all.
   const directive = source.includes('%YAML')
     ? /^%YAML[ \t]+(\S+)/m.exec(source.slice(0, source.search(/^---/m) >>> 0))
     : null;
   if (directive !== null && directive[1] !== '1.1') {
-    const at = builder.position(directive.index);
+    const at = new TreeBuilder(source, lineStartsOf(source)).position(directive.index);
     return {
       root: undefined,
       errors: [{ ...at, message: `found incompatible YAML document (%YAML ${directive[1]}; yaml.v2 reads YAML 1.1)` }],
       warnings,
     };
   }
-  const tooDeep = findExcessiveNesting(source, MAX_NESTING_DEPTH);
+  const lineStarts = [0];
+  const tooDeep = findExcessiveNesting(source, MAX_NESTING_DEPTH, lineStarts);
   if (tooDeep !== undefined) {
     const message = `document nests deeper than ${MAX_NESTING_DEPTH} levels; refusing to parse it`;
     return { root: undefined, errors: [{ line: tooDeep.line, col: tooDeep.col, message }], warnings };
   }
+  const builder = new TreeBuilder(source, lineStarts);
   let documentCount = 0;
   try {
     const options: jsYaml.LoadOptions & { maxDepth: number } = {
