@@ -1,11 +1,13 @@
 // Label names and values (prometheus/common model): names are legacy-validated
 // `[a-zA-Z_][a-zA-Z0-9_]*` in the 2.x releases promgate supports; values must be UTF-8.
 import type { FieldType } from '../schema/decoder.js';
+import { isIdentifier } from '../schema/decoder.js';
 import { parsedString, stringType } from '../schema/types.js';
 import { goQuote, isValidUtf8 } from './go-string.js';
 
+/** `[a-zA-Z_][a-zA-Z0-9_]*` (asked for every label name a config holds: no regex). */
 export function isValidLabelName(name: string): boolean {
-  return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name);
+  return isIdentifier(name);
 }
 
 export function isValidLabelValue(value: string): boolean {

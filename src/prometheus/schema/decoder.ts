@@ -41,8 +41,8 @@ export interface FieldType<T> {
   decode(node: YamlNode, path: string, ctx: DecodeContext): T | undefined;
 }
 
-/** `[A-Za-z_][A-Za-z0-9_]*`, by character codes: paths are built for every decoded field. */
-function isIdentifier(name: string): boolean {
+/** `[A-Za-z_][A-Za-z0-9_]*`, by character codes: asked for every field path and label name. */
+export function isIdentifier(name: string): boolean {
   if (name.length === 0) return false;
   for (let i = 0; i < name.length; i++) {
     const code = name.charCodeAt(i);
@@ -59,8 +59,11 @@ export function childPath(path: string, name: string): string {
   return path === '' ? segment : identifier ? `${path}.${segment}` : `${path}[${segment}]`;
 }
 
+/** `[0]`, `[1]`, …: list items are many, their indexes mostly small. */
+const INDEX_SUFFIXES = Array.from({ length: 1024 }, (_, index) => `[${index}]`);
+
 export function indexPath(path: string, index: number): string {
-  return `${path}[${index}]`;
+  return path + (INDEX_SUFFIXES[index] ?? `[${index}]`);
 }
 
 /** yaml.v2's type error, e.g. "cannot unmarshal !!str `abc` into bool" (values cut at 10 chars). */

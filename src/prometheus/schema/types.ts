@@ -131,14 +131,19 @@ export function list<T>(of: FieldType<T>, options: ListOptions = {}): FieldType<
         ctx.error(node, path, typeError(node, goName));
         return undefined;
       }
-      return node.items.map((item, index) => {
+      const { items } = node;
+      const values = new Array<T | undefined>(items.length);
+      for (let index = 0; index < items.length; index++) {
+        const item = items[index]!;
         const itemPath = indexPath(path, index);
         if (item.kind === 'scalar' && item.isNull && options.nullItem !== undefined) {
           ctx.error(item, itemPath, options.nullItem);
-          return undefined;
+          values[index] = undefined;
+        } else {
+          values[index] = decodeValue(of, item, itemPath, ctx);
         }
-        return decodeValue(of, item, itemPath, ctx);
-      });
+      }
+      return values;
     },
   };
 }
