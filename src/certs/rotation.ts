@@ -105,7 +105,8 @@ export function planNextStep(stored: StoredCertificates, context: RotationContex
   const { active, next, previous } = stored;
   if (!active) return replace(stored, context, stored.activeMissingReason ?? 'no certificate set');
   const rotation = { next, nextPublishedAt: stored.nextPublishedAt };
-  const retirement = { previous, switchedAt: stored.switchedAt };
+  // An expired CA verifies nothing: whatever step is written next leaves it out.
+  const retirement = { previous: unexpiredCertificates(previous, now), switchedAt: stored.switchedAt };
   if (elapsed(stored.switchedAt, context)) {
     return {
       step: 'retired-ca',
@@ -130,7 +131,7 @@ export function planNextStep(stored: StoredCertificates, context: RotationContex
       reason: `next CA published since ${stored.nextPublishedAt.toISOString()}`,
       state: {
         active: { ...next, ...context.issueServingCertificate(next) },
-        previous: unexpiredCertificates([active.caCert, ...previous], now),
+        previous: unexpiredCertificates([active.caCert, ...retirement.previous], now),
         switchedAt: now,
       },
     };
