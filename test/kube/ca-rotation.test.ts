@@ -20,7 +20,7 @@ import {
   type CertificateBootstrapOptions,
   type ReconcileResult,
 } from '../../src/kube/certificate-bootstrap.js';
-import type { FakeApiServer } from '../support/fake-apiserver.js';
+import type { ApiRequest, FakeApiServer, StoredObject } from '../support/fake-apiserver.js';
 import {
   DAY_MS,
   NAMESPACE,
@@ -74,6 +74,31 @@ async function assertEveryReplicaTrusted(t: Test, server: FakeApiServer, replica
   }
 }
 
+/**
+ * Checks each Secret write as it reaches the API server: the serving certificate it carries must
+ * already be verifiable by every published caBundle, i.e. no serving certificate from a CA exists
+ * before that CA is published. Returns the number of writes checked and the ones that failed.
+ */
+function watchSecretWrites(server: FakeApiServer): {
+  check: (request: ApiRequest) => void;
+  checked: number;
+  untrusted: string[];
+} {
+  const watch = {
+    checked: 0,
+    untrusted: [] as string[],
+    check: (request: ApiRequest) => {
+      if (request.resource.plural !== 'secrets' || !['create', 'update'].includes(request.verb)) return;
+      const tlsCert = secretPem(request.body as StoredObject, 'tls.crt');
+      watch.checked++;
+      if (!caBundlePems(server).every((bundle) => verifiable(bundle, tlsCert))) {
+        watch.untrusted.push(new X509Certificate(tlsCert).serialNumber);
+      }
+    },
+  };
+  return watch;
+}
+
 /** A real TLS handshake, as the API server would make it, against a server using `pair`. */
 async function handshake(pair: { tlsCert: string; tlsKey: string }, trustedPem: string): Promise<string> {
   const server = createServer({ cert: pair.tlsCert, key: pair.tlsKey }, (_request, response) => response.end('ok'));
@@ -105,6 +130,8 @@ t.test('a CA replacement walks staged → published → switched → retired, tr
   const replicas = [first, second];
   // Both replicas run, serving what they loaded from the Secret.
   for (const replica of replicas) await writeCertificateFiles(replica.certDir, old);
+  const writes = watchSecretWrites(server);
+  server.beforeHandle = writes.check;
   t.equal((await reconcileCertificates(first)).secret, 'staged-ca');
 
   // Staged: the new CA is in every caBundle, newest first, and signs nothing yet.
@@ -117,6 +144,7 @@ t.test('a CA replacement walks staged → published → switched → retired, tr
     t.ok(signedBy(await readFile(join(replica.certDir, 'tls.crt'), 'utf8'), old.caCert), 'replicas serve the old CA');
   }
   await assertEveryReplicaTrusted(t, server, replicas);
+  t.equal(await handshake(old, caBundlePems(server)[0]!), 'trusted', 'the old certificate, with both CAs published');
 
   // The next round (of any replica) sees the caBundle carrying both, and records when.
   clock.advance(60_000);
@@ -167,6 +195,8 @@ t.test('a CA replacement walks staged → published → switched → retired, tr
   t.equal(await handshake(switched.certificates, onlyNew), 'trusted');
   t.not(await handshake(old, onlyNew), 'trusted', 'the old certificate is no longer trusted');
   t.equal((await reconcileCertificates(first)).secret, 'adopted', 'settled');
+  t.equal(writes.checked, 4, 'four Secret writes: staged, published, switched, retired');
+  t.same(writes.untrusted, [], 'none carried a serving certificate the published caBundles could not verify');
 });
 
 t.test('no switch while some caBundle lacks the next CA', async (t) => {
@@ -291,8 +321,13 @@ t.test('racing replicas converge on one next CA and one switch', async (t) => {
     await options(t, server, { now: clock.now, caOverlapMs: OVERLAP_MS }),
     await options(t, server, { now: clock.now, caOverlapMs: OVERLAP_MS }),
   ];
+  const writes = watchSecretWrites(server);
   const race = async (): Promise<ReconcileResult[]> => {
-    server.beforeHandle = barrier(2, isSecretRead);
+    const bothRead = barrier(2, isSecretRead);
+    server.beforeHandle = async (request) => {
+      writes.check(request);
+      await bothRead(request);
+    };
     const results = await Promise.all(replicas.map((replica) => reconcileCertificates(replica)));
     server.beforeHandle = undefined;
     return results;
@@ -319,4 +354,6 @@ t.test('racing replicas converge on one next CA and one switch', async (t) => {
   clock.advance(OVERLAP_MS);
   t.same((await race()).map((r) => r.secret).sort(), ['adopted', 'retired-ca']);
   t.same(caBundlePems(server), Array(3).fill(nextCa));
+  t.equal(writes.checked, 8, 'both replicas tried each of the four steps');
+  t.same(writes.untrusted, [], 'no write carried a serving certificate the caBundles could not verify');
 });
