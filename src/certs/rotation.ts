@@ -104,14 +104,14 @@ export function planNextStep(stored: StoredCertificates, context: RotationContex
   const { now } = context;
   const { active, next, previous } = stored;
   if (!active) return replace(stored, context, stored.activeMissingReason ?? 'no certificate set');
-  const rotation = { next, nextPublishedAt: stored.nextPublishedAt };
   // An expired CA verifies nothing: whatever step is written next leaves it out.
   const retirement = { previous: unexpiredCertificates(previous, now), switchedAt: stored.switchedAt };
   if (elapsed(stored.switchedAt, context)) {
+    const { switchedAt, ...rest } = stored;
     return {
       step: 'retired-ca',
-      reason: `previous CA trusted for one overlap after the switch at ${stored.switchedAt!.toISOString()}`,
-      state: { active, ...rotation, previous: [] },
+      reason: `previous CA trusted for one overlap after the switch at ${switchedAt!.toISOString()}`,
+      state: { ...rest, active, previous: [] },
     };
   }
   if (next && caUsable(next, now)) {
@@ -145,7 +145,7 @@ export function planNextStep(stored: StoredCertificates, context: RotationContex
     return {
       step: 'renewed-serving',
       reason: problem.reason,
-      state: { active: { ...active, ...context.issueServingCertificate(active) }, ...rotation, ...retirement },
+      state: { active: { ...active, ...context.issueServingCertificate(active) }, ...retirement },
     };
   }
   if (!servingUsable(active, now)) return replace(stored, context, problem.reason);

@@ -1,6 +1,6 @@
 // `serve --bootstrap-certs`: promgate certifies itself in a cluster. One Secret holds the CA and
 // the serving certificate; every replica converges on that Secret, so however many replicas start
-// at once there is exactly one CA, and the webhook configurations trust it.
+// at once exactly one CA signs, and the webhook configurations trust it.
 //
 // Concurrency rests on the API server alone: create fails with 409 AlreadyExists for all but one
 // replica, an update carrying a stale resourceVersion fails with 409 Conflict; the loser re-reads
@@ -34,10 +34,11 @@ export const DEFAULT_SERVING_VALIDITY_DAYS = 365;
 export const DEFAULT_CA_VALIDITY_DAYS = 3650;
 export const DEFAULT_RENEWAL_INTERVAL_MS = 60 * 60 * 1000;
 /**
- * How long a CA is published before it signs, and kept after it stopped signing: two renewal
- * rounds, so every replica has reconciled at least once in between even if one round failed.
+ * How long a CA is published before it signs, and kept after it stopped signing, in renewal
+ * intervals: two, so every replica has reconciled at least once in between even if one round failed.
  */
-export const DEFAULT_CA_OVERLAP_MS = 2 * DEFAULT_RENEWAL_INTERVAL_MS;
+const CA_OVERLAP_INTERVALS = 2;
+export const DEFAULT_CA_OVERLAP_MS = CA_OVERLAP_INTERVALS * DEFAULT_RENEWAL_INTERVAL_MS;
 
 /** The Secret's data keys: kubernetes.io/tls's own, plus the CA. */
 const SECRET_KEYS = {
@@ -328,7 +329,7 @@ export interface CertificateRenewalOptions extends CertificateBootstrapOptions {
  */
 export function startCertificateRenewal(options: CertificateRenewalOptions): () => Promise<void> {
   const intervalMs = options.intervalMs ?? DEFAULT_RENEWAL_INTERVAL_MS;
-  const reconcileOptions = { ...options, caOverlapMs: options.caOverlapMs ?? 2 * intervalMs };
+  const reconcileOptions = { ...options, caOverlapMs: options.caOverlapMs ?? CA_OVERLAP_INTERVALS * intervalMs };
   return repeatEvery(
     () =>
       reconcileCertificates(reconcileOptions)

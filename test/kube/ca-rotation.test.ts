@@ -17,6 +17,7 @@ import { syncCaBundles } from '../../src/kube/ca-bundle.js';
 import {
   reconcileCertificates,
   serviceDnsNames,
+  startCertificateRenewal,
   type CertificateBootstrapOptions,
   type ReconcileResult,
 } from '../../src/kube/certificate-bootstrap.js';
@@ -356,4 +357,30 @@ t.test('racing replicas converge on one next CA and one switch', async (t) => {
   t.same(caBundlePems(server), Array(3).fill(nextCa));
   t.equal(writes.checked, 8, 'both replicas tried each of the four steps');
   t.same(writes.untrusted, [], 'no write carried a serving certificate the caBundles could not verify');
+});
+
+t.test('the renewal loop derives the overlap from its interval and completes a rotation', async (t) => {
+  const server = await installed(t, nearExpirySet());
+  const replica = await options(t, server);
+  t.equal((await reconcileCertificates(replica)).secret, 'staged-ca');
+  const steps: string[] = [];
+  const errors: unknown[] = [];
+  await new Promise<void>((resolve) => {
+    const stop = startCertificateRenewal({
+      ...replica,
+      intervalMs: 5,
+      onReconciled: (result) => {
+        steps.push(result.secret);
+        // With the default two-hour overlap the rotation would not move: give up after a while.
+        if (result.secret === 'retired-ca' || steps.length >= 200) void stop().then(resolve);
+      },
+      onError: (err) => errors.push(err),
+    });
+  });
+  t.same(errors, []);
+  t.same(
+    steps.filter((step) => step !== 'adopted'),
+    ['published-ca', 'switched-ca', 'retired-ca'],
+  );
+  t.equal(splitPemCertificates(caBundlePems(server)[0]!).length, 1, 'only the new CA left');
 });
