@@ -120,8 +120,10 @@ class TreeBuilder {
   /** Start and end offset of each child, two numbers per child. */
   private readonly spans: number[] = [];
   private childCount = 0;
-  /** Reused while a mapping's entries are collected (then copied at their exact size). */
+  /** Reused while a mapping's entries are collected (then copied at their exact size): the first
+   *  `pendingCount` are the mapping's. Not emptied between mappings, which would free its storage. */
   private readonly pendingEntries: MapEntry[] = [];
+  private pendingCount = 0;
 
   private readonly anchors = new Map<string, YamlNode>();
   /** Expanded size of each anchored node (its subtree with aliases followed): an alias to it costs
@@ -439,8 +441,7 @@ class TreeBuilder {
   /** js-yaml reports keys and values in order but skips the value event of `key:` with nothing
    *  after it, so pairs are found by what follows each node: a key is followed by `:`. */
   private buildMap(first: number, tag: string | undefined, line: number, col: number): MapNode {
-    const entries = this.pendingEntries;
-    entries.length = 0;
+    this.pendingCount = 0;
     let pendingKey: YamlNode | undefined;
     let pendingKeyEnd = 0;
     const { children, spans } = this;
@@ -460,7 +461,7 @@ class TreeBuilder {
       }
       // In a flow mapping `{a: , b}` a comma after the key's colon means the key had no value.
       if (pendingKey !== undefined && !isKey && this.commaBetween(pendingKeyEnd, startOffset)) {
-        this.addPair(entries, pendingKey, nullAt(pendingKey.line, pendingKey.col));
+        this.addPair(pendingKey, nullAt(pendingKey.line, pendingKey.col));
         pendingKey = undefined;
       }
       if (pendingKey === undefined) {
@@ -468,36 +469,40 @@ class TreeBuilder {
           pendingKey = node;
           pendingKeyEnd = endOffset;
         } else {
-          this.addPair(entries, node, nullAt(node.line, node.col));
+          this.addPair(node, nullAt(node.line, node.col));
         }
       } else if (isKey) {
-        this.addPair(entries, pendingKey, nullAt(pendingKey.line, pendingKey.col));
+        this.addPair(pendingKey, nullAt(pendingKey.line, pendingKey.col));
         pendingKey = node;
         pendingKeyEnd = endOffset;
       } else {
-        this.addPair(entries, pendingKey, node);
+        this.addPair(pendingKey, node);
         pendingKey = undefined;
       }
     }
-    if (pendingKey !== undefined) this.addPair(entries, pendingKey, nullAt(pendingKey.line, pendingKey.col));
-    return { kind: 'map', tag, entries: entries.slice(), line, col };
+    if (pendingKey !== undefined) this.addPair(pendingKey, nullAt(pendingKey.line, pendingKey.col));
+    return { kind: 'map', tag, entries: this.pendingEntries.slice(0, this.pendingCount), line, col };
   }
 
-  private addPair(entries: MapEntry[], key: YamlNode, value: YamlNode): void {
+  private addEntry(key: YamlNode, value: YamlNode, merged: boolean): void {
+    this.pendingEntries[this.pendingCount++] = { key, value, merged };
+  }
+
+  private addPair(key: YamlNode, value: YamlNode): void {
     const mergeKey =
       key.kind === 'scalar' &&
       key.text === '<<' &&
       ((key.style === 'plain' && key.tag === undefined) || key.tag === '!!merge');
     if (mergeKey) {
-      this.mergeInto(entries, value);
+      this.mergeInto(value);
       return;
     }
-    entries.push({ key, value, merged: false });
+    this.addEntry(key, value, false);
   }
 
   /** yaml.v2 merges a mapping, or a sequence of mappings, given to `<<`; anything else is an error.
    *  (Copying entries costs no more than the alias expansion already charged for them.) */
-  private mergeInto(target: MapEntry[], source: YamlNode): void {
+  private mergeInto(source: YamlNode): void {
     const sources = source.kind === 'seq' ? source.items : [source];
     for (const merged of sources) {
       if (merged.kind !== 'map') {
@@ -508,7 +513,7 @@ class TreeBuilder {
         });
         continue;
       }
-      for (const entry of merged.entries) target.push({ key: entry.key, value: entry.value, merged: true });
+      for (const entry of merged.entries) this.addEntry(entry.key, entry.value, true);
     }
   }
 }
