@@ -30,7 +30,7 @@ function listFolder(dir: string): string[] {
     });
 }
 
-/** Expands folders; `folderFilter` decides which files inside a folder are read. */
+/** Expands folders into their .yaml, .yml and .json files (recursively, sorted by name). */
 export async function readInputs(paths: string[], stdin: NodeJS.ReadableStream): Promise<InputText[]> {
   if (paths.length === 0) throw new UsageError('no input: name files, folders, or - for standard input');
   const inputs: InputText[] = [];

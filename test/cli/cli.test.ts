@@ -120,6 +120,20 @@ t.test('check-config: FILE:LINE:COL errors, versions and exit codes', async (t) 
   t.equal((await runCli(['check-config', join(dir, 'absent.yml')])).code, 2);
 });
 
+t.test('check-config: a folder means every YAML and JSON file in it, as its usage says', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'promgate-check-config-folder-'));
+  writeFileSync(join(dir, 'good.yml'), 'scrape_configs:\n  - job_name: node\n');
+  writeFileSync(join(dir, 'bad.json'), '{"global": {"scrape_interval": "1.5h"}}');
+  writeFileSync(join(dir, 'notes.txt'), 'not: [a config\n');
+  const folder = await runCli(['check-config', dir]);
+  t.equal(folder.code, 1, 'bad.json inside the folder is judged');
+  t.match(folder.stdout, /good\.yml: SUCCESS/);
+  t.match(folder.stdout, /bad\.json: FAILED \(1 error\(s\)\)/);
+  t.notMatch(folder.stdout, /notes\.txt/, 'other files in the folder are not read');
+  const help = await runCli(['check-config', '--help']);
+  t.match(help.stdout, /PATH is a file, a folder/);
+});
+
 t.test('check on a dcgm-exporter: patch and diff, then --no-mutate denies the same file', async (t) => {
   const manifest = corpusPath('daemonsets', 'dcgm-exporter--gke-managed-prometheus-example.yaml');
   const mutated = await runCli(['check', manifest]);

@@ -6,9 +6,10 @@ import { checkPrometheusConfig, type ConfigError } from '../../prometheus/index.
 import { readInputs } from '../inputs.js';
 import { EXIT_DENIED, EXIT_OK, UsageError, parseFlags, writeLine, type Command } from '../usage.js';
 
-const usage = `promgate check-config [--config FILE] [--prometheus-version X.Y] [-o text|json] FILE...
+const usage = `promgate check-config [--config FILE] [--prometheus-version X.Y] [-o text|json] PATH...
 
-Checks Prometheus configuration files (or - for standard input) like
+PATH is a file, a folder (every .yaml, .yml and .json file in it, recursively, each judged as one
+Prometheus configuration) or - for standard input. Checks them like
 promtool check config --syntax-only: files they name (rule files, TLS files, file_sd targets) are
 not read. Errors are printed as FILE:LINE:COL: PATH: message. The Prometheus release whose rules
 apply is --prometheus-version, else prometheusConfig.prometheusVersion of --config, else 2.55.
@@ -37,7 +38,6 @@ export const checkConfigCommand: Command = {
     if (format !== 'text' && format !== 'json') throw new UsageError(`-o: expected text or json, got ${format}`);
     const prometheusVersion =
       values['prometheus-version'] ?? loadConfig(values.config).prometheusConfig.prometheusVersion;
-    // Files are named one by one: a folder of mixed YAML is not a set of Prometheus configs.
     const inputs = await readInputs(positionals, io.stdin);
     const results: FileResult[] = [];
     for (const input of inputs) {
