@@ -52,7 +52,13 @@ export function defaultPoolSize(): number {
 }
 
 const DEFAULT_WORKER_URL = new URL('./decide-worker.js', import.meta.url);
-const DEFAULT_RESOURCE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 512 };
+/**
+ * Per worker, inside the pod's memory limit beside the event loop's heap (docs/adr/042): a 1 MiB
+ * config, or an UPDATE carrying two, needs a few tens of MiB; a document crafted to exhaust
+ * memory costs its worker, not the pod.
+ */
+export const WORKER_HEAP_LIMIT_MB = 128;
+const DEFAULT_RESOURCE_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_LIMIT_MB };
 const QUEUED_PER_WORKER = 4;
 /** Workers that die before becoming ready this many times in a row mean the pool cannot work. */
 const MAX_FAILED_STARTS = 3;
