@@ -3,8 +3,12 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import type * as checkConfigModule from '../../src/cli/commands/check-config.js';
 import { runCli } from '../support/cli.js';
 import { corpusPath } from '../support/corpus.js';
+
+type CheckConfigModule = typeof checkConfigModule;
 
 const plainConfigMap =
   'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n  namespace: default\ndata:\n  a: b\n';
@@ -118,6 +122,27 @@ t.test('check-config: FILE:LINE:COL errors, versions and exit codes', async (t) 
   t.equal(version.code, 2);
   t.match(version.stderr, /unsupported Prometheus version 9\.9/);
   t.equal((await runCli(['check-config', join(dir, 'absent.yml')])).code, 2);
+});
+
+t.test('check-config: --prometheus-version is judged before any file, other errors are not blamed on it', async (t) => {
+  const badVersion = await runCli(['check-config', '--prometheus-version', '2.9x', '/nonexistent/prometheus.yml']);
+  t.equal(badVersion.code, 2);
+  t.match(badVersion.stderr, /--prometheus-version: invalid Prometheus version "2\.9x"/, 'the flag, not the file');
+  t.match(badVersion.stderr, /^usage: promgate check-config/m);
+
+  const checkerBug = new Error('a bug inside the checker');
+  const prometheus = await import('../../src/prometheus/index.js');
+  const { checkConfigCommand } = await t.mockImport<CheckConfigModule>('../../src/cli/commands/check-config.js', {
+    '../../src/prometheus/index.js': {
+      ...prometheus,
+      checkPrometheusConfig: () => {
+        throw checkerBug;
+      },
+    },
+  });
+  const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from(['global: {}\n']) };
+  const thrown = await checkConfigCommand.run(['--prometheus-version', '2.53', '-'], io).catch((err: unknown) => err);
+  t.equal(thrown, checkerBug, 'propagated as is, not turned into a --prometheus-version usage error');
 });
 
 t.test('check-config: a folder means every YAML and JSON file in it, as its usage says', async (t) => {

@@ -3,6 +3,7 @@
 import { loadConfig } from '../../config/load.js';
 import { formatConfigError } from '../../policies/prometheus-config/index.js';
 import { checkPrometheusConfig, type ConfigError } from '../../prometheus/index.js';
+import { supportedVersion } from '../../prometheus/version.js';
 import { readInputs } from '../inputs.js';
 import { EXIT_DENIED, EXIT_OK, UsageError, parseFlags, writeLine, type Command } from '../usage.js';
 
@@ -22,6 +23,17 @@ interface FileResult {
   warnings: string[];
 }
 
+/** The flag is checked before any file is read; a version from --config was checked by loadConfig. */
+function checkedVersionFlag(flag: string | undefined): string | undefined {
+  if (flag === undefined) return undefined;
+  try {
+    supportedVersion(flag);
+  } catch (err) {
+    throw new UsageError(`--prometheus-version: ${(err as Error).message}`, { cause: err });
+  }
+  return flag;
+}
+
 export const checkConfigCommand: Command = {
   usage,
   async run(argv, io) {
@@ -37,16 +49,11 @@ export const checkConfigCommand: Command = {
     const format = values.output ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`-o: expected text or json, got ${format}`);
     const prometheusVersion =
-      values['prometheus-version'] ?? loadConfig(values.config).prometheusConfig.prometheusVersion;
+      checkedVersionFlag(values['prometheus-version']) ?? loadConfig(values.config).prometheusConfig.prometheusVersion;
     const inputs = await readInputs(positionals, io.stdin);
     const results: FileResult[] = [];
     for (const input of inputs) {
-      let checked;
-      try {
-        checked = checkPrometheusConfig(input.text, { prometheusVersion });
-      } catch (err) {
-        throw new UsageError(`--prometheus-version: ${(err as Error).message}`);
-      }
+      const checked = checkPrometheusConfig(input.text, { prometheusVersion });
       results.push({ file: input.source, valid: checked.errors.length === 0, ...checked });
     }
     if (format === 'json') {
