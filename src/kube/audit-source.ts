@@ -15,7 +15,7 @@ import type { KubernetesObject } from '../policies/policy.js';
 import { apiServerUrl } from './client.js';
 import { isStatus, toKubeApiError } from './errors.js';
 
-/** Anything that yields objects to audit: the cluster, or a fixed list in tests. */
+/** Anything that yields objects to audit: the cluster, or a fixed list in tests (test/support). */
 export interface AuditSource {
   objects(): AsyncIterable<KubernetesObject>;
 }
@@ -130,13 +130,4 @@ export class ClusterAuditSource implements AuditSource {
       continueToken = list.metadata?.continue || undefined;
     } while (continueToken);
   }
-}
-
-/** A fixed list, for `audit` over objects already in memory and for tests. */
-export function staticAuditSource(objects: Iterable<KubernetesObject>): AuditSource {
-  return {
-    async *objects() {
-      yield* objects;
-    },
-  };
 }

@@ -9,8 +9,9 @@ import {
   runAudit,
   type DecideFunction,
 } from '../../src/kube/audit.js';
-import { ClusterAuditSource, staticAuditSource } from '../../src/kube/audit-source.js';
+import { ClusterAuditSource } from '../../src/kube/audit-source.js';
 import { FakeApiServer } from '../support/fake-apiserver.js';
+import { staticAuditSource } from '../support/static-audit-source.js';
 
 // A stand-in policy: DaemonSets must not run `:latest` images; mutation labels them `audited=yes`.
 function noLatestTag(object: KubernetesObject): Evaluation {

@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/load.js';
 import { ClusterAuditSource } from '../../kube/audit-source.js';
 import { auditExitCode, formatAuditJson, formatAuditText, runAudit } from '../../kube/audit.js';
 import { loadKubeConfig } from '../../kube/client.js';
-import { KubeApiError, KubeConfigError } from '../../kube/errors.js';
+import { isClusterAccessError } from '../../kube/errors.js';
 import { decide } from '../../policies/engine.js';
 import { registeredPolicies } from '../../policies/registry.js';
 import { InputError, UsageError, parseFlags, type Command } from '../usage.js';
@@ -45,8 +45,7 @@ export const auditCommand: Command = {
       );
       return auditExitCode(report);
     } catch (err) {
-      if (err instanceof KubeApiError || err instanceof KubeConfigError)
-        throw new InputError(err.message, { cause: err });
+      if (isClusterAccessError(err)) throw new InputError(err.message, { cause: err });
       throw err;
     }
   },
