@@ -1,6 +1,7 @@
 // A task repeated every interval until stopped: the certificate renewal and the background audit
-// of `serve` both run this way. Rounds never overlap (the next is scheduled when one ends), and
-// stopping waits for a round in progress so that shutdown leaves nothing half done.
+// of `serve` both run this way. Rounds never overlap (the next is scheduled when one ends).
+// Stopping aborts the round in progress through its signal, for tasks that can end early (an
+// audit), and waits for it, so that tasks that must not stop halfway (a Secret write) finish.
 
 export interface RepeatOptions {
   intervalMs: number;
@@ -9,12 +10,13 @@ export interface RepeatOptions {
 }
 
 /** `task` must handle its own errors; returns a function that stops the loop. */
-export function repeatEvery(task: () => Promise<void>, options: RepeatOptions): () => Promise<void> {
+export function repeatEvery(task: (signal: AbortSignal) => Promise<void>, options: RepeatOptions): () => Promise<void> {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
+  const stopping = new AbortController();
   const round = (): void => {
-    inFlight = task().finally(schedule);
+    inFlight = task(stopping.signal).finally(schedule);
   };
   const schedule = (): void => {
     if (stopped) return;
@@ -27,6 +29,7 @@ export function repeatEvery(task: () => Promise<void>, options: RepeatOptions): 
   return async () => {
     stopped = true;
     clearTimeout(timer);
+    stopping.abort(new Error('stopped'));
     await inFlight;
   };
 }

@@ -67,6 +67,8 @@ export interface AuditOptions {
   /** Policies to report even when nothing matched them, so a gauge goes back to 0. */
   policyNames?: readonly string[];
   now?: () => Date;
+  /** Ends the audit before the next object (it then rejects with the signal's reason). */
+  signal?: AbortSignal;
 }
 
 const AUDIT_CONTEXT: EvaluationContext = { operation: 'CREATE' };
@@ -87,6 +89,7 @@ export async function runAudit(
   let objectsScanned = 0;
   let objectsWithViolations = 0;
   for await (const object of source.objects()) {
+    options.signal?.throwIfAborted();
     objectsScanned++;
     // One validate-stage decision holds every policy's whole evaluation, patch included: a policy
     // is a pure function of the object, so a separate mutate-stage call would compute the same.

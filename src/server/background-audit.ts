@@ -2,6 +2,7 @@
 // exported as the promgate_audit_violations gauge and logged, so that what slipped past
 // admission (a fail-open, objects older than promgate, a policy in audit mode) is seen.
 import type { KubeConfig } from '@kubernetes/client-node';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { repeatEvery } from '../common/periodic.js';
 import type { PromgateConfig } from '../config/schema.js';
 import { ClusterAuditSource } from '../kube/audit-source.js';
@@ -30,7 +31,22 @@ export const AUDIT_BUSY_RETRY_MS = 500;
 /** …but not forever: then this round fails and the gauge keeps its last values. */
 export const AUDIT_BUSY_ATTEMPTS = 20;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export interface AuditDecideOptions {
+  /** Ends a wait for the pool, or a judgement in progress, when `serve` shuts down. */
+  signal?: AbortSignal;
+  retryMs?: number;
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
 
 /**
  * The audit's way of judging: through the webhooks' judge, yielding to admission when the pool is
@@ -39,16 +55,18 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export function auditDecide(
   judge: Judge,
-  retryMs = AUDIT_BUSY_RETRY_MS,
+  { signal, retryMs = AUDIT_BUSY_RETRY_MS }: AuditDecideOptions = {},
 ): (...args: Parameters<DecideFunction>) => Promise<Decision> {
   return async (object, config, context, stage) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await judge(object, context, stage, Date.now() + AUDIT_OBJECT_DEADLINE_MS);
+        const judging = Promise.resolve(judge(object, context, stage, Date.now() + AUDIT_OBJECT_DEADLINE_MS));
+        return await unlessAborted(judging, signal);
       } catch (err) {
+        if (signal?.aborted) throw err;
         const busy = err instanceof PoolRejection && err.reason === 'overloaded';
         if (busy && attempt < AUDIT_BUSY_ATTEMPTS) {
-          await sleep(retryMs);
+          await sleep(retryMs, undefined, signal ? { signal } : {});
           continue;
         }
         if (busy || (err instanceof PoolRejection && err.reason === 'closed')) throw err;
@@ -82,14 +100,20 @@ function publish(report: AuditReport, metrics: Metrics, logger: Logger): void {
 export function startBackgroundAudit(options: BackgroundAuditOptions): () => Promise<void> {
   const { metrics, logger } = options;
   const policyNames = registeredPolicies().map(({ policy }) => policy.name);
-  const decide = auditDecide(options.judge);
   return repeatEvery(
-    () =>
-      runAudit(ClusterAuditSource.forConfig(options.kubeConfig, options.config), options.config, decide, {
-        policyNames,
-      })
+    (signal) =>
+      runAudit(
+        ClusterAuditSource.forConfig(options.kubeConfig, options.config),
+        options.config,
+        auditDecide(options.judge, { signal }),
+        { policyNames, signal },
+      )
         .then((report) => publish(report, metrics, logger))
-        .catch((err: unknown) => logger.warn({ audit: true, err }, 'audit failed; the gauge keeps its last values')),
+        .catch((err: unknown) => {
+          // Cut short by shutdown: nothing failed, and a partial round publishes nothing.
+          if (signal.aborted) return;
+          logger.warn({ audit: true, err }, 'audit failed; the gauge keeps its last values');
+        }),
     { intervalMs: options.intervalMs, immediately: true },
   );
 }

@@ -1,11 +1,14 @@
 // The server's judge (large objects in the pool, the rest inline) and the background audit's use
-// of it: which objects reach the pool, what happens when the pool refuses, and that the audit
-// waits for a busy pool instead of reporting admission's back-pressure as a violation.
+// of it: which objects reach the pool, what happens when the pool refuses, that the audit waits
+// for a busy pool instead of reporting admission's back-pressure as a violation, and that
+// shutdown cuts an audit short.
 import t from 'tap';
 import { pino } from 'pino';
 import { defaultConfig } from '../../src/config/schema.js';
 import { decide, type Decision, type Stage } from '../../src/policies/engine.js';
 import type { EvaluationContext, KubernetesObject } from '../../src/policies/policy.js';
+import type { AuditSource } from '../../src/kube/audit-source.js';
+import { runAudit } from '../../src/kube/audit.js';
 import { AUDIT_BUSY_ATTEMPTS, auditDecide } from '../../src/server/background-audit.js';
 import { createJudge, payloadChars } from '../../src/server/judge.js';
 import { PoolRejection, PoolUnavailableError, type DecidePool } from '../../src/server/worker-pool.js';
@@ -92,7 +95,7 @@ t.test("a pool's refusal reaches the caller, who chooses the answer", async (t) 
 t.test('the audit waits while admission keeps the pool busy', async (t) => {
   const busy = new PoolRejection('overloaded', 'busy');
   const pool = scriptedPool(busy, busy, judged());
-  const decideForAudit = auditDecide(createJudge(config, silent, { pool, offloadMinChars: 0 }), 1);
+  const decideForAudit = auditDecide(createJudge(config, silent, { pool, offloadMinChars: 0 }), { retryMs: 1 });
   const decision = await decideForAudit(validConfigMap, config, create, 'validate');
   t.ok(decision.warnings.includes(POOL_WARNING), 'judged by the pool in the end');
   t.equal(pool.calls, 3);
@@ -101,7 +104,7 @@ t.test('the audit waits while admission keeps the pool busy', async (t) => {
 t.test('a pool busy for too long fails the audit round rather than inventing a verdict', async (t) => {
   const busy = new PoolRejection('overloaded', 'busy');
   const pool = scriptedPool(busy);
-  const decideForAudit = auditDecide(createJudge(config, silent, { pool, offloadMinChars: 0 }), 1);
+  const decideForAudit = auditDecide(createJudge(config, silent, { pool, offloadMinChars: 0 }), { retryMs: 1 });
   await t.rejects(decideForAudit(validConfigMap, config, create, 'validate'), busy);
   t.equal(pool.calls, AUDIT_BUSY_ATTEMPTS);
 });
@@ -120,4 +123,51 @@ t.test('an object that loses its worker is reported as the policy failing on it'
   t.equal(outcome?.policy, 'prometheus-config');
   t.match(outcome?.internalError?.message, /stopped unexpectedly/);
   t.match(outcome?.evaluation.violations[0]?.message, /internal error in policy prometheus-config/);
+});
+
+/** A pool whose judgement never ends, as a worker stuck on a hostile document would be. */
+const stuckPool: Pick<DecidePool, 'run'> = { run: () => new Promise<Decision>(() => undefined) };
+
+t.test('shutdown ends an audit that waits for a busy pool, without waiting the retries out', async (t) => {
+  const busy = new PoolRejection('overloaded', 'busy');
+  const pool = scriptedPool(busy);
+  const stopping = new AbortController();
+  const decideForAudit = auditDecide(createJudge(config, silent, { pool, offloadMinChars: 0 }), {
+    signal: stopping.signal,
+    retryMs: 60_000,
+  });
+  const judging = decideForAudit(validConfigMap, config, create, 'validate');
+  const reason = new Error('stopped');
+  stopping.abort(reason);
+  await t.rejects(judging, reason);
+  t.equal(pool.calls, 1, 'no retry after the stop');
+});
+
+t.test('shutdown ends an audit whose object is still being judged', async (t) => {
+  const stopping = new AbortController();
+  const decideForAudit = auditDecide(createJudge(config, silent, { pool: stuckPool, offloadMinChars: 0 }), {
+    signal: stopping.signal,
+  });
+  const judging = decideForAudit(validConfigMap, config, create, 'validate');
+  const reason = new Error('stopped');
+  stopping.abort(reason);
+  await t.rejects(judging, reason);
+});
+
+t.test('an aborted audit stops before the next object', async (t) => {
+  const stopping = new AbortController();
+  const judged: string[] = [];
+  const source: AuditSource = {
+    async *objects() {
+      yield validConfigMap;
+      stopping.abort(new Error('stopped'));
+      yield invalidConfigMap;
+    },
+  };
+  const decideRecording = async (object: KubernetesObject): Promise<Decision> => {
+    judged.push(object.metadata?.name ?? '');
+    return decide(object, config, create, 'validate');
+  };
+  await t.rejects(runAudit(source, config, decideRecording, { signal: stopping.signal }), /stopped/);
+  t.same(judged, ['arms-valid'], 'the object after the stop was not judged');
 });

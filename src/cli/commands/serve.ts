@@ -188,9 +188,12 @@ export const serveCommand: Command = {
     await new Promise<void>((done) => {
       const stop = (signal: NodeJS.Signals): void => {
         logger.info({ signal }, 'received signal');
-        void Promise.all([stopAudit(), stopRenewal()])
-          .then(() => server.shutdown())
+        // Readiness turns false and the drain starts at once; meanwhile the audit round is cut
+        // short and a renewal round (a Secret write) is let finish. Workers go last: reviews in
+        // flight may still need them.
+        void Promise.all([server.shutdown(), stopAudit(), stopRenewal()])
           .then(() => pool?.close())
+          .catch((err: unknown) => logger.error({ err }, 'shutdown did not finish cleanly'))
           .then(done);
       };
       process.once('SIGTERM', stop);
