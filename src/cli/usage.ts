@@ -1,6 +1,7 @@
 // Command-line plumbing shared by every command: flag parsing with promgate's exit codes.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseGoDurationMs } from '../common/go-duration.js';
+import type { KubeConfigOptions } from '../kube/client.js';
 
 /** SPEC §1: 0 = all allowed, 1 = something denied, 2 = unusable input or flags. */
 export const EXIT_OK = 0;
@@ -65,6 +66,26 @@ export function parseDurationFlag(value: string | undefined, flag: string, fallb
     throw new UsageError(`${flag}: expected a duration such as 30s, 5m or 1h30m, got ${JSON.stringify(value)}`);
   }
   return durationMs;
+}
+
+export type OutputFormat = 'text' | 'json';
+
+/** `-o text|json` of check, check-config and audit; text when absent. */
+export function parseOutputFlag(value: string | undefined): OutputFormat {
+  const format = value ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`-o: expected text or json, got ${format}`);
+  return format;
+}
+
+/** `--kubeconfig` and `--context` as loadKubeConfig takes them; an empty flag counts as absent. */
+export function kubeConfigOptions(values: {
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+}): KubeConfigOptions {
+  return {
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values.context ? { context: values.context } : {}),
+  };
 }
 
 export function writeLine(stream: NodeJS.WritableStream, line = ''): void {

@@ -6,7 +6,7 @@ import { loadKubeConfig } from '../../kube/client.js';
 import { isClusterAccessError } from '../../kube/errors.js';
 import { decide } from '../../policies/engine.js';
 import { registeredPolicies } from '../../policies/registry.js';
-import { InputError, UsageError, parseFlags, type Command } from '../usage.js';
+import { InputError, kubeConfigOptions, parseFlags, parseOutputFlag, type Command } from '../usage.js';
 
 const usage = `promgate audit [--config FILE] [--kubeconfig FILE] [--context NAME] [-o text|json] [--verbose]
 
@@ -29,14 +29,10 @@ export const auditCommand: Command = {
       },
       false,
     );
-    const format = values.output ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`-o: expected text or json, got ${format}`);
+    const format = parseOutputFlag(values.output);
     const config = loadConfig(values.config);
     try {
-      const kubeConfig = loadKubeConfig({
-        ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
-        ...(values.context ? { context: values.context } : {}),
-      });
+      const kubeConfig = loadKubeConfig(kubeConfigOptions(values));
       const report = await runAudit(ClusterAuditSource.forConfig(kubeConfig, config), config, decide, {
         policyNames: registeredPolicies().map(({ policy }) => policy.name),
       });

@@ -5,7 +5,7 @@ import { formatConfigError } from '../../policies/prometheus-config/index.js';
 import { checkPrometheusConfig, type ConfigError } from '../../prometheus/index.js';
 import { supportedVersion } from '../../prometheus/version.js';
 import { readInputs } from '../inputs.js';
-import { EXIT_DENIED, EXIT_OK, UsageError, parseFlags, writeLine, type Command } from '../usage.js';
+import { EXIT_DENIED, EXIT_OK, UsageError, parseFlags, parseOutputFlag, writeLine, type Command } from '../usage.js';
 
 const usage = `promgate check-config [--config FILE] [--prometheus-version X.Y] [-o text|json] PATH...
 
@@ -46,8 +46,7 @@ export const checkConfigCommand: Command = {
       },
       true,
     );
-    const format = values.output ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`-o: expected text or json, got ${format}`);
+    const format = parseOutputFlag(values.output);
     const prometheusVersion =
       checkedVersionFlag(values['prometheus-version']) ?? loadConfig(values.config).prometheusConfig.prometheusVersion;
     const inputs = await readInputs(positionals, io.stdin);

@@ -8,7 +8,7 @@ import { decide, type Decision } from '../../policies/engine.js';
 import { registeredPolicies } from '../../policies/registry.js';
 import { namespacedName, type KubernetesObject } from '../../policies/policy.js';
 import { manifestObjects, readInputs, type ManifestObject } from '../inputs.js';
-import { EXIT_DENIED, EXIT_OK, UsageError, parseFlags, writeLine, type Command } from '../usage.js';
+import { EXIT_DENIED, EXIT_OK, parseFlags, parseOutputFlag, writeLine, type Command } from '../usage.js';
 
 const usage = `promgate check [--config FILE] [--no-mutate] [-o text|json] PATH...
 
@@ -102,8 +102,7 @@ export const checkCommand: Command = {
       },
       true,
     );
-    const format = values.output ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`-o: expected text or json, got ${format}`);
+    const format = parseOutputFlag(values.output);
     const config = loadConfig(values.config);
     const inputs = await readInputs(positionals, io.stdin);
     const manifests = inputs.flatMap(manifestObjects);

@@ -1,0 +1,24 @@
+import t from 'tap';
+import { UsageError, kubeConfigOptions, parseOutputFlag } from '../../src/cli/usage.js';
+import { runCli } from '../support/cli.js';
+
+t.test('parseOutputFlag: text by default, json on request, anything else a usage error', async (t) => {
+  t.equal(parseOutputFlag(undefined), 'text');
+  t.equal(parseOutputFlag('text'), 'text');
+  t.equal(parseOutputFlag('json'), 'json');
+  t.throws(() => parseOutputFlag('yaml'), new UsageError('-o: expected text or json, got yaml'));
+  t.throws(() => parseOutputFlag(''), UsageError, 'an empty -o is not text');
+  for (const argv of [['check', '-'], ['check-config', '-'], ['audit']]) {
+    const command = argv[0];
+    const result = await runCli([...argv, '-o', 'xml']);
+    t.equal(result.code, 2, `${command} -o xml`);
+    t.match(result.stderr, /-o: expected text or json, got xml/, command);
+  }
+});
+
+t.test('kubeConfigOptions: only the flags that were given', async (t) => {
+  t.same(kubeConfigOptions({}), {});
+  t.same(kubeConfigOptions({ kubeconfig: '/k', context: 'c' }), { kubeconfig: '/k', context: 'c' });
+  t.same(kubeConfigOptions({ kubeconfig: '', context: undefined }), {}, 'empty means absent');
+  t.strictSame(Object.keys(kubeConfigOptions({ context: 'c' })), ['context'], 'no undefined kubeconfig key');
+});
