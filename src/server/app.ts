@@ -74,6 +74,12 @@ function decisionLabel(verdict: AdmissionVerdict): string {
   return verdict.warnings.length > 0 ? 'warned' : 'allowed';
 }
 
+/** The `webhook` label of a request: a fixed set, whatever path a client sends. */
+function webhookLabel(request: FastifyRequest): Webhook | 'other' {
+  const route = request.routeOptions.url;
+  return route === '/mutate' || route === '/validate' ? (route.slice(1) as Webhook) : 'other';
+}
+
 function errorBody(reason: string, message: string): { error: string; message: string } {
   return { error: reason, message };
 }
@@ -167,8 +173,17 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, parseJsonBody);
 
+  // Unknown routes are answered before their body is read, and so never reach the JSON parser.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.is404) {
+      reply.code(404).send(errorBody('NotFound', `no route ${request.method} ${request.url.split('?')[0]}`));
+      return;
+    }
+    done();
+  });
+
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const webhook = request.url.split('?')[0]?.slice(1) ?? '';
+    const webhook = webhookLabel(request);
     if (err instanceof BadRequestError) {
       options.metrics.malformedRequests.inc({ webhook, reason: err.reason });
       return reply.code(err.statusCode).send(errorBody(err.reason, err.message));
@@ -190,10 +205,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
     }
     request.log.error({ err, reqId: request.id }, 'unhandled error while answering a request');
     return reply.code(500).send(errorBody('InternalError', 'promgate failed to answer; see its log'));
-  });
-
-  app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorBody('NotFound', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
 
   registerProbes(app, options);

@@ -73,10 +73,24 @@ t.test('bad requests', async (t) => {
   t.match(metrics, /promgate_malformed_requests_total\{webhook="validate",reason="BodyTooLarge"\} 1/);
 });
 
-t.test('unknown paths answer 404 JSON', async (t) => {
+t.test('unknown paths answer 404 JSON before reading the body, and add no metric series', async (t) => {
   const harness = await startTestServer();
   t.teardown(() => harness.stop());
-  const answer = await post(harness.server.port, '/nope', '{}', { ca: harness.certs.caCert });
+  const tls = { ca: harness.certs.caCert };
+  const answer = await post(harness.server.port, '/nope', '{}', tls);
   t.equal(answer.statusCode, 404);
   t.match(JSON.parse(answer.body), { error: 'NotFound' });
+  // A body the webhooks would refuse as malformed is not even read on a path that does not exist.
+  for (const path of ['/random-1', '/random-2?x=1', '/healthz']) {
+    const garbage = await post(harness.server.port, path, '{"truncated": ', tls);
+    t.equal(garbage.statusCode, 404, `${path}: 404, not 400`);
+  }
+  const metricsText = await (await fetch(`http://127.0.0.1:${harness.server.metricsPort}/metrics`)).text();
+  t.notMatch(metricsText, /random/, 'no series named after a client-chosen path');
+  const plainHttp = await fetch(`http://127.0.0.1:${harness.server.metricsPort}/random-3`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"truncated": ',
+  });
+  t.equal(plainHttp.status, 404, 'the same on the metrics port');
 });
