@@ -19,15 +19,13 @@ export interface GroupVersionKind {
 
 export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 
+/** The parts of a request promgate reads; the rest (userInfo, resource, options...) is not parsed. */
 export interface AdmissionRequest {
   uid: string;
   kind: GroupVersionKind;
-  resource?: { group: string; version: string; resource: string };
-  subResource?: string;
   name?: string;
   namespace?: string;
   operation: AdmissionOperation;
-  userInfo?: { username?: string; uid?: string; groups?: string[] };
   object: Record<string, unknown> | null;
   oldObject: Record<string, unknown> | null;
   dryRun: boolean;
@@ -107,11 +105,8 @@ export function parseAdmissionReview(body: unknown): ParsedReview {
   };
   const name = optionalString('name');
   const namespace = optionalString('namespace');
-  const subResource = optionalString('subResource');
   if (name !== undefined) parsed.name = name;
   if (namespace !== undefined) parsed.namespace = namespace;
-  if (subResource !== undefined) parsed.subResource = subResource;
-  if (isRecord(request.userInfo)) parsed.userInfo = request.userInfo as AdmissionRequest['userInfo'] & object;
   return { apiVersion: apiVersion as AdmissionApiVersion, request: parsed };
 }
 
