@@ -114,6 +114,14 @@ function checkSemantics(config: PromgateConfig): void {
     const problem = labelSelectorProblem(pair, true);
     if (problem) throw new ConfigError(`dcgmExporter.match.labels[${index}]: ${problem}`);
   }
+  for (const [index, namespace] of config.prometheusConfig.namespaces.entries()) {
+    // A namespace name is a DNS-1123 label; anything else (a `*` meant as a wildcard) matches nothing.
+    if (namespace.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
+      throw new ConfigError(
+        `prometheusConfig.namespaces[${index}]: ${JSON.stringify(namespace)} is not a namespace name (lowercase letters, digits and "-", at most 63)`,
+      );
+    }
+  }
   const version = config.prometheusConfig.prometheusVersion;
   if (!/^\d+\.\d+$/.test(version)) {
     throw new ConfigError(

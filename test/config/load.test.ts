@@ -42,6 +42,11 @@ t.test('mistakes are errors that name the key', async (t) => {
       /prometheusConfig\.namespaces: expected a list of non-empty strings, got string "arms-prom"/,
     ],
     ['prometheusConfig:\n  prometheusVersion: 2.5.1\n', /prometheusVersion: expected "major\.minor"/],
+    ['prometheusConfig:\n  namespaces: ["*"]\n', /prometheusConfig\.namespaces\[0\]: "\*" is not a namespace name/],
+    [
+      'prometheusConfig:\n  namespaces: [arms-prom, Monitoring]\n',
+      /prometheusConfig\.namespaces\[1\]: "Monitoring" is not a namespace name/,
+    ],
     [
       'prometheusConfig:\n  prometheusVersion: 2.55\n',
       /prometheusVersion: expected a non-empty string, got number 2\.55/,

@@ -24,7 +24,7 @@ function isConfigMap(object: KubernetesObject): boolean {
 
 function inScope(object: KubernetesObject, config: PrometheusConfigPolicyConfig): boolean {
   const namespace = object.metadata?.namespace ?? '';
-  return isConfigMap(object) && (config.namespaces.includes('*') || config.namespaces.includes(namespace));
+  return isConfigMap(object) && config.namespaces.includes(namespace);
 }
 
 /** The data keys to judge: those configured, or all of them on an ARMS-labelled ConfigMap. */
