@@ -2,6 +2,7 @@
 // review the API server sent, and building the review promgate answers with. Nothing here knows
 // which policies exist; a verdict comes in, a review goes out.
 import type { Operation } from 'fast-json-patch';
+import { ADMISSION_OPERATIONS, type AdmissionOperation } from '../common/admission-operation.js';
 import { parseGoDurationMs } from '../common/go-duration.js';
 import { shortenWarning } from '../common/warnings.js';
 
@@ -16,8 +17,6 @@ export interface GroupVersionKind {
   version: string;
   kind: string;
 }
-
-export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 
 /** The parts of a request promgate reads; the rest (userInfo, resource, options...) is not parsed. */
 export interface AdmissionRequest {
@@ -52,8 +51,6 @@ export interface AdmissionVerdict {
 export class MalformedReviewError extends Error {
   override readonly name = 'MalformedReviewError';
 }
-
-const OPERATIONS: readonly AdmissionOperation[] = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -90,8 +87,8 @@ export function parseAdmissionReview(body: unknown): ParsedReview {
   if (typeof request.uid !== 'string' || request.uid === '') {
     throw new MalformedReviewError('request.uid must be a non-empty string');
   }
-  if (!OPERATIONS.includes(request.operation as AdmissionOperation)) {
-    throw new MalformedReviewError(`request.operation must be one of ${OPERATIONS.join(', ')}`);
+  if (!ADMISSION_OPERATIONS.includes(request.operation as AdmissionOperation)) {
+    throw new MalformedReviewError(`request.operation must be one of ${ADMISSION_OPERATIONS.join(', ')}`);
   }
   const optionalString = (key: string): string | undefined =>
     typeof request[key] === 'string' && request[key] !== '' ? (request[key] as string) : undefined;

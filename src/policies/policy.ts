@@ -2,6 +2,7 @@
 // no I/O, no clock, no logging. The admission server, `promgate check` and `promgate audit` all call
 // the same `evaluate`, so a decision is made in exactly one place.
 import type { Operation } from 'fast-json-patch';
+import type { AdmissionOperation } from '../common/admission-operation.js';
 
 export type EnforcementMode = 'enforce' | 'warn' | 'audit' | 'off';
 
@@ -40,11 +41,9 @@ export interface Evaluation {
   patch: Operation[];
 }
 
-export type Operation_ = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
-
 export interface EvaluationContext {
   /** The admission operation; `audit` and `check` pass CREATE (they judge the object as if applied anew). */
-  operation: Operation_;
+  operation: AdmissionOperation;
   /** The object before an UPDATE, when there is one. */
   oldObject?: KubernetesObject;
 }
