@@ -32,21 +32,12 @@ export interface AnsweredReview {
   response: AdmissionReviewResponse;
 }
 
-/** An API server sends the same `?timeout=` on every call of a webhook: parse it once. */
-let lastTimeout: { parameter: string; timeoutMs: number | undefined } | undefined;
-
-function cachedTimeoutMs(parameter: unknown): number | undefined {
-  if (typeof parameter !== 'string') return undefined;
-  if (lastTimeout?.parameter !== parameter) lastTimeout = { parameter, timeoutMs: parseTimeoutParameter(parameter) };
-  return lastTimeout.timeoutMs;
-}
-
 /**
  * Leaves room for the answer to travel back: the API server counts its timeout from when it sent
  * the request, so promgate aims to finish with a tenth of it (at least 200 ms) to spare.
  */
 export function deadlineFor(timeoutParameter: unknown, nowMs: number): number {
-  const timeoutMs = cachedTimeoutMs(timeoutParameter) ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = parseTimeoutParameter(timeoutParameter) ?? DEFAULT_TIMEOUT_MS;
   const marginMs = Math.max(200, timeoutMs / 10);
   return nowMs + Math.max(timeoutMs - marginMs, timeoutMs / 2);
 }

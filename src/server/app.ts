@@ -104,9 +104,10 @@ function registerWebhook(
   metrics: Metrics,
   logger: FastifyBaseLogger,
 ): void {
-  app.post(`/${webhook}`, async (request: FastifyRequest, reply: FastifyReply) => {
+  // `timeout` arrives as a string, or as a list when a client repeats it (then it is ignored).
+  app.post<{ Querystring: { timeout?: unknown } }>(`/${webhook}`, async (request, reply: FastifyReply) => {
     const startedAtMs = performance.now();
-    const deadlineAtMs = deadlineFor((request.query as Record<string, unknown>).timeout, Date.now());
+    const deadlineAtMs = deadlineFor(request.query.timeout, Date.now());
     let answered;
     try {
       answered = await answerReview(request.body, webhook, decider, { deadlineAtMs });

@@ -1,4 +1,4 @@
-// Readiness is the conjunction of named conditions (certificates loaded, config loaded, …) and
+// Readiness is the conjunction of named conditions (today one: the serving certificate loaded) and
 // goes false for good once shutdown starts, so the Service stops sending traffic first.
 export class Readiness {
   private readonly pending = new Set<string>();

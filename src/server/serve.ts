@@ -21,8 +21,6 @@ export interface ServeOptions {
   /** Time between readiness going false and the listeners closing, for endpoints to catch up. */
   shutdownDelayMs: number;
   timeouts?: ServerTimeouts;
-  /** Extra readiness conditions the caller satisfies later (e.g. a first audit). */
-  readinessConditions?: readonly string[];
 }
 
 export interface RunningServer {
@@ -42,7 +40,7 @@ function recordCertificate(metrics: Metrics, loaded: LoadedCertificate): void {
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const readiness = new Readiness(['certificate', ...(options.readinessConditions ?? [])]);
+  const readiness = new Readiness(['certificate']);
   const { metrics, logger } = options;
   const certificate = loadCertificate(options.certificate);
   recordCertificate(metrics, certificate);
