@@ -14,12 +14,11 @@ export function imageName(image: string): string {
   return lastSegment.split(':', 1)[0];
 }
 
+/** `wanted` holds `key=value` pairs: loadConfig accepts nothing else in `match.labels`. */
 function templateLabelsMatch(labels: unknown, wanted: readonly string[]): boolean {
   if (!isJsonObject(labels)) return false;
   return wanted.some((pair) => {
     const separator = pair.indexOf('=');
-    // An entry without `=` names a key whose presence alone is enough.
-    if (separator < 0) return Object.hasOwn(labels, pair);
     return labels[pair.slice(0, separator)] === pair.slice(separator + 1);
   });
 }

@@ -105,9 +105,11 @@ t.test('only apps/v1 DaemonSets', async (t) => {
 });
 
 t.test('custom match config replaces the defaults', async (t) => {
-  const config = dcgmConfig({ match: { labels: ['team=gpu-metrics', 'dcgm'], images: ['my-exporter'] } });
+  const config = dcgmConfig({ match: { labels: ['team=gpu-metrics', 'tier='], images: ['my-exporter'] } });
   t.ok(policy.appliesTo(withPod({ team: 'gpu-metrics' }, image('busybox')), config));
-  t.ok(policy.appliesTo(withPod({ dcgm: 'anything' }, image('busybox')), config), 'a bare key matches on presence');
+  t.notOk(policy.appliesTo(withPod({ team: 'gpu-metrics-2' }, image('busybox')), config), 'the value must be equal');
+  t.ok(policy.appliesTo(withPod({ tier: '' }, image('busybox')), config), '`key=` wants the empty value');
+  t.notOk(policy.appliesTo(withPod({ tier: 'gpu' }, image('busybox')), config), 'not any value');
   t.ok(policy.appliesTo(withPod({}, image('mirror.local/my-exporter:2@sha256:00')), config));
   t.notOk(policy.appliesTo(withPod({ app: 'dcgm-exporter' }, image('nvcr.io/nvidia/k8s/dcgm-exporter:4')), config));
   const patch = policy.evaluate(withPod({ team: 'gpu-metrics' }, image('busybox')), config, CREATE).patch;
