@@ -41,8 +41,8 @@ export interface FieldType<T> {
   decode(node: YamlNode, path: string, ctx: DecodeContext): T | undefined;
 }
 
-/** `[A-Za-z_][A-Za-z0-9_]*`, by character codes: asked for every field path and label name. */
-export function isIdentifier(name: string): boolean {
+/** `[A-Za-z_][A-Za-z0-9_]*`: a field path segment needs no quoting. */
+function isIdentifier(name: string): boolean {
   if (name.length === 0) return false;
   for (let i = 0; i < name.length; i++) {
     const code = name.charCodeAt(i);
