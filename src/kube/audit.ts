@@ -12,6 +12,7 @@ import {
   type Violation,
 } from '../policies/policy.js';
 import type { AuditSource } from './audit-source.js';
+import { alignColumns } from '../common/text-table.js';
 
 /** The engine's `decide` (or the server's worker-pool equivalent), injectable so tests need no
  *  registered policies. */
@@ -151,16 +152,6 @@ function resultText(finding: AuditFinding): string {
   return finding.pendingPatch.length > 0 ? 'not mutated yet' : 'ok';
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
 /**
  * A table of the objects that need attention (compliant ones are only counted), each violation's
  * message below it, and a summary line. `verbose` lists compliant objects too.
@@ -172,7 +163,7 @@ export function formatAuditText(report: AuditReport, options: { verbose?: boolea
   const lines: string[] = [];
   if (shown.length > 0) {
     lines.push(
-      ...table([
+      ...alignColumns([
         ['KIND', 'OBJECT', 'POLICY', 'MODE', 'RESULT'],
         ...shown.map((f) => [f.kind, objectName(f), f.policy, f.mode, resultText(f)]),
       ]),
