@@ -38,9 +38,7 @@ function toPointer(keys: readonly (string | number)[]): string {
 }
 
 /** What the starship exclusion means for one OR-branch of the placement. */
-interface BranchAnalysis {
-  /** Index in nodeSelectorTerms; undefined for a pod template without required node affinity. */
-  termIndex: number | undefined;
+interface BranchVerdict {
   /** Some starship node passes it (and the nodeSelector): it needs the exclusion. */
   admitsStarship: boolean;
   /** Some node still passes it once the exclusion is in. */
@@ -50,6 +48,19 @@ interface BranchAnalysis {
   /** Its own requirements that only starship nodes can satisfy. */
   culprits: Requirement[];
 }
+
+/** A branch that is one of nodeSelectorTerms. */
+interface TermBranch extends BranchVerdict {
+  kind: 'term';
+  term: Term;
+}
+
+/** The single branch of a pod template without required node affinity: the nodeSelector alone decides. */
+interface TemplateBranch extends BranchVerdict {
+  kind: 'template';
+}
+
+type BranchAnalysis = TermBranch | TemplateBranch;
 
 /**
  * Everything derived from `starshipNodeLabel` alone. Built once per setting and shared by every
@@ -92,12 +103,11 @@ function starshipRules(setting: string): StarshipRules {
 }
 
 function analyzeBranch(
-  termIndex: number | undefined,
   labels: Requirement[],
   fields: Requirement[],
   nodeSelector: Requirement[],
   rules: StarshipRules,
-): BranchAnalysis {
+): BranchVerdict {
   const { starship, exclusionRequirement: exclusion } = rules;
   const withSelector = [...labels, ...nodeSelector];
   const survivesExclusion = satisfiable([...withSelector, exclusion], fields);
@@ -105,7 +115,6 @@ function analyzeBranch(
   const withoutExclusions = withSelector.filter((r) => !isExclusionShaped(r, starship));
   const killedByExclusion = !survivesExclusion && satisfiable(withoutExclusions, fields);
   return {
-    termIndex,
     admitsStarship: satisfiable([...withSelector, rules.onStarshipRequirement], fields),
     survivesExclusion,
     killedByExclusion,
@@ -114,21 +123,29 @@ function analyzeBranch(
 }
 
 function analyzeBranches(placement: Placement, rules: StarshipRules): BranchAnalysis[] {
-  if (placement.terms === undefined) return [analyzeBranch(undefined, [], [], placement.nodeSelector, rules)];
-  return placement.terms.flatMap((term) =>
+  if (placement.terms === undefined) {
+    return [{ kind: 'template', ...analyzeBranch([], [], placement.nodeSelector, rules) }];
+  }
+  return placement.terms.flatMap((term): TermBranch[] =>
     term.status.kind === 'valid'
-      ? [analyzeBranch(term.index, term.status.labels, term.status.fields, placement.nodeSelector, rules)]
+      ? [
+          {
+            kind: 'term',
+            term,
+            ...analyzeBranch(term.status.labels, term.status.fields, placement.nodeSelector, rules),
+          },
+        ]
       : [],
   );
 }
 
-/** The add operation that gives a pod template without required node affinity one exclusion-only term,
- *  creating only the missing (or null) levels of `affinity.nodeAffinity.…` and keeping their siblings. */
 /** JSON pointers to each level of REQUIRED_AFFINITY_PATH, `/spec` … `/spec/…/requiredDuringScheduling…`. */
 const REQUIRED_AFFINITY_POINTERS = REQUIRED_AFFINITY_PATH.map((_, depth) =>
   toPointer(REQUIRED_AFFINITY_PATH.slice(0, depth + 1)),
 );
 
+/** The add operation that gives a pod template without required node affinity one exclusion-only term,
+ *  creating only the missing (or null) levels of `affinity.nodeAffinity.…` and keeping their siblings. */
 function createRequiredAffinity(object: KubernetesObject, starship: StarshipLabel): Operation {
   // `depth` ends at the first level that is missing, null or not an object (at the latest the
   // required affinity itself, which the caller found absent): the add goes there.
@@ -158,16 +175,10 @@ function addToTerm(term: Term, starship: StarshipLabel): Operation {
     : { op: 'add', path: toPointer(termPath), value: [exclusionJson(starship)] };
 }
 
-function buildPatch(
-  object: KubernetesObject,
-  placement: Placement,
-  branches: BranchAnalysis[],
-  starship: StarshipLabel,
-): Operation[] {
-  const admitting = branches.filter((b) => b.admitsStarship);
-  if (placement.terms === undefined) return admitting.length > 0 ? [createRequiredAffinity(object, starship)] : [];
-  const terms = placement.terms;
-  return admitting.map((b) => addToTerm(terms[b.termIndex as number], starship));
+function buildPatch(object: KubernetesObject, branches: BranchAnalysis[], starship: StarshipLabel): Operation[] {
+  return branches
+    .filter((b) => b.admitsStarship)
+    .map((b) => (b.kind === 'term' ? addToTerm(b.term, starship) : createRequiredAffinity(object, starship)));
 }
 
 /** What every message needs to say about the object and the configured exclusion. */
@@ -185,7 +196,7 @@ function admitsStarshipViolations(branches: BranchAnalysis[], w: Wording): Viola
   return branches
     .filter((b) => b.admitsStarship)
     .map((b) =>
-      b.termIndex === undefined
+      b.kind === 'template'
         ? {
             field: REQUIRED_AFFINITY_FIELD,
             message:
@@ -193,9 +204,9 @@ function admitsStarshipViolations(branches: BranchAnalysis[], w: Wording): Viola
               `${w.reason}; promgate's mutating webhook creates the term ${w.createdTermJson}.`,
           }
         : {
-            field: termField(b.termIndex),
+            field: termField(b.term.index),
             message:
-              `DaemonSet ${w.who} can run on starship nodes: add ${w.exclusionShort} to nodeSelectorTerms[${b.termIndex}]. ` +
+              `DaemonSet ${w.who} can run on starship nodes: add ${w.exclusionShort} to nodeSelectorTerms[${b.term.index}]. ` +
               `${w.reason}; promgate's mutating webhook appends ${w.exclusionJson} to that term's matchExpressions.`,
           },
     );
@@ -210,11 +221,13 @@ function schedulabilityFindings(
   const label = describeStarshipLabel(w.starship);
   const selectorCulprits = placement.nodeSelector.filter((r) => !satisfiable([r, w.exclusionRequirement]));
   const schedulable = branches.some((b) => b.survivesExclusion);
-  const killed = branches.filter((b) => b.killedByExclusion);
+  // The template branch is never counted here: if the exclusion kills it, its nodeSelector needs
+  // starship nodes, which `selectorCulprits` reports.
+  const killed = branches.filter((b): b is TermBranch => b.kind === 'term' && b.killedByExclusion);
   if (schedulable) {
     const warnings = killed.map((b) =>
       shortenWarning(
-        `${w.who}: nodeSelectorTerms[${b.termIndex}] selects only starship nodes and matches none once excluded; remove it`,
+        `${w.who}: nodeSelectorTerms[${b.term.index}] selects only starship nodes and matches none once excluded; remove it`,
       ),
     );
     return { violations: [], warnings };
@@ -228,7 +241,7 @@ function schedulabilityFindings(
   }
   if (killed.length > 0) {
     const violations = killed.map((b) => {
-      const index = b.termIndex as number;
+      const index = b.term.index;
       const [shortCause, cause] =
         b.culprits.length > 0
           ? [b.culprits.map((r) => `${r.key} ${r.operator}`).join(', '), b.culprits.map(describeRequirement).join(', ')]
@@ -277,6 +290,6 @@ export function evaluatePlacement(object: KubernetesObject, config: DcgmExporter
   return {
     violations: [...admitsStarshipViolations(branches, wording), ...schedulability.violations],
     warnings: [...schedulability.warnings, ...termShapeWarnings(placement, wording.who)],
-    patch: buildPatch(object, placement, branches, rules.starship),
+    patch: buildPatch(object, branches, rules.starship),
   };
 }
