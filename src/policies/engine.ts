@@ -2,6 +2,7 @@
 // applying each policy's enforcement mode and the opt-out annotation. The admission server,
 // `promgate check` and `promgate audit` all decide through `decide`, and nowhere else.
 import type { Operation } from 'fast-json-patch';
+import { asError } from '../common/errors.js';
 import type { PromgateConfig } from '../config/schema.js';
 import type { EnforcementMode, Evaluation, EvaluationContext, KubernetesObject, Violation } from './policy.js';
 import { registeredPolicies, type RegisteredPolicy } from './registry.js';
@@ -49,7 +50,7 @@ export function decide(
     try {
       evaluation = policy.evaluate(object, policyConfig, context);
     } catch (err) {
-      internalError = err instanceof Error ? err : new Error(String(err));
+      internalError = asError(err);
       evaluation = {
         violations: [{ field: '', message: `internal error in policy ${policy.name}: ${internalError.message}` }],
         warnings: [],
