@@ -9,12 +9,10 @@ import { pino } from 'pino';
 import { CERTIFICATE_FILES, writeCertificateSet } from '../src/certs/files.js';
 import { defaultConfig } from '../src/config/schema.js';
 import { MAX_BODY_BYTES } from '../src/server/app.js';
-import { createMetrics } from '../src/server/metrics.js';
-import { createJudge } from '../src/server/judge.js';
-import { createPolicyDecider } from '../src/server/policy-decider.js';
-import { startServer } from '../src/server/serve.js';
+import { createJudging, startServer } from '../src/server/serve.js';
 import { loadCertificate } from '../src/server/tls.js';
-import { DecidePool } from '../src/server/worker-pool.js';
+import { defaultPoolSize } from '../src/server/worker-pool.js';
+import { parseCountFlag } from '../src/cli/usage.js';
 
 export interface ServersReady {
   promgatePort: number;
@@ -42,19 +40,18 @@ async function main(): Promise<void> {
     keyFile: join(certDir, CERTIFICATE_FILES.tlsKey),
   };
   const config = defaultConfig();
-  const metrics = createMetrics();
   // As in production, one info line per review; written to /dev/null so the terminal stays readable.
   const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
   // PROMGATE_BENCH_WORKERS compares pool sizes (0: no pool, everything judged on the event loop);
-  // unset, the pool sizes itself as in production.
-  const workers = process.env.PROMGATE_BENCH_WORKERS ? Number(process.env.PROMGATE_BENCH_WORKERS) : undefined;
-  const pool = workers === 0 ? undefined : new DecidePool({ config, logger, ...(workers ? { size: workers } : {}) });
+  // unset, the pool is sized as `promgate serve` sizes it.
+  const workers = parseCountFlag(process.env.PROMGATE_BENCH_WORKERS, 'PROMGATE_BENCH_WORKERS', defaultPoolSize());
+  const { metrics, pool, decider } = createJudging(config, logger, workers);
   const promgate = await startServer({
     host: '127.0.0.1',
     port: 0,
     metricsPort: 0,
     certificate,
-    decider: createPolicyDecider(config, metrics, logger, createJudge(config, logger, pool ? { pool } : {})),
+    decider,
     metrics,
     logger,
     shutdownDelayMs: 0,

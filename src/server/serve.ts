@@ -1,13 +1,18 @@
 // Starts promgate's two listeners (HTTPS webhooks + probes, plain-HTTP probes + metrics), keeps
 // the serving certificate fresh, and shuts down the way Kubernetes expects: readiness goes false,
-// in-flight reviews finish, then the listeners close.
+// in-flight reviews finish, then the listeners close. `createJudging` assembles what the webhooks
+// judge with, for `promgate serve` and the benchmark alike.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Decider } from '../admission/handler.js';
+import type { PromgateConfig } from '../config/schema.js';
 import { buildApp, type ServerTimeouts } from './app.js';
 import { Readiness } from './health.js';
-import type { Metrics } from './metrics.js';
+import { createJudge, type Judge } from './judge.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createPolicyDecider } from './policy-decider.js';
+import { DecidePool } from './worker-pool.js';
 import { loadCertificate, watchCertificate, type CertificatePaths, type LoadedCertificate } from './tls.js';
 
 export interface ServeOptions {
@@ -87,4 +92,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
 
   return { port: listeningPort(webhookApp), metricsPort: listeningPort(probeApp), readiness, shutdown };
+}
+
+export interface Judging {
+  metrics: Metrics;
+  /** Absent with 0 workers: everything is judged on the event loop. */
+  pool?: DecidePool;
+  judge: Judge;
+  decider: Decider;
+}
+
+/** How `serve` judges: the worker pool, the judge that uses it, and the webhooks' decider. */
+export function createJudging(config: PromgateConfig, logger: FastifyBaseLogger, workers: number): Judging {
+  const metrics = createMetrics();
+  // Large ConfigMaps are judged in worker threads so that they never stall other reviews.
+  const pool = workers > 0 ? new DecidePool({ config, logger, size: workers }) : undefined;
+  const judge = createJudge(config, logger, pool ? { pool } : {});
+  return { metrics, ...(pool ? { pool } : {}), judge, decider: createPolicyDecider(config, metrics, logger, judge) };
 }

@@ -7,6 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, startServeProcess } from '../support/serve-process.js';
+import { buildReview, post } from '../support/apiserver.js';
+import { DEFAULT_OFFLOAD_MIN_CHARS } from '../../src/server/judge.js';
+import { armsConfigMap, prometheusConfigOfSize } from '../../bench/fixtures.js';
 
 t.test('serve creates a development set, serves, and exits 0 on SIGTERM', async (t) => {
   t.ok(existsSync(CLI), 'the build exists (npm ci runs it)');
@@ -23,11 +26,20 @@ t.test('serve creates a development set, serves, and exits 0 on SIGTERM', async 
 
 t.test('serve --workers sizes the worker pool; 0 judges on the event loop', async (t) => {
   const certDir = join(mkdtempSync(join(tmpdir(), 'promgate-serve-')), 'certs');
+  // Past the 16 KiB from which objects are judged in the pool, and invalid: a verdict shows it was judged.
+  const largeInvalid = armsConfigMap(
+    'arms-large',
+    `${prometheusConfigOfSize(2 * DEFAULT_OFFLOAD_MIN_CHARS)}  - job_name: broken\n    scrape_interval: often\n`,
+  );
+  const body = JSON.stringify(buildReview({ object: largeInvalid }).review);
   for (const workers of [0, 3]) {
     const serve = await startServeProcess(['--cert-dir', certDir, '--workers', String(workers)]);
-    t.equal(serve.workers, workers, `--workers ${workers}`);
-    const readyz = await fetch(`http://127.0.0.1:${serve.metricsPort}/readyz`);
-    t.equal(readyz.status, 200, 'ready');
+    t.equal(serve.workers, workers, `--workers ${workers}: the pool has ${workers} worker(s)`);
+    const answer = await post(serve.port, '/validate', body, { ca: readFileSync(join(certDir, 'ca.crt'), 'utf8') });
+    const response = (JSON.parse(answer.body) as { response: { allowed: boolean; status?: { message: string } } })
+      .response;
+    t.equal(response.allowed, false, `--workers ${workers}: the large invalid config is denied`);
+    t.match(response.status?.message, /scrape_interval/, `--workers ${workers}: by the validator`);
     serve.child.kill('SIGTERM');
     t.equal(await serve.exited, 0, 'exit code 0 after SIGTERM');
   }

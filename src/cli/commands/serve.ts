@@ -9,11 +9,8 @@ import { DEFAULT_CERT_DIR, reconcileCertificates, startCertificateRenewal } from
 import { loadKubeConfig, podNamespace, type KubeConfigOptions } from '../../kube/client.js';
 import { KubeApiError, KubeConfigError } from '../../kube/errors.js';
 import { startBackgroundAudit } from '../../server/background-audit.js';
-import { createMetrics } from '../../server/metrics.js';
-import { createJudge } from '../../server/judge.js';
-import { createPolicyDecider } from '../../server/policy-decider.js';
-import { DecidePool, defaultPoolSize } from '../../server/worker-pool.js';
-import { startServer } from '../../server/serve.js';
+import { defaultPoolSize } from '../../server/worker-pool.js';
+import { createJudging, startServer } from '../../server/serve.js';
 import type { CertificatePaths } from '../../server/tls.js';
 import {
   EXIT_OK,
@@ -165,21 +162,18 @@ export const serveCommand: Command = {
       certificatePaths = certificate.paths;
     }
 
-    const metrics = createMetrics();
-    // Large ConfigMaps are judged in worker threads so that they never stall other reviews.
-    const pool = workers > 0 ? new DecidePool({ config, logger, size: workers }) : undefined;
-    const judge = createJudge(config, logger, pool ? { pool } : {});
+    const { metrics, pool, judge, decider } = createJudging(config, logger, workers);
     const server = await startServer({
       host: values.host ?? '0.0.0.0',
       port,
       metricsPort,
       certificate: certificatePaths,
-      decider: createPolicyDecider(config, metrics, logger, judge),
+      decider,
       metrics,
       logger,
       shutdownDelayMs,
     });
-    logger.info({ port: server.port, metricsPort: server.metricsPort, workers }, 'promgate serving');
+    logger.info({ port: server.port, metricsPort: server.metricsPort, workers: pool?.size ?? 0 }, 'promgate serving');
     const stopAudit =
       kubeConfig && auditIntervalMs > 0
         ? startBackgroundAudit({ kubeConfig, config, metrics, logger, intervalMs: auditIntervalMs, judge })
