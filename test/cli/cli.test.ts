@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { MAX_WARNING_CHARS } from '../../src/common/warnings.js';
 import type * as checkConfigModule from '../../src/cli/commands/check-config.js';
 import { runCli } from '../support/cli.js';
 import { corpusPath } from '../support/corpus.js';
@@ -157,6 +158,34 @@ t.test('check-config: a folder means every YAML and JSON file in it, as its usag
   t.notMatch(folder.stdout, /notes\.txt/, 'other files in the folder are not read');
   const help = await runCli(['check-config', '--help']);
   t.match(help.stdout, /PATH is a file, a folder/);
+});
+
+t.test('check prints a prometheus-config warning in full, unlike kubectl', async (t) => {
+  const file = 'tenant-id-file-with-a-long-name-so-that-the-warning-is-longer-than-kubectl-shows';
+  const configMap = [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata: {name: p, namespace: arms-prom}',
+    'data:',
+    '  promYaml: |',
+    '    scrape_configs:',
+    '      - job_name: a',
+    '        http_headers:',
+    `          X-Scope-OrgID: {files: [/etc/prometheus/${file}]}`,
+    '',
+  ].join('\n');
+  const dir = mkdtempSync(join(tmpdir(), 'promgate-check-warning-'));
+  const config = join(dir, 'promgate.yaml');
+  writeFileSync(config, 'prometheusConfig:\n  prometheusVersion: "2.53"\n');
+  const result = await runCli(['check', '--config', config, '-o', 'json', '-'], configMap);
+  t.equal(result.code, 0, result.stderr);
+  const [warning] = (JSON.parse(result.stdout) as { results: Array<{ warnings: string[] }> }).results[0]!.warnings;
+  t.ok(warning !== undefined && warning.length > MAX_WARNING_CHARS, 'longer than an admission warning may be');
+  t.match(
+    warning,
+    `(/etc/prometheus/${file}) when it loads the config and fails if one is missing`,
+    'the file is named',
+  );
 });
 
 t.test('check on a dcgm-exporter: patch and diff, then --no-mutate denies the same file', async (t) => {
