@@ -86,14 +86,17 @@ t.test('probes answer on both ports', async (t) => {
 
 t.test('shutdown: readiness turns false, the in-flight review is answered, then the listener closes', async (t) => {
   let release: () => void = () => undefined;
+  let reachedDecider: () => void = () => undefined;
+  const deciding = new Promise<void>((resolve) => (reachedDecider = resolve));
   const slow: Decider = () =>
     new Promise((resolve) => {
       release = () => resolve({ allowed: true, patch: [], warnings: ['answered'] });
+      reachedDecider();
     });
   const harness = await startTestServer({ decider: slow, shutdownDelayMs: 300 });
   const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'y' } };
   const inFlight = callWebhook(harness.server.port, 'validate', { object }, { ca: harness.certs.caCert });
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await deciding;
   const shutdown = harness.stop();
   const readyz = await fetch(`http://127.0.0.1:${harness.server.metricsPort}/readyz`);
   t.equal(readyz.status, 503, 'not ready once shutdown starts');
