@@ -23,7 +23,7 @@ import {
 import { splitPemCertificates } from '../certs/trust-bundle.js';
 import { readCaBundles, syncCaBundles, type CaBundleSync } from './ca-bundle.js';
 import { apiServerUrl } from './client.js';
-import { isStatus, toKubeApiError } from './errors.js';
+import { KubeApiError, isStatus, toKubeApiError } from './errors.js';
 import { repeatEvery } from '../common/periodic.js';
 
 export const DEFAULT_SECRET_NAME = 'promgate-tls';
@@ -286,7 +286,13 @@ export async function reconcileCertificates(options: CertificateBootstrapOptions
     }
   }
   if (!outcome) {
-    throw new Error(`could not settle secret "${secretName}" after ${RECONCILE_ATTEMPTS} attempts: it keeps changing`);
+    // Every attempt lost a race (409) to another writer: a cluster condition, reported like any
+    // failed API call (one line, exit 2 at start-up), not a bug with a stack trace.
+    throw new KubeApiError(
+      `could not settle secret "${secretName}" after ${RECONCILE_ATTEMPTS} attempts: it keeps changing`,
+      409,
+      'Conflict',
+    );
   }
 
   const caBundles = await syncCaBundles(

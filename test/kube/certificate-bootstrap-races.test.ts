@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { reconcileCertificates, serviceDnsNames, type ReconcileResult } from '../../src/kube/certificate-bootstrap.js';
+import { KubeApiError, isClusterAccessError } from '../../src/kube/errors.js';
 import {
   NAMESPACE,
   DAY_MS,
@@ -70,4 +71,29 @@ t.test('two replicas renewing at once: one Conflict, one result', async (t) => {
   t.equal(server.requests.filter((r) => r.verb === 'update').length, 2, 'both tried; the second got 409 Conflict');
   t.equal(a.certificates.tlsCert, b.certificates.tlsCert);
   t.equal(a.certificates.tlsCert, secretPem(storedSecret(server), 'tls.crt'));
+});
+
+t.test('a Secret that changes before every update ends in a KubeApiError, reported without a stack', async (t) => {
+  const server = await cluster(t);
+  server.put(
+    secretFor(
+      validServingSet(serviceDnsNames('promgate', NAMESPACE), {
+        validityDays: 3,
+        notBefore: new Date(Date.now() - 2.5 * DAY_MS),
+      }),
+    ),
+  );
+  // Another writer always gets there first: each update meets a newer resourceVersion (409 Conflict).
+  server.beforeHandle = (request) => {
+    if (request.verb === 'update' && request.resource.plural === 'secrets') server.put(storedSecret(server)!);
+  };
+  const err: unknown = await reconcileCertificates(await options(t, server)).catch((thrown: unknown) => thrown);
+  t.ok(err instanceof KubeApiError, 'a cluster condition, not a bug');
+  t.ok(isClusterAccessError(err), 'so serve turns it into a one-line error with exit code 2');
+  t.match(err, {
+    statusCode: 409,
+    reason: 'Conflict',
+    message: /could not settle secret "promgate-tls" after \d+ attempts/,
+  });
+  t.ok(server.requests.filter((r) => r.verb === 'update').length > 1, 'it did retry');
 });
