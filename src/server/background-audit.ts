@@ -10,7 +10,8 @@ import { runAudit, type AuditReport, type DecideFunction } from '../kube/audit.j
 import type { Decision } from '../policies/engine.js';
 import { namespacedName } from '../policies/policy.js';
 import { registeredPolicies } from '../policies/registry.js';
-import { failedDecision, type Judge, type Logger } from './judge.js';
+import type { Logger } from '../common/logger.js';
+import { failedDecision, type Judge } from './judge.js';
 import type { Metrics } from './metrics.js';
 import { PoolRejection } from './worker-pool.js';
 

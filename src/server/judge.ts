@@ -1,17 +1,12 @@
 // How the server judges one object: large payloads in the worker pool, everything else on the event
 // loop (docs/adr/050-worker-pool.md). The webhooks and the background audit both judge through
 // here, so a 1 MiB ConfigMap never stalls admission, whoever asked about it.
+import type { Logger } from '../common/logger.js';
 import type { PromgateConfig } from '../config/schema.js';
 import { decide, type Decision, type Stage } from '../policies/engine.js';
 import type { EvaluationContext, KubernetesObject } from '../policies/policy.js';
 import { registeredPolicies, type RegisteredPolicy } from '../policies/registry.js';
 import { PoolUnavailableError, type DecidePool } from './worker-pool.js';
-
-export interface Logger {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
 
 /**
  * `decide` for one object with a deadline (epoch ms). Rejects with a PoolRejection when the pool

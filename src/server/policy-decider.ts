@@ -8,7 +8,8 @@ import type { Decider, Webhook } from '../admission/handler.js';
 import type { AdmissionRequest, AdmissionVerdict } from '../admission/review.js';
 import type { Decision } from '../policies/engine.js';
 import { namespacedName, type EvaluationContext, type KubernetesObject } from '../policies/policy.js';
-import { createJudge, failedDecision, type Judge, type Logger } from './judge.js';
+import type { Logger } from '../common/logger.js';
+import { createJudge, failedDecision, type Judge } from './judge.js';
 import type { Metrics } from './metrics.js';
 
 /** How many lines of a denial the message shows before summarising; causes always carry all. */

@@ -4,6 +4,7 @@
 // PoolRejection, and the caller answers with the policy's failure mode instead of piling up work.
 // A worker that crashes, runs out of memory or overruns a deadline is replaced.
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { Logger } from '../common/logger.js';
 import type { PromgateConfig } from '../config/schema.js';
 import type { Decision, Stage } from '../policies/engine.js';
 import type { EvaluationContext, KubernetesObject } from '../policies/policy.js';
@@ -28,11 +29,6 @@ export class PoolUnavailableError extends Error {
   override readonly name = 'PoolUnavailableError';
 }
 
-export interface PoolLogger {
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
-
 export interface DecidePoolOptions {
   config: PromgateConfig;
   /** Worker threads; default `defaultPoolSize()`. */
@@ -41,7 +37,7 @@ export interface DecidePoolOptions {
   maxQueued?: number;
   /** Heap bound per worker, so that a hostile document costs one worker, not the process. */
   resourceLimits?: ResourceLimits;
-  logger?: PoolLogger;
+  logger?: Logger;
   /** The worker's entry module; tests substitute a misbehaving one. */
   workerUrl?: URL;
 }
