@@ -178,7 +178,7 @@ t.test('JSON output round-trips the report', async (t) => {
   t.same(JSON.parse(formatAuditJson(report)), report);
 });
 
-t.test('with the real engine and a cluster: no policies registered means nothing to report', async (t) => {
+t.test('with the real engine and a cluster: a DaemonSet that is no dcgm-exporter is scanned, not judged', async (t) => {
   const server = await FakeApiServer.start();
   t.teardown(() => server.close());
   server.put({
@@ -192,6 +192,8 @@ t.test('with the real engine and a cluster: no policies registered means nothing
   });
   const report = await runAudit(source, config, engineDecide);
   t.equal(report.objectsScanned, 1);
+  t.equal(report.totals.objects, 0, 'no registered policy applies to it');
+  t.same(report.findings, []);
   t.equal(auditExitCode(report), 0);
 });
 
