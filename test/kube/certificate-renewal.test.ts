@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { mock } from 'node:test';
 import t from 'tap';
 import { generateCertificateAuthority, issueServingCertificate } from '../../src/certs/generate.js';
 import { syncCaBundles } from '../../src/kube/ca-bundle.js';
@@ -88,29 +89,49 @@ t.test('startCertificateRenewal re-reconciles until stopped', async (t) => {
   const server = await cluster(t);
   const opts = await options(t, server);
   await reconcileCertificates(opts);
+  // The loop's timer is driven by hand, and a round is counted the moment it starts (it reads the
+  // clock first, synchronously): whether a round runs is then a fact, not a matter of waiting.
+  mock.timers.enable({ apis: ['setTimeout'] });
+  t.teardown(() => mock.timers.reset());
+  const intervalMs = 60_000;
+  let roundsStarted = 0;
   const rounds: ReconcileResult[] = [];
   const errors: unknown[] = [];
-  let stop!: () => Promise<void>;
-  await new Promise<void>((resolve) => {
-    stop = startCertificateRenewal({
-      ...opts,
-      intervalMs: 5,
-      onReconciled: (result) => {
-        rounds.push(result);
-        if (rounds.length === 2) resolve();
-      },
-      onError: (err) => errors.push(err),
-    });
+  let roundFinished = (): void => undefined;
+  const stop = startCertificateRenewal({
+    ...opts,
+    intervalMs,
+    now: () => {
+      roundsStarted++;
+      return new Date();
+    },
+    onReconciled: (result) => {
+      rounds.push(result);
+      roundFinished();
+    },
+    onError: (err) => {
+      errors.push(err);
+      roundFinished();
+    },
   });
+  for (let round = 1; round <= 2; round++) {
+    const finished = new Promise<void>((resolve) => (roundFinished = resolve));
+    mock.timers.tick(intervalMs - 1);
+    t.equal(roundsStarted, round - 1, `round ${round} waits for the interval`);
+    mock.timers.tick(1);
+    t.equal(roundsStarted, round, `round ${round} starts when it has passed`);
+    await finished;
+    // The next round is scheduled once this one has settled: let its promise chain run out.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   await stop();
-  const count = rounds.length;
   t.same(
     rounds.map((r) => r.secret),
-    Array(count).fill('adopted'),
+    ['adopted', 'adopted'],
   );
   t.same(errors, []);
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  t.equal(rounds.length, count, 'no round after stop');
+  mock.timers.tick(10 * intervalMs);
+  t.equal(roundsStarted, 2, 'no round after stop');
 });
 
 t.test('the renewal loop reports errors and keeps going', async (t) => {
