@@ -4,6 +4,7 @@ import { Agent } from 'node:https';
 import { buildReview, callWebhook, post, verifyAnswer } from '../support/apiserver.js';
 import { startTestServer } from '../support/server.js';
 import type { AdmissionVerdict } from '../../src/admission/review.js';
+import { MAX_WARNING_CHARS } from '../../src/common/warnings.js';
 import type { Decider } from '../../src/admission/handler.js';
 
 const configMap = {
@@ -41,7 +42,7 @@ t.test('objects no policy covers are allowed with no patch, in v1 and v1beta1', 
 t.test('a verdict with patch, warnings and denial is encoded as the API server expects', async (t) => {
   const verdicts: Record<string, AdmissionVerdict> = {
     patch: { allowed: true, patch: [{ op: 'add', path: '/metadata/labels', value: { 'a~b/c': 'x' } }], warnings: [] },
-    warn: { allowed: true, patch: [], warnings: ['x'.repeat(300), 'short one'] },
+    warn: { allowed: true, patch: [], warnings: ['x'.repeat(MAX_WARNING_CHARS + 100), 'short one'] },
     deny: {
       allowed: false,
       patch: [{ op: 'add', path: '/metadata/labels', value: {} }],
@@ -70,8 +71,8 @@ t.test('a verdict with patch, warnings and denial is encoded as the API server e
   t.equal(warned.allowed, true);
   t.equal(warned.warnings.length, 2);
   t.ok(
-    warned.warnings.every((warning) => warning.length <= 120),
-    'warnings are at most 120 characters',
+    warned.warnings.every((warning) => warning.length <= MAX_WARNING_CHARS),
+    `warnings are at most ${MAX_WARNING_CHARS} characters`,
   );
 
   const denied = await callWebhook(harness.server.port, 'validate', { object: object('deny') }, tls);
