@@ -24,6 +24,7 @@ import { splitPemCertificates } from '../certs/trust-bundle.js';
 import { readCaBundles, syncCaBundles, type CaBundleSync } from './ca-bundle.js';
 import { apiServerUrl } from './client.js';
 import { KubeApiError, isStatus, toKubeApiError } from './errors.js';
+import type { Logger } from '../common/logger.js';
 import { repeatEvery } from '../common/periodic.js';
 
 export const DEFAULT_SECRET_NAME = 'promgate-tls';
@@ -58,12 +59,6 @@ const ROTATION_ANNOTATIONS = {
 /** Rounds of read → write before giving up; each lost race costs one. */
 const RECONCILE_ATTEMPTS = 5;
 
-/** Pino-compatible (fastify's `log`), so the server can pass its own logger. */
-export interface BootstrapLogger {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-}
-
 export interface CertificateBootstrapOptions {
   kubeConfig: KubeConfig;
   /** promgate's own namespace (see `podNamespace()`). */
@@ -78,7 +73,7 @@ export interface CertificateBootstrapOptions {
   caValidityDays?: number;
   /** See DEFAULT_CA_OVERLAP_MS; `startCertificateRenewal` defaults it to two of its intervals. */
   caOverlapMs?: number;
-  logger?: BootstrapLogger;
+  logger?: Pick<Logger, 'info' | 'warn'>;
   now?: () => Date;
 }
 

@@ -10,6 +10,7 @@ import { runAudit, type AuditReport, type DecideFunction } from '../kube/audit.j
 import type { Decision } from '../policies/engine.js';
 import { namespacedName } from '../policies/policy.js';
 import { registeredPolicies } from '../policies/registry.js';
+import { asError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { failedDecision, type Judge } from './judge.js';
 import type { Metrics } from './metrics.js';
@@ -71,7 +72,7 @@ export function auditDecide(
           continue;
         }
         if (busy || (err instanceof PoolRejection && err.reason === 'closed')) throw err;
-        return failedDecision(object, config, context, stage, err instanceof Error ? err : new Error(String(err)));
+        return failedDecision(object, config, context, stage, asError(err));
       }
     }
   };

@@ -3,6 +3,7 @@
 // Under ts-node (tests) the worker inherits the parent's loader and this file runs as TypeScript.
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { asError } from '../common/errors.js';
 import type { PromgateConfig } from '../config/schema.js';
 import { decide } from '../policies/engine.js';
 import { toWireDecision, type TaskMessage, type WorkerMessage } from './worker-protocol.js';
@@ -27,7 +28,7 @@ port.on('message', (task: TaskMessage) => {
     };
   } catch (err) {
     // `decide` already turns a policy's throw into an outcome; this is a bug in the engine itself.
-    message = { type: 'failed', id: task.id, message: err instanceof Error ? err.message : String(err) };
+    message = { type: 'failed', id: task.id, message: asError(err).message };
   }
   port.postMessage(message);
 });

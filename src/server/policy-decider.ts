@@ -8,6 +8,7 @@ import type { Decider, Webhook } from '../admission/handler.js';
 import type { AdmissionRequest, AdmissionVerdict } from '../admission/review.js';
 import type { Decision } from '../policies/engine.js';
 import { namespacedName, type EvaluationContext, type KubernetesObject } from '../policies/policy.js';
+import { asError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { createJudge, failedDecision, type Judge } from './judge.js';
 import type { Metrics } from './metrics.js';
@@ -82,7 +83,7 @@ export function createPolicyDecider(
     try {
       decision = await judging;
     } catch (err) {
-      decision = failedDecision(object, config, context, webhook, err instanceof Error ? err : new Error(String(err)));
+      decision = failedDecision(object, config, context, webhook, asError(err));
     }
     return answer(request, webhook, decision);
   };

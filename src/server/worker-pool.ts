@@ -4,6 +4,7 @@
 // PoolRejection, and the caller answers with the policy's failure mode instead of piling up work.
 // A worker that crashes, runs out of memory or overruns a deadline is replaced.
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { asError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import type { PromgateConfig } from '../config/schema.js';
 import type { Decision, Stage } from '../policies/engine.js';
@@ -215,7 +216,7 @@ export class DecidePool {
       // Structured clone recurses: an object nested thousands deep throws RangeError here.
       slot.worker.postMessage(task.message);
     } catch (err) {
-      const cause = err instanceof Error ? err.message : String(err);
+      const cause = asError(err).message;
       this.settle(task, new PoolRejection('unclonable', `the object cannot be handed to a worker (${cause})`));
       this.pump(slot);
       return;

@@ -7,7 +7,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CERT_DIR, reconcileCertificates, startCertificateRenewal } from '../../kube/certificate-bootstrap.js';
 import { loadKubeConfig, podNamespace, type KubeConfigOptions } from '../../kube/client.js';
-import { KubeApiError, KubeConfigError } from '../../kube/errors.js';
+import { KubeConfigError, isClusterAccessError } from '../../kube/errors.js';
 import { startBackgroundAudit } from '../../server/background-audit.js';
 import { defaultPoolSize } from '../../server/worker-pool.js';
 import { createJudging, startServer } from '../../server/serve.js';
@@ -16,6 +16,7 @@ import {
   EXIT_OK,
   InputError,
   UsageError,
+  kubeConfigOptions,
   parseCountFlag,
   parseDurationFlag,
   parseFlags,
@@ -88,8 +89,7 @@ async function asInput<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (err) {
-    if (err instanceof KubeApiError || err instanceof KubeConfigError)
-      throw new InputError(err.message, { cause: err });
+    if (isClusterAccessError(err)) throw new InputError(err.message, { cause: err });
     throw err;
   }
 }
@@ -129,11 +129,7 @@ export const serveCommand: Command = {
     const auditIntervalMs = parseDurationFlag(values['audit-interval'], '--audit-interval', 5 * 60_000);
     const workers = parseCountFlag(values.workers, '--workers', defaultPoolSize());
     const logger = pino({ level, base: { service: 'promgate' } });
-    const kubeConfigOptions: KubeConfigOptions = {
-      ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
-      ...(values.context ? { context: values.context } : {}),
-    };
-    const kubeConfig = clusterAccess(kubeConfigOptions, values['bootstrap-certs'] === true, logger);
+    const kubeConfig = clusterAccess(kubeConfigOptions(values), values['bootstrap-certs'] === true, logger);
 
     let stopRenewal: () => Promise<void> = async () => undefined;
     let certificatePaths: CertificatePaths;
