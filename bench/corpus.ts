@@ -1,6 +1,8 @@
 // Where the upstream test data lives: `../shared/corpus/` beside the checkout (the project's
-// layout), overridable with PROMGATE_CORPUS for checkouts elsewhere. Used by the benchmark and
-// by the tests; a missing corpus is a loud failure, never a silently skipped test.
+// layout), overridable with PROMGATE_CORPUS for checkouts elsewhere, and last the development
+// machine's shared folder, so that a scratch clone (`git clone … /tmp/ci && /tmp/ci/.ci/run`)
+// finds it too. Used by the benchmark and by the tests; a missing corpus is a loud failure, never
+// a silently skipped test.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
