@@ -51,16 +51,19 @@ t.test('three replicas racing', async (t) => {
   t.equal(onDisk[0], secretPem(storedSecret(server), 'ca.crt'));
 });
 
+/** A Secret whose serving certificate has used most of its life: the next reconcile renews it. */
+function secretDueForRenewal(): ReturnType<typeof secretFor> {
+  return secretFor(
+    validServingSet(serviceDnsNames('promgate', NAMESPACE), {
+      validityDays: 3,
+      notBefore: new Date(Date.now() - 2.5 * DAY_MS),
+    }),
+  );
+}
+
 t.test('two replicas renewing at once: one Conflict, one result', async (t) => {
   const server = await cluster(t);
-  server.put(
-    secretFor(
-      validServingSet(serviceDnsNames('promgate', NAMESPACE), {
-        validityDays: 3,
-        notBefore: new Date(Date.now() - 2.5 * DAY_MS),
-      }),
-    ),
-  );
+  server.put(secretDueForRenewal());
   server.beforeHandle = barrier(2, isSecretRead);
   server.requests.length = 0;
   const [a, b] = await Promise.all([
@@ -75,14 +78,7 @@ t.test('two replicas renewing at once: one Conflict, one result', async (t) => {
 
 t.test('a Secret that changes before every update ends in a KubeApiError, reported without a stack', async (t) => {
   const server = await cluster(t);
-  server.put(
-    secretFor(
-      validServingSet(serviceDnsNames('promgate', NAMESPACE), {
-        validityDays: 3,
-        notBefore: new Date(Date.now() - 2.5 * DAY_MS),
-      }),
-    ),
-  );
+  server.put(secretDueForRenewal());
   // Another writer always gets there first: each update meets a newer resourceVersion (409 Conflict).
   server.beforeHandle = (request) => {
     if (request.verb === 'update' && request.resource.plural === 'secrets') server.put(storedSecret(server)!);
