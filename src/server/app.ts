@@ -122,8 +122,9 @@ function registerWebhook(
     const durationMs = performance.now() - startedAtMs;
     const kind = review.request.kind.kind;
     const decision = decisionLabel(verdict);
-    metrics.admissionRequests.inc({ webhook, kind, operation: review.request.operation, decision });
-    metrics.admissionDuration.observe({ webhook, kind }, durationMs / 1e3);
+    const kindLabel = metrics.kindLabel(kind);
+    metrics.admissionRequests.inc({ webhook, kind: kindLabel, operation: review.request.operation, decision });
+    metrics.admissionDuration.observe({ webhook, kind: kindLabel }, durationMs / 1e3);
     logger.info(
       {
         uid: review.request.uid,

@@ -10,6 +10,26 @@ export interface Metrics {
   malformedRequests: Counter<'webhook' | 'reason'>;
   auditViolations: Gauge<'policy'>;
   certificateExpiry: Gauge<'certificate'>;
+  /** The `kind` label for an object kind: itself, or `other` past the bound (see MAX_KIND_LABELS). */
+  kindLabel(kind: string): string;
+}
+
+/**
+ * Distinct `kind` label values kept; later ones are counted as `other`. The kind comes from the
+ * request, so a client that can reach the webhook could otherwise add series at will, while the
+ * API server sends the handful of kinds the webhook configurations select.
+ */
+export const MAX_KIND_LABELS = 32;
+const KUBERNETES_KIND = /^[A-Z][A-Za-z0-9]{0,62}$/;
+
+function boundedKindLabel(): (kind: string) => string {
+  const seen = new Set<string>();
+  return (kind) => {
+    if (seen.has(kind)) return kind;
+    if (seen.size >= MAX_KIND_LABELS || !KUBERNETES_KIND.test(kind)) return 'other';
+    seen.add(kind);
+    return kind;
+  };
 }
 
 export function createMetrics(): Metrics {
@@ -38,7 +58,7 @@ export function createMetrics(): Metrics {
     }),
     policyErrors: new Counter({
       name: 'promgate_policy_errors_total',
-      help: 'Internal errors while a policy judged an object (handled by the policy failure mode).',
+      help: 'Objects a policy could not judge, by an internal error or because the worker pool refused them in time (answered by the policy failure mode).',
       labelNames: ['policy'],
       registers: [registry],
     }),
@@ -60,5 +80,6 @@ export function createMetrics(): Metrics {
       labelNames: ['certificate'],
       registers: [registry],
     }),
+    kindLabel: boundedKindLabel(),
   };
 }
