@@ -12,7 +12,7 @@ import { alignColumns } from '../src/common/text-table.js';
 import { checkPrometheusConfig } from '../src/prometheus/index.js';
 import { defaultConfig } from '../src/config/schema.js';
 import { registeredPolicies } from '../src/policies/registry.js';
-import { buildReview, post } from '../test/support/apiserver.js';
+import { buildReview, post } from '../fixtures/apiserver.js';
 import {
   DCGM_EXPORTER_MANIFEST,
   ONE_MIB,
@@ -20,7 +20,7 @@ import {
   corpusDaemonSet,
   prometheusConfigOfSize,
   smallPrometheusConfig,
-} from './fixtures.js';
+} from '../fixtures/objects.js';
 import type { CpuReading, ServersReady } from './servers.js';
 
 const SECONDS_PER_RUN = 5;

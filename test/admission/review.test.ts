@@ -1,6 +1,6 @@
 import t from 'tap';
 import { parseAdmissionReview } from '../../src/admission/review.js';
-import { buildReview } from '../support/apiserver.js';
+import { buildReview } from '../../fixtures/apiserver.js';
 
 t.test('a review is read down to the fields promgate uses', async (t) => {
   const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'arms-prom' }, data: {} };

@@ -7,7 +7,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { MAX_WARNING_CHARS } from '../../src/common/warnings.js';
 import type * as checkConfigModule from '../../src/cli/commands/check-config.js';
 import { runCli } from '../support/cli.js';
-import { corpusPath } from '../support/corpus.js';
+import { corpusPath } from '../../fixtures/corpus.js';
 
 type CheckConfigModule = typeof checkConfigModule;
 

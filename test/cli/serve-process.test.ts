@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, startServeProcess } from '../support/serve-process.js';
-import { buildReview, post } from '../support/apiserver.js';
+import { buildReview, post } from '../../fixtures/apiserver.js';
 import { DEFAULT_OFFLOAD_MIN_CHARS } from '../../src/server/judge.js';
-import { armsConfigMap, prometheusConfigOfSize } from '../../bench/fixtures.js';
+import { armsConfigMap, prometheusConfigOfSize } from '../../fixtures/objects.js';
 
 t.test('serve creates a development set, serves, and exits 0 on SIGTERM', async (t) => {
   t.ok(existsSync(CLI), 'the build exists (npm ci runs it)');

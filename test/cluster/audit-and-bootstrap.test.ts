@@ -10,7 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import yaml from 'js-yaml';
 import { FakeApiServer, type StoredObject } from '../support/fake-apiserver.js';
 import { runCli } from '../support/cli.js';
-import { corpusPath } from '../support/corpus.js';
+import { corpusPath } from '../../fixtures/corpus.js';
 import { CLI, startServeProcess } from '../support/serve-process.js';
 
 const corpus = corpusPath('daemonsets');

@@ -2,8 +2,8 @@
 // AdmissionReview (never a hang or a crash) and the server stays healthy. No timing assertions:
 // "answered at all" is bounded by tap's own timeout.
 import t from 'tap';
-import { buildReview, post } from '../support/apiserver.js';
-import { armsConfigMap, ONE_MIB, smallPrometheusConfig } from '../../bench/fixtures.js';
+import { buildReview, post } from '../../fixtures/apiserver.js';
+import { armsConfigMap, ONE_MIB, smallPrometheusConfig } from '../../fixtures/objects.js';
 import { admit, assertHealthy, assertWellFormed, startServerFor } from './support.js';
 
 /** Billion laughs: each level names the previous one ten times, 10^levels strings if expanded. */

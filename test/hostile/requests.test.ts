@@ -3,7 +3,7 @@
 // AdmissionReview or a JSON 4xx) or cut off by the server's timeouts, and the server stays healthy.
 import t from 'tap';
 import { connect } from 'node:tls';
-import { buildReview, post } from '../support/apiserver.js';
+import { buildReview, post } from '../../fixtures/apiserver.js';
 import {
   armsConfigMap,
   corpusDaemonSet,
@@ -11,7 +11,7 @@ import {
   ONE_MIB,
   prometheusConfigOfSize,
   smallPrometheusConfig,
-} from '../../bench/fixtures.js';
+} from '../../fixtures/objects.js';
 import { assertHealthy, assertWellFormed, startServerFor, type PooledServer } from './support.js';
 
 const DEEP_PLACEHOLDER = '"__DEEP__"';

@@ -9,9 +9,9 @@ import { createJudge } from '../../src/server/judge.js';
 import { createPolicyDecider } from '../../src/server/policy-decider.js';
 import type { ServerTimeouts } from '../../src/server/app.js';
 import { DecidePool } from '../../src/server/worker-pool.js';
-import { buildReview, post, verifyAnswer, type HttpAnswer, type WebhookResult } from '../support/apiserver.js';
+import { buildReview, post, verifyAnswer, type HttpAnswer, type WebhookResult } from '../../fixtures/apiserver.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { corpusDaemonSet, DCGM_EXPORTER_MANIFEST } from '../../bench/fixtures.js';
+import { corpusDaemonSet, DCGM_EXPORTER_MANIFEST } from '../../fixtures/objects.js';
 
 export interface PooledServer extends TestServer {
   tls: { ca: string };

@@ -10,7 +10,7 @@ import { createMetrics } from '../../src/server/metrics.js';
 import { createJudge } from '../../src/server/judge.js';
 import { createPolicyDecider } from '../../src/server/policy-decider.js';
 import { DecidePool, PoolRejection, PoolUnavailableError } from '../../src/server/worker-pool.js';
-import { armsConfigMap, smallPrometheusConfig } from '../../bench/fixtures.js';
+import { armsConfigMap, smallPrometheusConfig } from '../../fixtures/objects.js';
 
 const MISBEHAVING_WORKER = new URL('./fixtures/misbehaving-worker.js', import.meta.url);
 const BROKEN_WORKER = new URL('./fixtures/broken-worker.js', import.meta.url);

@@ -10,7 +10,7 @@ import { createMetrics } from '../../src/server/metrics.js';
 import { createJudge, DEFAULT_OFFLOAD_MIN_CHARS } from '../../src/server/judge.js';
 import { createPolicyDecider } from '../../src/server/policy-decider.js';
 import { DecidePool } from '../../src/server/worker-pool.js';
-import { buildReview, post } from '../support/apiserver.js';
+import { buildReview, post } from '../../fixtures/apiserver.js';
 import { startTestServer } from '../support/server.js';
 import {
   armsConfigMap,
@@ -19,7 +19,7 @@ import {
   NODE_EXPORTER_MANIFEST,
   prometheusConfigOfSize,
   smallPrometheusConfig,
-} from '../../bench/fixtures.js';
+} from '../../fixtures/objects.js';
 
 const REQUESTS = 300;
 const CONNECTIONS = 16;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { checkPrometheusConfig } from '../../src/prometheus/index.js';
-import { CORPUS_DIR } from '../support/corpus.js';
+import { CORPUS_DIR } from '../../fixtures/corpus.js';
 
 /** The shared corpus sits beside the checkout (`../shared/corpus`); CI may point elsewhere. */
 const CORPUS = CORPUS_DIR;

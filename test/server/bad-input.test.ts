@@ -1,7 +1,7 @@
 // Requests that are not a usable AdmissionReview get a clear JSON error with the right status,
 // and leave the server healthy.
 import t from 'tap';
-import { buildReview, post } from '../support/apiserver.js';
+import { buildReview, post } from '../../fixtures/apiserver.js';
 import { startTestServer } from '../support/server.js';
 import { MAX_BODY_BYTES } from '../../src/server/app.js';
 

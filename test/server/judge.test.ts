@@ -12,7 +12,7 @@ import { runAudit } from '../../src/kube/audit.js';
 import { AUDIT_BUSY_ATTEMPTS, auditDecide } from '../../src/server/background-audit.js';
 import { createJudge, payloadChars } from '../../src/server/judge.js';
 import { PoolRejection, PoolUnavailableError, type DecidePool } from '../../src/server/worker-pool.js';
-import { armsConfigMap, smallPrometheusConfig } from '../../bench/fixtures.js';
+import { armsConfigMap, smallPrometheusConfig } from '../../fixtures/objects.js';
 
 const silent = pino({ level: 'silent' });
 const config = defaultConfig();

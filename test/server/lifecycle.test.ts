@@ -6,7 +6,7 @@ import type { TLSSocket } from 'node:tls';
 import { writeCertificateFiles } from '../../src/certs/files.js';
 import { generateCertificateSet } from '../../src/certs/generate.js';
 import type { Decider } from '../../src/admission/handler.js';
-import { callWebhook } from '../support/apiserver.js';
+import { callWebhook } from '../../fixtures/apiserver.js';
 import { startTestServer } from '../support/server.js';
 
 /** The serving certificate's serial as seen by the client, and the client's port (which connection). */

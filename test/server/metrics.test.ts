@@ -1,7 +1,7 @@
 // Metric labels stay a bounded set whatever clients send: the object kind comes from the request.
 import t from 'tap';
 import { MAX_KIND_LABELS, createMetrics } from '../../src/server/metrics.js';
-import { callWebhook } from '../support/apiserver.js';
+import { callWebhook } from '../../fixtures/apiserver.js';
 import { startTestServer } from '../support/server.js';
 
 t.test('kind labels: real kinds kept up to the bound, then other; anything not kind-shaped is other', async (t) => {

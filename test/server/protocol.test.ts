@@ -1,7 +1,7 @@
 // The admission protocol end to end over HTTPS, driven as kube-apiserver drives a webhook.
 import t from 'tap';
 import { Agent } from 'node:https';
-import { buildReview, callWebhook, post, verifyAnswer } from '../support/apiserver.js';
+import { buildReview, callWebhook, post, verifyAnswer } from '../../fixtures/apiserver.js';
 import { startTestServer } from '../support/server.js';
 import type { AdmissionVerdict } from '../../src/admission/review.js';
 import { MAX_WARNING_CHARS } from '../../src/common/warnings.js';

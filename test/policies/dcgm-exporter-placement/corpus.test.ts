@@ -6,10 +6,10 @@ import t from 'tap';
 import { load } from 'js-yaml';
 import { dcgmExporterPlacementPolicy as policy } from '../../../src/policies/dcgm-exporter-placement/index.js';
 import type { KubernetesObject } from '../../../src/policies/policy.js';
-import { asServed } from '../../support/apiserver.js';
+import { asServed } from '../../../fixtures/apiserver.js';
 import { daemonSetAdmitsNode, withStarshipLabel, type TestNode } from '../../support/node-affinity.js';
 import { applyToClone, CREATE, dcgmConfig, revertPatch } from './helpers.js';
-import { corpusPath } from '../../support/corpus.js';
+import { corpusPath } from '../../../fixtures/corpus.js';
 
 const corpusDir = `${corpusPath('daemonsets')}/`;
 

@@ -1,15 +1,15 @@
-// The policy behind the real HTTPS webhook, driven as kube-apiserver drives it (test/support/apiserver.ts
+// The policy behind the real HTTPS webhook, driven as kube-apiserver drives it (fixtures/apiserver.ts
 // applies each returned JSON Patch with fast-json-patch): corpus DaemonSets as files hold them and as
 // the API server serves them; mutate, then validate the mutated object; reinvocation; UPDATE; dryRun.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { load } from 'js-yaml';
 import { defaultConfig } from '../../../src/config/schema.js';
-import { asServed, callWebhook } from '../../support/apiserver.js';
+import { asServed, callWebhook } from '../../../fixtures/apiserver.js';
 import { startTestServer } from '../../support/server.js';
 import { daemonSetAdmitsNode } from '../../support/node-affinity.js';
 import { daemonSet } from './helpers.js';
-import { corpusPath } from '../../support/corpus.js';
+import { corpusPath } from '../../../fixtures/corpus.js';
 
 const corpusDir = `${corpusPath('daemonsets')}/`;
 const MUTATED = [
