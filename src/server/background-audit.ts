@@ -104,11 +104,15 @@ export function startBackgroundAudit(options: BackgroundAuditOptions): () => Pro
   const policyNames = registeredPolicies().map(({ policy }) => policy.name);
   return repeatEvery(
     (signal) =>
-      runAudit(
-        ClusterAuditSource.forConfig(options.kubeConfig, options.config),
-        options.config,
-        auditDecide(options.judge, { signal }),
-        { policyNames, signal },
+      // A list call the API server never answers must not hold shutdown: the round ends on abort.
+      unlessAborted(
+        runAudit(
+          ClusterAuditSource.forConfig(options.kubeConfig, options.config),
+          options.config,
+          auditDecide(options.judge, { signal }),
+          { policyNames, signal },
+        ),
+        signal,
       )
         .then((report) => publish(report, metrics, logger))
         .catch((err: unknown) => {

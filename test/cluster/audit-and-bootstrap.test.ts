@@ -137,3 +137,29 @@ t.test('serve --bootstrap-certs: one Secret, patched caBundles, the served certi
   serve.child.kill('SIGTERM');
   t.equal(await serve.exited, 0);
 });
+
+t.test('SIGTERM ends serve while its background audit waits on the API server', async (t) => {
+  const { server, kubeconfig } = await clusterWithObjects(t);
+  let listArrived: () => void = () => undefined;
+  const auditListing = new Promise<void>((resolve) => (listArrived = resolve));
+  let releaseList: () => void = () => undefined;
+  const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
+  // The audit's first list call never gets its answer while the test runs: an API server that hangs.
+  server.beforeHandle = async (request) => {
+    if (request.verb !== 'list') return;
+    listArrived();
+    await listHeld;
+  };
+  t.teardown(() => releaseList());
+  const certDir = join(mkdtempSync(join(tmpdir(), 'promgate-serve-')), 'certs');
+  const serve = await startServeProcess(['--kubeconfig', kubeconfig, '--cert-dir', certDir, '--audit-interval', '1h']);
+  await auditListing;
+  serve.child.kill('SIGTERM');
+  // Generous: only "it exits at all, on its own" matters (Kubernetes would SIGKILL it after 30 s).
+  const outcome = await Promise.race([
+    serve.exited,
+    new Promise<string>((resolve) => setTimeout(() => resolve('still running after 20 s'), 20_000).unref()),
+  ]);
+  if (outcome !== 0) serve.child.kill('SIGKILL');
+  t.equal(outcome, 0, 'exit code 0, without waiting for the audit');
+});

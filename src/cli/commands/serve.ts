@@ -24,6 +24,9 @@ import {
   type Command,
 } from '../usage.js';
 
+/** How long stray sockets may keep the process alive once shutdown is complete. */
+const EXIT_GRACE_MS = 1_000;
+
 const LOG_LEVELS: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 const usage = `promgate serve [--config FILE] [--port 8443] [--metrics-port 8080] [--host 0.0.0.0]
@@ -189,6 +192,9 @@ export const serveCommand: Command = {
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
+    // Everything promgate started has stopped; a call it abandoned (an API server that never
+    // answered the audit) may still hold a socket open. It gets a moment, then the process exits.
+    setTimeout(() => process.exit(process.exitCode ?? EXIT_OK), EXIT_GRACE_MS).unref();
     return EXIT_OK;
   },
 };
