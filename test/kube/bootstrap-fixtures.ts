@@ -9,7 +9,7 @@ import {
   issueServingCertificate,
   type CertificateSet,
 } from '../../src/certs/generate.js';
-import type { CertificateBootstrapOptions } from '../../src/kube/certificate-bootstrap.js';
+import { serviceDnsNames, type CertificateBootstrapOptions } from '../../src/kube/certificate-bootstrap.js';
 import { FakeApiServer, type ApiRequest, type StoredObject } from '../support/fake-apiserver.js';
 
 export const NAMESPACE = 'promgate-system';
@@ -118,6 +118,13 @@ export const validServingSet = (
   const ca = generateCertificateAuthority({ validityDays: 3650 });
   return { ...ca, ...issueServingCertificate(ca, { dnsNames, ipAddresses: [], ...servingOptions }) };
 };
+
+/** promgate's serving set with most of its serving certificate's life used: the next reconcile renews it. */
+export const servingSetDueForRenewal = () =>
+  validServingSet(serviceDnsNames('promgate', NAMESPACE), {
+    validityDays: 3,
+    notBefore: new Date(Date.now() - 2.5 * DAY_MS),
+  });
 
 /** Each webhook entry's caBundle, decoded to its PEM text. */
 export function caBundlePems(server: FakeApiServer): string[] {

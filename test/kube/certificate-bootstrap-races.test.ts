@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { reconcileCertificates, serviceDnsNames, type ReconcileResult } from '../../src/kube/certificate-bootstrap.js';
+import { reconcileCertificates, type ReconcileResult } from '../../src/kube/certificate-bootstrap.js';
 import { KubeApiError, isClusterAccessError } from '../../src/kube/errors.js';
 import {
-  NAMESPACE,
-  DAY_MS,
   cluster,
   options,
   storedSecret,
@@ -14,7 +12,7 @@ import {
   secretFor,
   barrier,
   isSecretRead,
-  validServingSet,
+  servingSetDueForRenewal,
 } from './bootstrap-fixtures.js';
 
 t.test('two replicas racing on a fresh cluster end with one CA', async (t) => {
@@ -51,19 +49,9 @@ t.test('three replicas racing', async (t) => {
   t.equal(onDisk[0], secretPem(storedSecret(server), 'ca.crt'));
 });
 
-/** A Secret whose serving certificate has used most of its life: the next reconcile renews it. */
-function secretDueForRenewal(): ReturnType<typeof secretFor> {
-  return secretFor(
-    validServingSet(serviceDnsNames('promgate', NAMESPACE), {
-      validityDays: 3,
-      notBefore: new Date(Date.now() - 2.5 * DAY_MS),
-    }),
-  );
-}
-
 t.test('two replicas renewing at once: one Conflict, one result', async (t) => {
   const server = await cluster(t);
-  server.put(secretDueForRenewal());
+  server.put(secretFor(servingSetDueForRenewal()));
   server.beforeHandle = barrier(2, isSecretRead);
   server.requests.length = 0;
   const [a, b] = await Promise.all([
@@ -78,7 +66,7 @@ t.test('two replicas renewing at once: one Conflict, one result', async (t) => {
 
 t.test('a Secret that changes before every update ends in a KubeApiError, reported without a stack', async (t) => {
   const server = await cluster(t);
-  server.put(secretDueForRenewal());
+  server.put(secretFor(servingSetDueForRenewal()));
   // Another writer always gets there first: each update meets a newer resourceVersion (409 Conflict).
   server.beforeHandle = (request) => {
     if (request.verb === 'update' && request.resource.plural === 'secrets') server.put(storedSecret(server)!);

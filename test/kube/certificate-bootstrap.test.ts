@@ -15,6 +15,7 @@ import {
   secretFor,
   verbs,
   validServingSet,
+  servingSetDueForRenewal,
 } from './bootstrap-fixtures.js';
 
 t.test('fresh cluster: creates the Secret, writes the files, sets every caBundle', async (t) => {
@@ -105,10 +106,7 @@ t.test('needs no more than the RBAC in manifests/base/rbac-bootstrap.yaml grants
   };
   const created = await reconcileCertificates(await options(t, server));
   t.equal(created.secret, 'created');
-  const nearExpiry = validServingSet(serviceDnsNames('promgate', NAMESPACE), {
-    validityDays: 3,
-    notBefore: new Date(Date.now() - 2.5 * DAY_MS),
-  });
+  const nearExpiry = servingSetDueForRenewal();
   server.put({ ...secretFor(nearExpiry), metadata: storedSecret(server)!.metadata });
   const renewed = await reconcileCertificates(await options(t, server));
   t.equal(renewed.secret, 'renewed-serving', 'update allowed');

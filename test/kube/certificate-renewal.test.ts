@@ -21,14 +21,12 @@ import {
   caBundles,
   secretFor,
   validServingSet,
+  servingSetDueForRenewal,
 } from './bootstrap-fixtures.js';
 
 t.test('near expiry: the serving certificate is renewed under the same CA', async (t) => {
   const server = await cluster(t);
-  const existing = validServingSet(serviceDnsNames('promgate', NAMESPACE), {
-    validityDays: 3,
-    notBefore: new Date(Date.now() - 2.5 * DAY_MS),
-  });
+  const existing = servingSetDueForRenewal();
   server.put(secretFor(existing));
   await syncCaBundles(server.kubeConfig(), 'promgate', [existing.caCert]);
   server.requests.length = 0;
