@@ -117,16 +117,9 @@ async function measure(
  * The better of two runs: on a shared machine a neighbour's burst lowers one run, rarely both, and
  * the ceiling and promgate are measured the same way so their ratio stays fair.
  */
-async function measureBest(
-  scenario: string,
-  port: number,
-  path: string,
-  body: string,
-  shape: LoadShape,
-  cpuClock: CpuClock,
-): Promise<Measurement> {
-  const first = await measure(scenario, port, path, body, shape, cpuClock);
-  const second = await measure(scenario, port, path, body, shape, cpuClock);
+async function measureBest(...run: Parameters<typeof measure>): Promise<Measurement> {
+  const first = await measure(...run);
+  const second = await measure(...run);
   return first.requestsPerSecond >= second.requestsPerSecond ? first : second;
 }
 

@@ -1,7 +1,7 @@
 // Correctness under concurrency (not speed): a few hundred mixed AdmissionReviews in flight at
 // once over loopback, small ones judged inline and large ones in the worker pool. Every answer must
 // carry its own request's uid and exactly the response the engine gives that request alone.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { Agent } from 'node:https';
 import { pino } from 'pino';
 import { defaultConfig } from '../../src/config/schema.js';
@@ -48,11 +48,11 @@ const objects: Array<{ webhook: 'mutate' | 'validate'; object: Record<string, un
   },
 ];
 
-t.test(`${REQUESTS} mixed reviews in flight at once`, async (t) => {
+/** A test server judging large objects in a one-worker pool whose queue holds `maxQueued`. */
+async function startPooledServer(t: Test, maxQueued: number) {
   const config = defaultConfig();
   const logger = pino({ level: 'silent' });
-  // A queue as long as the test's burst: here every object must be judged, none refused.
-  const pool = new DecidePool({ config, size: 1, maxQueued: REQUESTS, logger });
+  const pool = new DecidePool({ config, size: 1, maxQueued, logger });
   const harness = await startTestServer({
     decider: createPolicyDecider(config, createMetrics(), logger, createJudge(config, logger, { pool })),
   });
@@ -62,6 +62,12 @@ t.test(`${REQUESTS} mixed reviews in flight at once`, async (t) => {
     await harness.stop();
     await pool.close();
   });
+  return { config, logger, harness, agent };
+}
+
+t.test(`${REQUESTS} mixed reviews in flight at once`, async (t) => {
+  // A queue as long as the test's burst: here every object must be judged, none refused.
+  const { config, logger, harness, agent } = await startPooledServer(t, REQUESTS);
   const inline = createPolicyDecider(config, createMetrics(), logger);
 
   const sent = Array.from({ length: REQUESTS }, (_, index) => {
@@ -98,18 +104,7 @@ t.test(`${REQUESTS} mixed reviews in flight at once`, async (t) => {
 });
 
 t.test('under back-pressure every large object gets its verdict or the failure-mode answer', async (t) => {
-  const config = defaultConfig();
-  const logger = pino({ level: 'silent' });
-  const pool = new DecidePool({ config, size: 1, maxQueued: 1, logger });
-  const harness = await startTestServer({
-    decider: createPolicyDecider(config, createMetrics(), logger, createJudge(config, logger, { pool })),
-  });
-  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  t.teardown(async () => {
-    agent.destroy();
-    await harness.stop();
-    await pool.close();
-  });
+  const { harness, agent } = await startPooledServer(t, 1);
   // Wait until the worker is up, so that the burst meets a pool that judges as well as refuses.
   const warmUp = buildReview({ object: armsConfigMap('warm-up', largeConfig) }).review;
   await post(harness.server.port, '/validate?timeout=30s', JSON.stringify(warmUp), { ca: harness.certs.caCert, agent });
