@@ -1,7 +1,8 @@
 // A task repeated every interval until stopped: the certificate renewal and the background audit
 // of `serve` both run this way. Rounds never overlap (the next is scheduled when one ends).
-// Stopping aborts the round in progress through its signal, for tasks that can end early (an
-// audit), and waits for it, so that tasks that must not stop halfway (a Secret write) finish.
+// Stopping aborts the round in progress through its signal and waits for the round to end: how
+// soon it ends on abort is the task's own choice (the audit at once, a renewal after its call in
+// flight, within a grace).
 
 export interface RepeatOptions {
   intervalMs: number;

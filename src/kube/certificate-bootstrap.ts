@@ -25,6 +25,7 @@ import { readCaBundles, syncCaBundles, type CaBundleSync } from './ca-bundle.js'
 import { apiServerUrl } from './client.js';
 import { KubeApiError, isStatus, toKubeApiError } from './errors.js';
 import type { Logger } from '../common/logger.js';
+import { unlessAborted } from '../common/abort.js';
 import { repeatEvery } from '../common/periodic.js';
 
 export const DEFAULT_SECRET_NAME = 'promgate-tls';
@@ -75,6 +76,11 @@ export interface CertificateBootstrapOptions {
   caOverlapMs?: number;
   logger?: Pick<Logger, 'info' | 'warn'>;
   now?: () => Date;
+  /**
+   * Once aborted, no further step starts (the call in flight still completes). Stopping between
+   * steps is safe: each is one conditional write, and the next round re-reads what was published.
+   */
+  signal?: AbortSignal;
 }
 
 /** `created`/`adopted`, or the rotation step this replica wrote (src/certs/rotation.ts). */
@@ -251,9 +257,11 @@ export async function reconcileCertificates(options: CertificateBootstrapOptions
     validityDays: options.servingValidityDays ?? DEFAULT_SERVING_VALIDITY_DAYS,
   };
   const log = { secret: secretName, namespace: options.namespace };
+  const nextStep = (): void => options.signal?.throwIfAborted();
 
   let outcome: { state: CertificateState; action: SecretAction; reason?: string } | undefined;
   for (let attempt = 1; attempt <= RECONCILE_ATTEMPTS && !outcome; attempt++) {
+    nextStep();
     // Read before the Secret: a step may only rely on a caBundle published before it is taken.
     const publishedBundles = await readCaBundles(options.kubeConfig, webhookConfigurationName);
     const current = await store.read();
@@ -267,6 +275,7 @@ export async function reconcileCertificates(options: CertificateBootstrapOptions
         generateCertificateAuthority({ validityDays: options.caValidityDays ?? DEFAULT_CA_VALIDITY_DAYS }),
       issueServingCertificate: (ca) => issueServingCertificate(ca, servingOptions),
     });
+    nextStep();
     if (!planned) {
       // planNextStep always plans a step for a Secret without a complete set.
       outcome = { state: { ...stored, active: stored.active! }, action: 'adopted' };
@@ -290,6 +299,7 @@ export async function reconcileCertificates(options: CertificateBootstrapOptions
     );
   }
 
+  nextStep();
   const caBundles = await syncCaBundles(
     options.kubeConfig,
     webhookConfigurationName,
@@ -302,6 +312,7 @@ export async function reconcileCertificates(options: CertificateBootstrapOptions
       'webhook configuration not found; caBundle not set',
     );
   }
+  nextStep();
   const filesChanged = await writeCertificateFiles(options.certDir, outcome.state.active);
   return {
     secret: outcome.action,
@@ -314,28 +325,41 @@ export async function reconcileCertificates(options: CertificateBootstrapOptions
   };
 }
 
-export interface CertificateRenewalOptions extends CertificateBootstrapOptions {
+export interface CertificateRenewalOptions extends Omit<CertificateBootstrapOptions, 'signal'> {
   /** How often to reconcile; also how soon a certificate renewed by another replica is picked up. */
   intervalMs?: number;
+  /** How long stopping waits for a round's API call in flight before abandoning it. */
+  stopGraceMs?: number;
   onReconciled?: (result: ReconcileResult) => void;
   /** A failed round is reported here and retried on the next tick; the loop never stops by itself. */
   onError?: (error: unknown) => void;
 }
 
 /**
+ * A Secret write takes a fraction of a second; an API server that has not answered in this long
+ * is not going to before Kubernetes' 30 s termination grace runs out.
+ */
+export const DEFAULT_RENEWAL_STOP_GRACE_MS = 5_000;
+
+/**
  * Re-runs `reconcileCertificates` every `intervalMs` (the first run after one interval: the caller
  * awaits the initial reconcile itself, before it starts serving). Renewal happens once less than
  * a third of the serving certificate's life is left, far ahead of expiry at an hourly interval.
- * Returns a function that stops the loop and waits for a round in progress.
+ * Returns a function that stops the loop: a round in progress takes no further step, and its call
+ * in flight is waited for at most `stopGraceMs`.
  */
 export function startCertificateRenewal(options: CertificateRenewalOptions): () => Promise<void> {
   const intervalMs = options.intervalMs ?? DEFAULT_RENEWAL_INTERVAL_MS;
+  const stopGraceMs = options.stopGraceMs ?? DEFAULT_RENEWAL_STOP_GRACE_MS;
   const reconcileOptions = { ...options, caOverlapMs: options.caOverlapMs ?? CA_OVERLAP_INTERVALS * intervalMs };
   return repeatEvery(
-    () =>
-      reconcileCertificates(reconcileOptions)
+    (signal) =>
+      unlessAborted(reconcileCertificates({ ...reconcileOptions, signal }), signal, stopGraceMs)
         .then((result) => options.onReconciled?.(result))
-        .catch((err: unknown) => options.onError?.(err)),
+        .catch((err: unknown) => {
+          // Cut short by shutdown: nothing failed, and the next start reconciles afresh.
+          if (!signal.aborted) options.onError?.(err);
+        }),
     { intervalMs },
   );
 }

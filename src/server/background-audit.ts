@@ -3,6 +3,7 @@
 // admission (a fail-open, objects older than promgate, a policy in audit mode) is seen.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { unlessAborted } from '../common/abort.js';
 import { repeatEvery } from '../common/periodic.js';
 import type { PromgateConfig } from '../config/schema.js';
 import { ClusterAuditSource } from '../kube/audit-source.js';
@@ -37,17 +38,6 @@ export interface AuditDecideOptions {
   /** Ends a wait for the pool, or a judgement in progress, when `serve` shuts down. */
   signal?: AbortSignal;
   retryMs?: number;
-}
-
-/** `promise`, or the signal's reason as soon as it aborts. */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /**

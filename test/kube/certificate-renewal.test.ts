@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import { mock } from 'node:test';
 import t from 'tap';
 import { generateCertificateAuthority, issueServingCertificate } from '../../src/certs/generate.js';
@@ -22,6 +23,8 @@ import {
   secretFor,
   validServingSet,
   servingSetDueForRenewal,
+  isSecretRead,
+  verbs,
 } from './bootstrap-fixtures.js';
 
 t.test('near expiry: the serving certificate is renewed under the same CA', async (t) => {
@@ -154,4 +157,47 @@ t.test('the renewal loop reports errors and keeps going', async (t) => {
   const result = await recovered;
   t.type(errors[0], KubeApiError);
   t.equal(result.secret, 'created');
+});
+
+t.test('an aborted reconcile takes no step after the call in flight', async (t) => {
+  const server = await cluster(t);
+  const opts = await options(t, server);
+  const shutdown = new AbortController();
+  // The abort arrives while the Secret is being read: that read completes, nothing follows it.
+  server.beforeHandle = (request) => {
+    if (isSecretRead(request)) shutdown.abort(new Error('shutting down'));
+  };
+  await t.rejects(reconcileCertificates({ ...opts, signal: shutdown.signal }), { message: 'shutting down' });
+  t.same(verbs(server, 'secrets'), ['get'], 'no Secret created');
+  t.same(caBundles(server), ['', '', ''], 'no caBundle written');
+  t.same(await readdir(opts.certDir), [], 'no certificate files written');
+});
+
+t.test('stopping the renewal loop abandons a round whose API call never returns', async (t) => {
+  const server = await cluster(t);
+  const opts = await options(t, server);
+  await reconcileCertificates(opts);
+  let hungCallArrived = (): void => undefined;
+  const arrived = new Promise<void>((resolve) => (hungCallArrived = resolve));
+  let release = (): void => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  t.teardown(() => release());
+  server.beforeHandle = async (request) => {
+    if (!isSecretRead(request)) return;
+    hungCallArrived();
+    await released;
+  };
+  const reported: unknown[] = [];
+  const stop = startCertificateRenewal({
+    ...opts,
+    intervalMs: 1,
+    stopGraceMs: 10,
+    onReconciled: (result) => reported.push(result),
+    onError: (err) => reported.push(err),
+  });
+  await arrived;
+  const writesBefore = server.requests.filter((r) => r.verb !== 'get').length;
+  await stop();
+  t.same(reported, [], 'a round cut short by shutdown is neither a result nor a failure');
+  t.equal(server.requests.filter((r) => r.verb !== 'get').length, writesBefore, 'nothing written after the stop');
 });

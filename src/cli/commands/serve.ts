@@ -182,8 +182,8 @@ export const serveCommand: Command = {
       const stop = (signal: NodeJS.Signals): void => {
         logger.info({ signal }, 'received signal');
         // Readiness turns false and the drain starts at once; meanwhile the audit round is cut
-        // short and a renewal round (a Secret write) is let finish. Workers go last: reviews in
-        // flight may still need them.
+        // short and a renewal round takes no further step (its API call in flight gets a few
+        // seconds). Workers go last: reviews in flight may still need them.
         void Promise.all([server.shutdown(), stopAudit(), stopRenewal()])
           .then(() => pool?.close())
           .catch((err: unknown) => logger.error({ err }, 'shutdown did not finish cleanly'))
