@@ -1,6 +1,7 @@
 // Prometheus's relabel.Regexp: a Go RE2 expression, anchored as `^(?:…)$` before it is compiled.
 // Compiled with re2js (RE2 semantics and Go's error messages), never with JavaScript's RegExp.
 // Go's regexp only learned `(?<name>…)` in Go 1.22, which Prometheus 2.51 was the first to use.
+import { LRUCache } from 'lru-cache';
 import { RE2JS } from 're2js';
 import type { DecodeContext, FieldType } from './schema/decoder.js';
 import { parsedString } from './schema/types.js';
@@ -56,10 +57,25 @@ export interface CompiledRegex {
   compiled: RE2JS;
 }
 
-/** Compiled expressions by source: configs repeat the same few regexes across many jobs, and
- *  compiling RE2 programs dominates otherwise. Bounded so hostile input cannot grow it. */
-const compiledCache = new Map<string, CompiledRegex>();
-const COMPILED_CACHE_LIMIT = 2_000;
+/**
+ * Budget of the compiled-expression cache, in RE2 program instructions. Configs repeat the same few
+ * regexes across many jobs, and compiling RE2 programs dominates otherwise; the bench's 1 MiB config
+ * of 1 600 distinct expressions needs about 80 000 (33 MiB of heap: a sequential pass over more
+ * than the budget would miss on every one). An instruction costs at most about 0.55 KiB, so the
+ * cache stays under about 55 MiB, within a worker's 128 MiB heap, whatever the configs hold. A
+ * count bound would not do: `a{1,50}` repeated ten times is one short pattern of 1 000 instructions.
+ */
+export const COMPILED_CACHE_INSTRUCTIONS = 100_000;
+
+const compiledCache = new LRUCache<string, CompiledRegex>({
+  maxSize: COMPILED_CACHE_INSTRUCTIONS,
+  sizeCalculation: (entry) => Math.max(1, entry.compiled.programSize()),
+});
+
+/** Instructions of the programs cached now (for tests of the bound). */
+export function compiledCacheInstructions(): number {
+  return compiledCache.calculatedSize;
+}
 
 /** Compile like relabel.NewRegexp for the given release; returns Go's error message on failure. */
 export function compileAnchored(source: string, ctx: DecodeContext): CompiledRegex | { error: string } {
@@ -75,7 +91,7 @@ export function compileAnchored(source: string, ctx: DecodeContext): CompiledReg
   if (cached !== undefined) return cached;
   try {
     const compiled = { source, compiled: compileGoRegexp(`^(?:${source})$`) };
-    if (compiledCache.size >= COMPILED_CACHE_LIMIT) compiledCache.clear();
+    // An expression larger than the whole budget is not cached (LRUCache leaves it out).
     compiledCache.set(source, compiled);
     return compiled;
   } catch (error) {
