@@ -12,23 +12,8 @@ import {
   prometheusConfigOfSize,
   smallPrometheusConfig,
 } from '../../fixtures/objects.js';
+import { deepJsonArray, deepJsonObject, HOSTILE_JSON_DEPTH, reviewWithDeepValue } from '../../fixtures/hostile.js';
 import { assertHealthy, assertWellFormed, startServerFor, type PooledServer } from './support.js';
-
-const DEEP_PLACEHOLDER = '"__DEEP__"';
-const DEPTH = 50_000;
-const deepObject = `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`;
-const deepArray = `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`;
-
-/** The review's JSON text with one value replaced by `deep` (JSON.stringify itself would overflow). */
-function withDeepValue(
-  object: Record<string, unknown>,
-  place: (review: Record<string, unknown>) => void,
-  deep: string,
-) {
-  const { uid, review } = buildReview({ object });
-  place(review);
-  return { uid, body: JSON.stringify(review).replace(DEEP_PLACEHOLDER, deep) };
-}
 
 const request = (review: Record<string, unknown>): Record<string, unknown> => review.request as Record<string, unknown>;
 const requestObject = (review: Record<string, unknown>): Record<string, unknown> =>
@@ -41,53 +26,59 @@ async function send(server: PooledServer, webhook: string, body: string | Buffer
 t.test('deeply nested JSON in the AdmissionReview', async (t) => {
   const server = await startServerFor(t, { pool: true });
   const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
-  const cases: Array<{ name: string; object: Record<string, unknown>; place(review: Record<string, unknown>): void }> =
-    [
-      {
-        name: 'DaemonSet affinity',
-        object: daemonSet,
-        place: (review) => {
-          const spec = (requestObject(review).spec as { template: { spec: Record<string, unknown> } }).template.spec;
-          spec.affinity = { nodeAffinity: DEEP_PLACEHOLDER };
-        },
+  type Place = (review: Record<string, unknown>, deep: string) => void;
+  const cases: Array<{ name: string; object: Record<string, unknown>; place: Place }> = [
+    {
+      name: 'DaemonSet affinity',
+      object: daemonSet,
+      place: (review, deep) => {
+        const spec = (requestObject(review).spec as { template: { spec: Record<string, unknown> } }).template.spec;
+        spec.affinity = { nodeAffinity: deep };
       },
-      {
-        name: 'DaemonSet label value',
-        object: daemonSet,
-        place: (review) => {
-          (requestObject(review).metadata as { labels: Record<string, unknown> }).labels.deep = DEEP_PLACEHOLDER;
-        },
+    },
+    {
+      name: 'DaemonSet label value',
+      object: daemonSet,
+      place: (review, deep) => {
+        (requestObject(review).metadata as { labels: Record<string, unknown> }).labels.deep = deep;
       },
-      {
-        name: 'small ConfigMap data value',
-        object: armsConfigMap('deep', smallPrometheusConfig()),
-        place: (review) => {
-          (requestObject(review).data as Record<string, unknown>).promYaml = DEEP_PLACEHOLDER;
-        },
+    },
+    {
+      name: 'small ConfigMap data value',
+      object: armsConfigMap('deep', smallPrometheusConfig()),
+      place: (review, deep) => {
+        (requestObject(review).data as Record<string, unknown>).promYaml = deep;
       },
-      {
-        name: 'large ConfigMap annotations (judged in a worker)',
-        object: armsConfigMap('deep', prometheusConfigOfSize(64 * 1024)),
-        place: (review) => {
-          (requestObject(review).metadata as Record<string, unknown>).annotations = DEEP_PLACEHOLDER;
-        },
+    },
+    {
+      name: 'large ConfigMap annotations (judged in a worker)',
+      object: armsConfigMap('deep', prometheusConfigOfSize(64 * 1024)),
+      place: (review, deep) => {
+        (requestObject(review).metadata as Record<string, unknown>).annotations = deep;
       },
-      {
-        name: 'userInfo',
-        object: daemonSet,
-        place: (review) => {
-          request(review).userInfo = DEEP_PLACEHOLDER;
-        },
+    },
+    {
+      name: 'userInfo',
+      object: daemonSet,
+      place: (review, deep) => {
+        request(review).userInfo = deep;
       },
-    ];
+    },
+  ];
   for (const { name, object, place } of cases) {
     for (const [shape, deep] of [
-      ['objects', deepObject],
-      ['arrays', deepArray],
+      ['objects', deepJsonObject],
+      ['arrays', deepJsonArray],
     ] as const) {
-      const { uid, body } = withDeepValue(object, place, deep);
+      const { uid, body } = reviewWithDeepValue(object, place, deep);
+      t.ok(body.includes(deep), `${name}: the review carries the ${shape}`);
       for (const webhook of ['mutate', 'validate']) {
-        assertWellFormed(t, await send(server, webhook, body), uid, `${name}, ${DEPTH} nested ${shape}, /${webhook}`);
+        assertWellFormed(
+          t,
+          await send(server, webhook, body),
+          uid,
+          `${name}, ${HOSTILE_JSON_DEPTH} nested ${shape}, /${webhook}`,
+        );
       }
     }
   }
@@ -185,9 +176,9 @@ t.test('truncated JSON and JSON of the wrong types', async (t) => {
   await assertHealthy(t, server, 'malformed JSON');
 });
 
-t.test('a few hundred concurrent connections', async (t) => {
+t.test('two thousand concurrent TLS connections', async (t) => {
   const server = await startServerFor(t, { pool: false });
-  const connections = 300;
+  const connections = 2000;
   const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
   const answers = await Promise.all(
     Array.from({ length: connections }, async () => {

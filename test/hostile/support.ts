@@ -10,6 +10,7 @@ import { createPolicyDecider } from '../../src/server/policy-decider.js';
 import type { ServerTimeouts } from '../../src/server/app.js';
 import { DecidePool } from '../../src/server/worker-pool.js';
 import { buildReview, post, verifyAnswer, type HttpAnswer, type WebhookResult } from '../../fixtures/apiserver.js';
+import { answerProblem } from '../../fixtures/hostile.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { corpusDaemonSet, DCGM_EXPORTER_MANIFEST } from '../../fixtures/objects.js';
 
@@ -54,16 +55,7 @@ export async function admit(
 
 /** An answer promgate may give to anything: an AdmissionReview echoing `uid`, or a JSON 4xx error. */
 export function assertWellFormed(t: Test, answer: HttpAnswer, uid: string | undefined, name: string): void {
-  const body = JSON.parse(answer.body) as Record<string, unknown>;
-  if (answer.statusCode === 200) {
-    const response = body.response as { uid?: string; allowed?: unknown } | undefined;
-    t.equal(body.kind, 'AdmissionReview', `${name}: an AdmissionReview`);
-    t.equal(response?.uid, uid, `${name}: uid echoed`);
-    t.type(response?.allowed, 'boolean', `${name}: allowed is a boolean`);
-  } else {
-    t.ok(answer.statusCode >= 400 && answer.statusCode < 500, `${name}: HTTP 4xx (got ${answer.statusCode})`);
-    t.type(body.message, 'string', `${name}: a JSON error that says what is wrong`);
-  }
+  t.equal(answerProblem(answer, uid), undefined, `${name}: a well-formed answer`);
 }
 
 export function getReadyz(server: PooledServer): Promise<number> {
