@@ -21,6 +21,7 @@ import {
   prometheusConfigOfSize,
   smallPrometheusConfig,
 } from '../fixtures/objects.js';
+import { measureHostileInput, TARGET_HOSTILE_MS, type HostileMeasurement } from './hostile.js';
 import type { CpuReading, ServersReady } from './servers.js';
 
 const SECONDS_PER_RUN = 5;
@@ -225,6 +226,7 @@ function timeCheckConfig(): CheckConfigTimes {
 }
 
 const format = (value: number, digits = 1): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const formatBytes = (bytes: number): string => (bytes >= 1024 ? `${format(bytes / 1024, 0)} KiB` : `${bytes} B`);
 const percent = (share: number): string => `${format(100 * share, 0)}%`;
 
 /** Server CPU per request relative to the ceiling's: what promgate adds, steadier than req/s. */
@@ -252,7 +254,7 @@ function printTable(rows: Row[]): void {
   ];
   const lines = rows.map((row) => [
     row.scenario,
-    row.bodyBytes >= 1024 ? `${format(row.bodyBytes / 1024, 0)} KiB` : `${row.bodyBytes} B`,
+    formatBytes(row.bodyBytes),
     String(row.connections),
     format(row.requestsPerSecond, 0),
     format(row.p50Ms, 0),
@@ -264,6 +266,17 @@ function printTable(rows: Row[]): void {
     row.verdict,
   ]);
   for (const line of alignColumns([header, ...lines])) console.log(line);
+}
+
+function printHostileTable(rows: HostileMeasurement[]): void {
+  const lines = rows.map((row) => [
+    row.scenario,
+    formatBytes(row.bodyBytes),
+    format(row.ms, 0),
+    row.answer,
+    row.problem ?? 'well-formed',
+  ]);
+  for (const line of alignColumns([['case', 'body', 'ms', 'answer', 'check'], ...lines])) console.log(line);
 }
 
 /** SPEC §6's targets. */
@@ -366,6 +379,10 @@ async function main(): Promise<void> {
     daemonSetBody,
     smallDuringMix,
   );
+  const hostile = await measureHostileInput({ promgate: promgatePort, ceiling: ceilingPort }, caCert, {
+    validate: validatePath,
+    mutate: mutatePath,
+  });
   await servers.stop();
 
   const rows: Row[] = [
@@ -381,6 +398,8 @@ async function main(): Promise<void> {
   console.log(
     `\nfirst 1 MiB review after start (its worker's validator not yet optimised): ${format(firstBigMs, 0)} ms`,
   );
+  console.log('\nhostile input (one request each, or one per connection; the slowest answer):');
+  printHostileTable(hostile);
 
   const checkConfig = timeCheckConfig();
   console.log(
@@ -417,6 +436,20 @@ async function main(): Promise<void> {
       measured: `p99 ${format(mixedSmall.p99Ms, 0)} ms at ${format(mixedSmall.requestsPerSecond, 0)} req/s`,
     },
   ];
+  const promgateHostile = hostile.filter((row) => row.server === 'promgate');
+  const ceilingBeside = (row: HostileMeasurement): string => {
+    const ceiling = hostile.find((other) => other.scenario === `ceiling: ${row.scenario}`);
+    return ceiling ? `; the bare ceiling: ${format(ceiling.ms, 0)} ms` : '';
+  };
+  const slowestHostile = promgateHostile.reduce((slowest, row) => (row.ms > slowest.ms ? row : slowest));
+  const badlyAnswered = promgateHostile.filter((row) => row.problem !== undefined);
+  targets.push({
+    what: `hostile input answered well-formed within ${format(TARGET_HOSTILE_MS / 1000, 0)} s`,
+    met: slowestHostile.ms < TARGET_HOSTILE_MS && badlyAnswered.length === 0,
+    measured:
+      `slowest ${format(slowestHostile.ms, 0)} ms (${slowestHostile.scenario}${ceilingBeside(slowestHostile)}); ` +
+      `${badlyAnswered.length === 0 ? 'every answer well-formed' : `badly answered: ${badlyAnswered.map((row) => row.scenario).join('; ')}`}`,
+  });
   console.log('\ntargets (SPEC §6):');
   for (const target of targets)
     console.log(`  ${target.met ? 'met    ' : 'NOT MET'}  ${target.what}: ${target.measured}`);
@@ -438,6 +471,7 @@ async function main(): Promise<void> {
     poolSize,
     rows: rows.map(({ ceiling, ...row }) => ({ ...row, ceilingScenario: ceiling?.scenario })),
     firstBigReviewMs: firstBigMs,
+    hostile,
     checkConfig,
     targets,
   };

@@ -2,8 +2,8 @@
 // AdmissionReview (never a hang or a crash) and the server stays healthy. No timing assertions:
 // "answered at all" is bounded by tap's own timeout.
 import t from 'tap';
-import { buildReview, post } from '../../fixtures/apiserver.js';
-import { acceptedHostileConfigs, rejectedHostileConfigs } from '../../fixtures/hostile.js';
+import { post } from '../../fixtures/apiserver.js';
+import { acceptedHostileConfigs, rejectedHostileConfigs, reviewWithInvalidUtf8 } from '../../fixtures/hostile.js';
 import { armsConfigMap } from '../../fixtures/objects.js';
 import { admit, assertHealthy, assertWellFormed, startServerFor } from './support.js';
 
@@ -28,9 +28,7 @@ t.test('hostile promYaml', async (t) => {
 
 t.test('text that is not Unicode inside promYaml', async (t) => {
   const server = await startServerFor(t, { pool: false });
-  const { uid, review } = buildReview({ object: armsConfigMap('hostile', 'PLACEHOLDER') });
-  const [before, after] = JSON.stringify(review).split('PLACEHOLDER') as [string, string];
-  const rawInvalidUtf8 = Buffer.concat([Buffer.from(before), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(after)]);
+  const { uid, body: rawInvalidUtf8, before, after } = reviewWithInvalidUtf8();
   const invalidAnswer = await post(server.port, '/validate?timeout=10s', rawInvalidUtf8, server.tls);
   assertWellFormed(t, invalidAnswer, uid, 'invalid UTF-8 bytes');
   t.equal(invalidAnswer.statusCode, 400, 'invalid UTF-8 bytes: HTTP 400');

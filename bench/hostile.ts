@@ -1,0 +1,179 @@
+// The hostile-input half of SPEC §6 in figures: how long promgate takes to answer each hostile
+// request of test/hostile/ (which checks the answers, not their time), and storms of new TLS
+// connections. Target: every answer well-formed within 2 s.
+import { Agent } from 'node:https';
+import { buildReview, post, type HttpAnswer } from '../fixtures/apiserver.js';
+import {
+  acceptedHostileConfigs,
+  answerProblem,
+  deepJsonArray,
+  deepJsonObject,
+  HOSTILE_JSON_DEPTH,
+  rejectedHostileConfigs,
+  reviewWithDeepValue,
+  reviewWithInvalidUtf8,
+} from '../fixtures/hostile.js';
+import { armsConfigMap, corpusDaemonSet, DCGM_EXPORTER_MANIFEST, smallPrometheusConfig } from '../fixtures/objects.js';
+
+export const TARGET_HOSTILE_MS = 2_000;
+/** Concurrent new TLS connections, each sending one DaemonSet review. */
+const CONNECTION_STORMS = [1_000, 2_000];
+
+export interface HostileMeasurement {
+  scenario: string;
+  /** The ceiling's rows show what any Node HTTPS server pays for the same storm. */
+  server: 'promgate' | 'ceiling';
+  bodyBytes: number;
+  /** The slowest answer (for a storm, of all its connections). */
+  ms: number;
+  answer: string;
+  /** Why an answer was not well-formed; absent when every one was. */
+  problem?: string;
+}
+
+interface HostileRequest {
+  scenario: string;
+  path: string;
+  body: string | Buffer;
+  /** The uid the answer must echo; undefined for bodies that are no AdmissionReview. */
+  uid: string | undefined;
+}
+
+function summary(answer: HttpAnswer): string {
+  if (answer.statusCode !== 200) return `HTTP ${answer.statusCode}`;
+  const response = (JSON.parse(answer.body) as { response?: { allowed?: boolean; patch?: string } }).response;
+  if (!response?.allowed) return 'denied';
+  return response.patch ? 'allowed, patched' : 'allowed';
+}
+
+function hostileRequests(validatePath: string, mutatePath: string): HostileRequest[] {
+  const configMaps = [...rejectedHostileConfigs(), ...acceptedHostileConfigs()].map(({ name, promYaml }) => {
+    const { uid, review } = buildReview({ object: armsConfigMap('hostile', promYaml) });
+    return { scenario: `promYaml: ${name}`, path: validatePath, body: JSON.stringify(review), uid };
+  });
+  const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
+  const inAffinity = reviewWithDeepValue(
+    daemonSet,
+    (review, deep) => {
+      const object = (review.request as { object: { spec: { template: { spec: Record<string, unknown> } } } }).object;
+      object.spec.template.spec.affinity = { nodeAffinity: deep };
+    },
+    deepJsonObject,
+  );
+  const inUserInfo = reviewWithDeepValue(
+    daemonSet,
+    (review, deep) => ((review.request as Record<string, unknown>).userInfo = deep),
+    deepJsonArray,
+  );
+  const truncated = JSON.stringify(buildReview({ object: armsConfigMap('hostile', smallPrometheusConfig()) }).review);
+  const invalidUtf8 = reviewWithInvalidUtf8();
+  const wrongType = buildReview({ object: daemonSet });
+  (wrongType.review.request as Record<string, unknown>).object = [];
+  return [
+    ...configMaps,
+    {
+      scenario: `DaemonSet affinity ${HOSTILE_JSON_DEPTH} objects deep`,
+      path: mutatePath,
+      body: inAffinity.body,
+      uid: inAffinity.uid,
+    },
+    {
+      scenario: `userInfo ${HOSTILE_JSON_DEPTH} arrays deep`,
+      path: validatePath,
+      body: inUserInfo.body,
+      uid: inUserInfo.uid,
+    },
+    {
+      scenario: 'JSON cut in half',
+      path: validatePath,
+      body: truncated.slice(0, truncated.length / 2),
+      uid: undefined,
+    },
+    { scenario: 'invalid UTF-8 in promYaml', path: validatePath, body: invalidUtf8.body, uid: invalidUtf8.uid },
+    {
+      scenario: 'request.object an array',
+      path: validatePath,
+      body: JSON.stringify(wrongType.review),
+      uid: wrongType.uid,
+    },
+  ];
+}
+
+async function timed(
+  port: number,
+  ca: string,
+  request: HostileRequest,
+  agent?: Agent,
+): Promise<{ ms: number; answer: HttpAnswer }> {
+  const startedAt = performance.now();
+  const answer = await post(port, request.path, request.body, { ca, ...(agent ? { agent } : {}) });
+  return { ms: performance.now() - startedAt, answer };
+}
+
+/**
+ * `connections` reviews at once, each on a new TLS connection; then as many again on the same,
+ * now established, connections. On the ceiling, which answers every request alike, only the status
+ * is checked.
+ */
+async function connectionStorm(
+  target: { port: number; path: string; ceiling: boolean },
+  ca: string,
+  connections: number,
+): Promise<HostileMeasurement[]> {
+  const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
+  // Keeps every connection once answered (Node's default agent keeps 256 idle ones).
+  const agent = new Agent({ keepAlive: true, maxFreeSockets: connections });
+  const problemOf = (answer: HttpAnswer, uid: string): string | undefined => {
+    if (!target.ceiling) return answerProblem(answer, uid);
+    return answer.statusCode === 200 ? undefined : `HTTP ${answer.statusCode}`;
+  };
+  const wave = async (what: string): Promise<HostileMeasurement> => {
+    const requests = Array.from({ length: connections }, () => {
+      const { uid, review } = buildReview({ object: daemonSet });
+      return { scenario: '', path: target.path, body: JSON.stringify(review), uid };
+    });
+    const results = await Promise.all(requests.map((request) => timed(target.port, ca, request, agent)));
+    const problems = results.map(({ answer }, index) => problemOf(answer, requests[index]!.uid)).filter(Boolean);
+    return {
+      scenario: `${target.ceiling ? 'ceiling: ' : ''}${connections} ${what}`,
+      server: target.ceiling ? 'ceiling' : 'promgate',
+      bodyBytes: Buffer.byteLength(requests[0]!.body),
+      ms: Math.max(...results.map((result) => result.ms)),
+      answer: target.ceiling ? 'fixed answer' : summary(results[0]!.answer),
+      ...(problems.length > 0 ? { problem: `${problems.length} bad answers, first: ${problems[0]}` } : {}),
+    };
+  };
+  try {
+    return [await wave('new TLS connections at once'), await wave('open connections, a review on each at once')];
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** Each hostile request once on promgate, then each connection storm on the ceiling and on promgate. */
+export async function measureHostileInput(
+  ports: { promgate: number; ceiling: number },
+  ca: string,
+  paths: { validate: string; mutate: string },
+): Promise<HostileMeasurement[]> {
+  const rows: HostileMeasurement[] = [];
+  for (const request of hostileRequests(paths.validate, paths.mutate)) {
+    const { ms, answer } = await timed(ports.promgate, ca, request);
+    const problem = answerProblem(answer, request.uid);
+    rows.push({
+      scenario: request.scenario,
+      server: 'promgate',
+      bodyBytes: Buffer.byteLength(request.body),
+      ms,
+      answer: summary(answer),
+      ...(problem === undefined ? {} : { problem }),
+    });
+  }
+  for (const connections of CONNECTION_STORMS) {
+    rows.push(...(await connectionStorm({ port: ports.ceiling, path: '/ceiling', ceiling: true }, ca, connections)));
+    rows.push(
+      ...(await connectionStorm({ port: ports.promgate, path: paths.mutate, ceiling: false }, ca, connections)),
+    );
+  }
+  return rows;
+}
