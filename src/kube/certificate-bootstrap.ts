@@ -335,10 +335,7 @@ export interface CertificateRenewalOptions extends Omit<CertificateBootstrapOpti
   onError?: (error: unknown) => void;
 }
 
-/**
- * A Secret write takes a fraction of a second; an API server that has not answered in this long
- * is not going to before Kubernetes' 30 s termination grace runs out.
- */
+/** A Secret write takes a fraction of a second; shutdown waits this long for one, well inside the pod's 30 s grace. */
 export const DEFAULT_RENEWAL_STOP_GRACE_MS = 5_000;
 
 /**
