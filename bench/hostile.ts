@@ -1,6 +1,6 @@
 // The hostile-input half of SPEC §6 in figures: how long promgate takes to answer each hostile
-// request of test/hostile/ (which checks the answers, not their time), and storms of new TLS
-// connections. Target: every answer well-formed within 2 s.
+// request of test/hostile/ (which checks the answers, not their time), and storms of reviews sent
+// at once, on new TLS connections and on open ones. Target: every answer well-formed within 2 s.
 import { Agent } from 'node:https';
 import { buildReview, post, type HttpAnswer } from '../fixtures/apiserver.js';
 import {
@@ -16,7 +16,7 @@ import {
 import { armsConfigMap, corpusDaemonSet, DCGM_EXPORTER_MANIFEST, smallPrometheusConfig } from '../fixtures/objects.js';
 
 export const TARGET_HOSTILE_MS = 2_000;
-/** Concurrent new TLS connections, each sending one DaemonSet review. */
+/** DaemonSet reviews sent at once: first each on a new TLS connection, then again on those. */
 const CONNECTION_STORMS = [1_000, 2_000];
 
 export interface HostileMeasurement {
