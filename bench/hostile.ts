@@ -2,13 +2,16 @@
 // request of test/hostile/ (which checks the answers, not their time), and storms of reviews sent
 // at once, on new TLS connections and on open ones. Target: every answer well-formed within 2 s.
 import { Agent } from 'node:https';
+import { asError } from '../src/common/errors.js';
 import { buildReview, post, type HttpAnswer } from '../fixtures/apiserver.js';
 import {
   acceptedHostileConfigs,
   answerProblem,
   deepJsonArray,
   deepJsonObject,
+  FILES_BESIDE_CONNECTIONS,
   HOSTILE_JSON_DEPTH,
+  openFileLimit,
   rejectedHostileConfigs,
   reviewWithDeepValue,
   reviewWithInvalidUtf8,
@@ -99,16 +102,24 @@ function hostileRequests(validatePath: string, mutatePath: string): HostileReque
   ];
 }
 
-async function timed(
-  port: number,
-  ca: string,
-  request: HostileRequest,
-  agent?: Agent,
-): Promise<{ ms: number; answer: HttpAnswer }> {
+/** An answer and how long it took, or the error that came instead (a refused or reset connection). */
+type Timed = { ms: number; answer: HttpAnswer } | { ms: number; error: Error };
+
+async function timed(port: number, ca: string, request: HostileRequest, agent?: Agent): Promise<Timed> {
   const startedAt = performance.now();
-  const answer = await post(port, request.path, request.body, { ca, ...(agent ? { agent } : {}) });
-  return { ms: performance.now() - startedAt, answer };
+  try {
+    const answer = await post(port, request.path, request.body, { ca, ...(agent ? { agent } : {}) });
+    return { ms: performance.now() - startedAt, answer };
+  } catch (err) {
+    return { ms: performance.now() - startedAt, error: asError(err) };
+  }
 }
+
+function outcome(result: Timed, problemOf: (answer: HttpAnswer) => string | undefined): string | undefined {
+  return 'error' in result ? `no answer: ${result.error.message}` : problemOf(result.answer);
+}
+
+const summaryOf = (result: Timed): string => ('error' in result ? 'no answer' : summary(result.answer));
 
 /**
  * `connections` reviews at once, each on a new TLS connection; then as many again on the same,
@@ -133,13 +144,15 @@ async function connectionStorm(
       return { scenario: '', path: target.path, body: JSON.stringify(review), uid };
     });
     const results = await Promise.all(requests.map((request) => timed(target.port, ca, request, agent)));
-    const problems = results.map(({ answer }, index) => problemOf(answer, requests[index]!.uid)).filter(Boolean);
+    const problems = results
+      .map((result, index) => outcome(result, (answer) => problemOf(answer, requests[index]!.uid)))
+      .filter(Boolean);
     return {
       scenario: `${target.ceiling ? 'ceiling: ' : ''}${connections} ${what}`,
       server: target.ceiling ? 'ceiling' : 'promgate',
       bodyBytes: Buffer.byteLength(requests[0]!.body),
       ms: Math.max(...results.map((result) => result.ms)),
-      answer: target.ceiling ? 'fixed answer' : summary(results[0]!.answer),
+      answer: target.ceiling ? 'fixed answer' : summaryOf(results[0]!),
       ...(problems.length > 0 ? { problem: `${problems.length} bad answers, first: ${problems[0]}` } : {}),
     };
   };
@@ -158,16 +171,20 @@ export async function measureHostileInput(
 ): Promise<HostileMeasurement[]> {
   const rows: HostileMeasurement[] = [];
   for (const request of hostileRequests(paths.validate, paths.mutate)) {
-    const { ms, answer } = await timed(ports.promgate, ca, request);
-    const problem = answerProblem(answer, request.uid);
+    const result = await timed(ports.promgate, ca, request);
+    const problem = outcome(result, (answer) => answerProblem(answer, request.uid));
     rows.push({
       scenario: request.scenario,
       server: 'promgate',
       bodyBytes: Buffer.byteLength(request.body),
-      ms,
-      answer: summary(answer),
+      ms: result.ms,
+      answer: summaryOf(result),
       ...(problem === undefined ? {} : { problem }),
     });
+  }
+  const fileLimit = openFileLimit();
+  if (fileLimit < Math.max(...CONNECTION_STORMS) + FILES_BESIDE_CONNECTIONS) {
+    console.log(`warning: \`ulimit -n\` is ${fileLimit}: the larger storms will be refused for want of files`);
   }
   for (const connections of CONNECTION_STORMS) {
     rows.push(...(await connectionStorm({ port: ports.ceiling, path: '/ceiling', ceiling: true }, ca, connections)));

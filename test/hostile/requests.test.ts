@@ -2,7 +2,6 @@
 // concurrent connections and slow-loris bodies. Every request is answered well-formed (an
 // AdmissionReview or a JSON 4xx) or cut off by the server's timeouts, and the server stays healthy.
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
 import { connect } from 'node:tls';
 import { buildReview, post } from '../../fixtures/apiserver.js';
 import {
@@ -13,7 +12,14 @@ import {
   prometheusConfigOfSize,
   smallPrometheusConfig,
 } from '../../fixtures/objects.js';
-import { deepJsonArray, deepJsonObject, HOSTILE_JSON_DEPTH, reviewWithDeepValue } from '../../fixtures/hostile.js';
+import {
+  deepJsonArray,
+  deepJsonObject,
+  FILES_BESIDE_CONNECTIONS,
+  HOSTILE_JSON_DEPTH,
+  openFileLimit,
+  reviewWithDeepValue,
+} from '../../fixtures/hostile.js';
 import { assertHealthy, assertWellFormed, startServerFor, type PooledServer } from './support.js';
 
 const request = (review: Record<string, unknown>): Record<string, unknown> => review.request as Record<string, unknown>;
@@ -182,9 +188,7 @@ t.test('truncated JSON and JSON of the wrong types', async (t) => {
  * server ends are both here): macOS allows 256 by default, many Linux shells 1 024.
  */
 function connectionsWithinFileLimit(wanted: number): number {
-  const limit = Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
-  // `unlimited` is not a number; a few hundred descriptors are left for everything else.
-  return Number.isFinite(limit) ? Math.min(wanted, Math.floor((limit - 300) / 2)) : wanted;
+  return Math.min(wanted, Math.floor((openFileLimit() - FILES_BESIDE_CONNECTIONS) / 2));
 }
 
 t.test('two thousand concurrent TLS connections', async (t) => {
