@@ -57,15 +57,15 @@ function hostileRequests(validatePath: string, mutatePath: string): HostileReque
   const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
   const inAffinity = reviewWithDeepValue(
     daemonSet,
-    (review, deep) => {
+    (review, placeholder) => {
       const object = (review.request as { object: { spec: { template: { spec: Record<string, unknown> } } } }).object;
-      object.spec.template.spec.affinity = { nodeAffinity: deep };
+      object.spec.template.spec.affinity = { nodeAffinity: placeholder };
     },
     deepJsonObject,
   );
   const inUserInfo = reviewWithDeepValue(
     daemonSet,
-    (review, deep) => ((review.request as Record<string, unknown>).userInfo = deep),
+    (review, placeholder) => ((review.request as Record<string, unknown>).userInfo = placeholder),
     deepJsonArray,
   );
   const truncated = JSON.stringify(buildReview({ object: armsConfigMap('hostile', smallPrometheusConfig()) }).review);

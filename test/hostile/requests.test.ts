@@ -33,42 +33,42 @@ async function send(server: PooledServer, webhook: string, body: string | Buffer
 t.test('deeply nested JSON in the AdmissionReview', async (t) => {
   const server = await startServerFor(t, { pool: true });
   const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
-  type Place = (review: Record<string, unknown>, deep: string) => void;
+  type Place = (review: Record<string, unknown>, placeholder: string) => void;
   const cases: Array<{ name: string; object: Record<string, unknown>; place: Place }> = [
     {
       name: 'DaemonSet affinity',
       object: daemonSet,
-      place: (review, deep) => {
+      place: (review, placeholder) => {
         const spec = (requestObject(review).spec as { template: { spec: Record<string, unknown> } }).template.spec;
-        spec.affinity = { nodeAffinity: deep };
+        spec.affinity = { nodeAffinity: placeholder };
       },
     },
     {
       name: 'DaemonSet label value',
       object: daemonSet,
-      place: (review, deep) => {
-        (requestObject(review).metadata as { labels: Record<string, unknown> }).labels.deep = deep;
+      place: (review, placeholder) => {
+        (requestObject(review).metadata as { labels: Record<string, unknown> }).labels.deep = placeholder;
       },
     },
     {
       name: 'small ConfigMap data value',
       object: armsConfigMap('deep', smallPrometheusConfig()),
-      place: (review, deep) => {
-        (requestObject(review).data as Record<string, unknown>).promYaml = deep;
+      place: (review, placeholder) => {
+        (requestObject(review).data as Record<string, unknown>).promYaml = placeholder;
       },
     },
     {
       name: 'large ConfigMap annotations (judged in a worker)',
       object: armsConfigMap('deep', prometheusConfigOfSize(64 * 1024)),
-      place: (review, deep) => {
-        (requestObject(review).metadata as Record<string, unknown>).annotations = deep;
+      place: (review, placeholder) => {
+        (requestObject(review).metadata as Record<string, unknown>).annotations = placeholder;
       },
     },
     {
       name: 'userInfo',
       object: daemonSet,
-      place: (review, deep) => {
-        request(review).userInfo = deep;
+      place: (review, placeholder) => {
+        request(review).userInfo = placeholder;
       },
     },
   ];
