@@ -10,6 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import yaml from 'js-yaml';
 import { FakeApiServer, type StoredObject } from '../support/fake-apiserver.js';
 import { runCli } from '../support/cli.js';
+import { deferred } from '../support/deferred.js';
 import { corpusPath } from '../../fixtures/corpus.js';
 import { CLI, startServeProcess } from '../support/serve-process.js';
 
@@ -140,20 +141,18 @@ t.test('serve --bootstrap-certs: one Secret, patched caBundles, the served certi
 
 t.test('SIGTERM ends serve while its background audit waits on the API server', async (t) => {
   const { server, kubeconfig } = await clusterWithObjects(t);
-  let listArrived: () => void = () => undefined;
-  const auditListing = new Promise<void>((resolve) => (listArrived = resolve));
-  let releaseList: () => void = () => undefined;
-  const listHeld = new Promise<void>((resolve) => (releaseList = resolve));
+  const auditListing = deferred();
+  const listHeld = deferred();
   // The audit's first list call never gets its answer while the test runs: an API server that hangs.
   server.beforeHandle = async (request) => {
     if (request.verb !== 'list') return;
-    listArrived();
-    await listHeld;
+    auditListing.resolve();
+    await listHeld.promise;
   };
-  t.teardown(() => releaseList());
+  t.teardown(() => listHeld.resolve());
   const certDir = join(mkdtempSync(join(tmpdir(), 'promgate-serve-')), 'certs');
   const serve = await startServeProcess(['--kubeconfig', kubeconfig, '--cert-dir', certDir, '--audit-interval', '1h']);
-  await auditListing;
+  await auditListing.promise;
   serve.child.kill('SIGTERM');
   // Generous: only "it exits at all, on its own" matters (Kubernetes would SIGKILL it after 30 s).
   const outcome = await Promise.race([

@@ -2,12 +2,7 @@ import { getEventListeners } from 'node:events';
 import { mock } from 'node:test';
 import t from 'tap';
 import { unlessAborted } from '../../src/common/abort.js';
-
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve = (_value: T): void => undefined;
-  const promise = new Promise<T>((done) => (resolve = done));
-  return { promise, resolve };
-}
+import { deferred } from '../support/deferred.js';
 
 t.test('without an abort the work decides, and the listener is gone afterwards', async (t) => {
   const controller = new AbortController();

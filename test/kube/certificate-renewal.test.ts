@@ -11,6 +11,7 @@ import {
   type ReconcileResult,
 } from '../../src/kube/certificate-bootstrap.js';
 import { KubeApiError } from '../../src/kube/errors.js';
+import { deferred } from '../support/deferred.js';
 import type { StoredObject } from '../support/fake-apiserver.js';
 import {
   NAMESPACE,
@@ -177,15 +178,13 @@ t.test('stopping the renewal loop abandons a round whose API call never returns'
   const server = await cluster(t);
   const opts = await options(t, server);
   await reconcileCertificates(opts);
-  let hungCallArrived = (): void => undefined;
-  const arrived = new Promise<void>((resolve) => (hungCallArrived = resolve));
-  let release = (): void => undefined;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  t.teardown(() => release());
+  const arrived = deferred();
+  const released = deferred();
+  t.teardown(() => released.resolve());
   server.beforeHandle = async (request) => {
     if (!isSecretRead(request)) return;
-    hungCallArrived();
-    await released;
+    arrived.resolve();
+    await released.promise;
   };
   const reported: unknown[] = [];
   const stop = startCertificateRenewal({
@@ -195,7 +194,7 @@ t.test('stopping the renewal loop abandons a round whose API call never returns'
     onReconciled: (result) => reported.push(result),
     onError: (err) => reported.push(err),
   });
-  await arrived;
+  await arrived.promise;
   const writesBefore = server.requests.filter((r) => r.verb !== 'get').length;
   await stop();
   t.same(reported, [], 'a round cut short by shutdown is neither a result nor a failure');
