@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { toolPath } from '../../fixtures/tools.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const MANIFESTS = join(REPO_ROOT, 'manifests');
 
-/** The kubectl whose built-in kustomize renders; override with KUBECTL=/path/to/kubectl. */
-const KUBECTL = process.env['KUBECTL'] ?? 'kubectl';
+/** The kubectl whose built-in kustomize renders: scripts/tool's, or KUBECTL=/path/to/kubectl. */
+const KUBECTL = toolPath('kubectl');
 
 export interface KubeObject {
   apiVersion: string;
@@ -52,7 +53,7 @@ function asKubeObject(value: unknown, source: string): KubeObject {
 }
 
 const KUSTOMIZE_NEEDED =
-  "kubectl >= 1.27 (built-in kustomize v5) on PATH or in $KUBECTL; Debian's kubernetes-client (kubectl 1.20, " +
+  "kubectl >= 1.27 (built-in kustomize v5) from scripts/tool or in $KUBECTL; Debian bookworm's kubernetes-client (kubectl 1.20, " +
   'kustomize v2) cannot render components, labels or inline patches';
 
 let kustomizeChecked = false;
