@@ -42,10 +42,10 @@ t.test('a valid promYaml is stored', async (t) => {
 t.test('an invalid promYaml is rejected with promYaml:LINE:COL in kubectl’s error', async (t) => {
   const result = await cluster.kubectl.run(['apply', '-f', '-'], configMap('invalid', INVALID_PROM_YAML));
   t.not(result.code, 0);
-  // A 422 Invalid with causes: kubectl prints each cause's field and promgate's message.
+  // A 422 Invalid with one cause: kubectl prints the cause's field and promgate's message.
   t.match(
     result.stderr,
-    /^\* data\.promYaml: prometheus-config: promYaml:3:22: scrape_configs\[0\]\.scrape_interval: .*"1\.5h"/m,
+    /^The request is invalid: data\.promYaml: prometheus-config: promYaml:3:22: scrape_configs\[0\]\.scrape_interval: .*"1\.5h"/m,
   );
   t.not((await cluster.kubectl.run(['get', 'configmap', 'invalid', '-n', 'arms-prom'])).code, 0, 'nothing stored');
 });

@@ -6,13 +6,9 @@ import { load as loadYaml } from 'js-yaml';
 import { corpusPath } from '../fixtures/corpus.js';
 import { startCluster, type Cluster } from './rig/cluster.js';
 import { installPromgate } from './rig/promgate.js';
+import { podSpec, requiredTerms, type NodeSelectorTerm } from './rig/objects.js';
 
 type Json = Record<string, unknown>;
-
-interface NodeSelectorTerm {
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-  matchFields?: unknown[];
-}
 
 interface StoredDaemonSet {
   metadata: { name: string; namespace: string; resourceVersion: string; annotations?: Record<string, string> };
@@ -29,13 +25,6 @@ interface StoredDaemonSet {
 }
 
 const STARSHIP_EXCLUSION = { key: 'starship', operator: 'DoesNotExist' };
-
-function requiredTerms(daemonSet: StoredDaemonSet): NodeSelectorTerm[] {
-  return (
-    daemonSet.spec.template.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
-      ?.nodeSelectorTerms ?? []
-  );
-}
 
 function excludesStarshipInEveryTerm(daemonSet: StoredDaemonSet): boolean {
   const terms = requiredTerms(daemonSet);
@@ -145,10 +134,6 @@ function exporterNamed(name: string, change: (manifest: Json) => void = () => un
   (manifest['metadata'] as Json)['name'] = name;
   change(manifest);
   return JSON.stringify(manifest);
-}
-
-function podSpec(manifest: Json): Json {
-  return ((manifest['spec'] as Json)['template'] as Json)['spec'] as Json;
 }
 
 t.test('kubectl apply --server-side stores the exclusion', async (t) => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toolPath } from '../../fixtures/tools.js';
 import { generateClusterPki, type ClusterPki } from './pki.js';
+import { startClusterNetwork, type ClusterNetwork } from './cluster-network.js';
 import { Kubectl } from './kubectl.js';
 
 export interface Cluster {
@@ -110,11 +111,13 @@ export async function startCluster(): Promise<Cluster> {
     return path;
   };
   const daemons: Daemon[] = [];
+  let network: ClusterNetwork | undefined;
   const cleanups: (() => Promise<void>)[] = [];
   const defer = (cleanup: () => Promise<void>): void => void cleanups.push(cleanup);
   const stop = async (): Promise<void> => {
     for (const cleanup of cleanups.reverse()) await cleanup();
     for (const daemon of daemons.reverse()) await stopDaemon(daemon);
+    await network?.stop();
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
@@ -134,6 +137,7 @@ export async function startCluster(): Promise<Cluster> {
     daemons.push(etcd);
     await waitUntilReady(etcd, async () => (await fetch(`${etcdUrl}/health`)).ok, 30_000);
 
+    network = await startClusterNetwork(join(workDir, 'egress.sock'));
     const server = `https://127.0.0.1:${apiPort}`;
     const apiserver = startDaemon('kube-apiserver', toolPath('kube-apiserver'), [
       `--etcd-servers=${etcdUrl}`,
@@ -152,6 +156,7 @@ export async function startCluster(): Promise<Cluster> {
       // Nothing runs the endpoints controller, and no node serves 127.0.0.1:443 for `kubernetes`.
       '--endpoint-reconciler-type=none',
       '--allow-privileged=true',
+      `--egress-selector-config-file=${file('egress-selector.json', network.egressSelectorConfiguration)}`,
     ]);
     daemons.push(apiserver);
     const adminKubeconfig = file(

@@ -1,7 +1,7 @@
 // promgate installed in the e2e cluster the way `kubectl apply -k manifests/` installs it, except
 // for where it runs: `promgate serve` is a process on 127.0.0.1 (no kubelet runs pods here), so
-// each webhook's clientConfig is rewritten from the in-cluster Service to its URL, with the CA of
-// `promgate certs` as caBundle. Rules, selectors, matchConditions, failure policies and timeouts
+// each webhook's clientConfig is rewritten from the Service to a URL naming the same Service on
+// promgate's port (see cluster-network.ts), with the CA of `promgate certs` as caBundle. Rules, selectors, matchConditions, failure policies and timeouts
 // are the manifests' own.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,12 +10,13 @@ import { dump as dumpYaml, load as loadYaml } from 'js-yaml';
 import { CLI, startServeProcess, type ServeProcess } from '../../test/support/serve-process.js';
 import { MANIFESTS, findOne, render, type KubeObject } from '../../test/manifests/render.js';
 import { freePort, type Cluster } from './cluster.js';
+import { dcgmExporterDaemonSet } from './objects.js';
 
 const WEBHOOK_KINDS = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
 interface Webhook {
   name: string;
-  clientConfig: { service?: { path?: string }; url?: string; caBundle?: string };
+  clientConfig: { service?: { name: string; namespace: string; path?: string }; url?: string; caBundle?: string };
 }
 
 /** The base as kustomize renders it. */
@@ -36,6 +37,24 @@ export function productionConfig(): string {
   return config;
 }
 
+/**
+ * Creates every namespace the objects live in (those they define included). A dry run stores
+ * nothing, and ARMS, not promgate, creates arms-prom: objects in them need the namespace first.
+ */
+export async function createNamespacesOf(cluster: Cluster, objects: KubeObject[]): Promise<void> {
+  const names = new Set(
+    objects.flatMap((object) =>
+      object.kind === 'Namespace'
+        ? [object.metadata.name]
+        : object.metadata.namespace
+          ? [object.metadata.namespace]
+          : [],
+    ),
+  );
+  const namespaces = [...names].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  await cluster.kubectl.ok(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: namespaces }));
+}
+
 export type Enforcement = 'enforce' | 'warn' | 'audit' | 'off';
 
 /** A promgate config.yaml with some policies' enforcement changed. */
@@ -48,17 +67,22 @@ export function withEnforcement(
   return dumpYaml(config);
 }
 
-/** The manifests' webhook configurations, calling `https://127.0.0.1:port` instead of the Service. */
-export function webhookConfigurations(port: number, caCert: string): KubeObject[] {
+/**
+ * The manifests' webhook configurations, calling the in-cluster Service's name on `port` (the
+ * cluster network sends it to 127.0.0.1), trusting `caCert`, or with no caBundle for promgate's
+ * certificate bootstrap to fill in.
+ */
+export function webhookConfigurations(port: number, caCert?: string): KubeObject[] {
   return renderedBase()
     .filter((object) => WEBHOOK_KINDS.includes(object.kind))
     .map((object) => {
       const copy = structuredClone(object) as KubeObject & { webhooks: Webhook[] };
       for (const webhook of copy.webhooks) {
-        const path = webhook.clientConfig.service?.path ?? '/';
+        const service = webhook.clientConfig.service;
+        if (service === undefined) throw new Error(`${copy.metadata.name}: ${webhook.name} calls no Service`);
         webhook.clientConfig = {
-          url: `https://127.0.0.1:${port}${path}`,
-          caBundle: Buffer.from(caCert).toString('base64'),
+          url: `https://${service.name}.${service.namespace}.svc:${port}${service.path ?? '/'}`,
+          ...(caCert === undefined ? {} : { caBundle: Buffer.from(caCert).toString('base64') }),
         };
       }
       return copy;
@@ -68,6 +92,8 @@ export function webhookConfigurations(port: number, caCert: string): KubeObject[
 export interface Promgate {
   port: number;
   caCert: string;
+  /** tls.crt and tls.key of `promgate certs`, which the API server trusts for 127.0.0.1. */
+  certDir: string;
   process: ServeProcess;
   /** Stops the process (SIGTERM, waits for exit). The webhook configurations stay registered. */
   stop(): Promise<void>;
@@ -109,6 +135,7 @@ export async function installPromgate(cluster: Cluster, configYaml = productionC
   const promgate: Promgate = {
     port,
     caCert,
+    certDir: join(dir, 'certs'),
     process: await start(configYaml),
     async stop() {
       const child = this.process.child;
@@ -132,18 +159,7 @@ export async function installPromgate(cluster: Cluster, configYaml = productionC
 }
 
 /** A dcgm-exporter that only the mutating webhook could have given the starship exclusion. */
-const PROBE = {
-  apiVersion: 'apps/v1',
-  kind: 'DaemonSet',
-  metadata: { name: 'promgate-e2e-probe', namespace: 'default' },
-  spec: {
-    selector: { matchLabels: { app: 'dcgm-exporter' } },
-    template: {
-      metadata: { labels: { app: 'dcgm-exporter' } },
-      spec: { containers: [{ name: 'exporter', image: 'nvcr.io/nvidia/k8s/dcgm-exporter:4.2.3-4.1.3-ubuntu22.04' }] },
-    },
-  },
-};
+const PROBE = dcgmExporterDaemonSet('promgate-e2e-probe', 'default');
 
 /**
  * Webhook configurations take effect a moment after they are written (the API server watches
