@@ -2,8 +2,11 @@
 // server (`kubectl apply --dry-run=server --validate=strict`), CEL matchConditions included,
 // with the CRDs its optional parts need installed from upstream's pinned files.
 import t from 'tap';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { MANIFESTS, render, renderComposition, type KubeObject } from '../test/manifests/render.js';
+import { promisify } from 'node:util';
+import { toolPath } from '../fixtures/tools.js';
+import { MANIFESTS, REPO_ROOT, render, renderComposition, type KubeObject } from '../test/manifests/render.js';
 import { startCluster, type Cluster } from './rig/cluster.js';
 import { PINNED_CRDS, pinnedCrd } from './rig/crds.js';
 import { createNamespacesOf } from './rig/promgate.js';
@@ -65,3 +68,21 @@ t.test('the dry run would catch a broken matchCondition: the API server compiles
   t.not(result.code, 0, 'refused');
   t.match(result.stderr, /matchConditions\[\d+\]\.expression: Invalid value/, 'for the CEL expression');
 });
+
+const helmSettings = [[], ['certificates.source=cert-manager', 'monitoring.enabled=true']];
+
+for (const settings of helmSettings) {
+  t.test(`helm install --dry-run=server of charts/promgate ${settings.join(' ') || 'with its defaults'}`, async (t) => {
+    await createNamespacesOf(cluster, render(MANIFESTS));
+    const args = ['install', 'promgate', join(REPO_ROOT, 'charts', 'promgate'), '--namespace', 'promgate-system'];
+    args.push('--dry-run=server', '--kubeconfig', cluster.adminKubeconfig);
+    for (const setting of settings) args.push('--set', setting);
+    const result = await promisify(execFile)(toolPath('helm'), args).then(
+      (output) => ({ code: 0, ...output }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    t.equal(result.code, 0, result.stderr);
+    t.match(result.stdout, /^STATUS: pending-install$/m, 'Helm would install the release');
+    t.match(result.stdout, /^kind: ValidatingWebhookConfiguration$/m, 'with the webhooks');
+  });
+}
