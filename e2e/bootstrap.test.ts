@@ -1,13 +1,16 @@
 // Scenario 6 of the e2e suite: `promgate serve --bootstrap-certs` as the manifests deploy it,
 // with nothing but the token of the manifests' ServiceAccount: it creates Secret promgate-tls,
 // fills the caBundle of the real webhook configurations, and the API server then calls it over
-// TLS checked against the Service's name; a renewal of the serving certificate keeps calls working.
+// TLS checked against the Service's name; a renewal of the serving certificate keeps calls
+// working; and, with the same RBAC, its denials become Events on the objects.
 import t from 'tap';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { issueServingCertificate } from '../src/certs/generate.js';
+import { armsConfigMap } from '../fixtures/objects.js';
 import { startServeProcess, type ServeProcess } from '../test/support/serve-process.js';
 import { freePort, kubeconfigYaml, startCluster, type Cluster } from './rig/cluster.js';
+import { dcgmExporterDaemonSet, podSpec } from './rig/objects.js';
 import {
   createNamespacesOf,
   productionConfig,
@@ -39,7 +42,7 @@ async function stopPromgate(): Promise<void> {
 }
 
 /** `promgate serve` as the Deployment runs it, authenticated as the manifests' ServiceAccount. */
-async function startBootstrappingPromgate(): Promise<void> {
+async function startBootstrappingPromgate(auditInterval = '0'): Promise<void> {
   const token = (await cluster.kubectl.ok(['create', 'token', 'promgate', '-n', NAMESPACE])).trim();
   const kubeconfig = join(dir, 'service-account.kubeconfig');
   writeFileSync(kubeconfig, kubeconfigYaml(cluster.server, cluster.pki.caCert, { token }));
@@ -57,7 +60,7 @@ async function startBootstrappingPromgate(): Promise<void> {
       '--config',
       config,
       '--audit-interval',
-      '0',
+      auditInterval,
     ],
     { ...process.env, POD_NAMESPACE: NAMESPACE },
   );
@@ -143,4 +146,69 @@ t.test('a serving certificate due for renewal is replaced and calls keep succeed
   t.equal(after.data['ca.crt'], before.data['ca.crt'], 'by the same CA');
   await waitForWebhook(cluster);
   t.pass('the API server still calls promgate');
+});
+
+interface ApiEvent {
+  action: string;
+  reason: string;
+  type: string;
+  reportingController: string;
+  regarding: { kind: string; name: string };
+  note: string;
+  series?: { count: number };
+}
+
+/** promgate's Events in `namespace`, polled until `done` holds or a few seconds pass. */
+async function promgateEvents(namespace: string, done: (events: ApiEvent[]) => boolean): Promise<ApiEvent[]> {
+  let events: ApiEvent[] = [];
+  for (let poll = 0; poll < 60; poll++) {
+    const list = JSON.parse(
+      await cluster.kubectl.ok(['get', 'events.events.k8s.io', '-n', namespace, '-o', 'json']),
+    ) as { items: ApiEvent[] };
+    events = list.items.filter((event) => event.reportingController === 'promgate');
+    if (done(events)) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return events;
+}
+
+t.test('a denial is a Warning Event on the object, and a repeat is counted in it', async (t) => {
+  await cluster.kubectl.ok(['create', 'namespace', 'gpu-events']);
+  const exporter = dcgmExporterDaemonSet('starship-only', 'gpu-events');
+  podSpec(exporter)['nodeSelector'] = { starship: 'true' };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const denied = await cluster.kubectl.run(['apply', '-f', '-'], JSON.stringify(exporter));
+    t.not(denied.code, 0, 'denied');
+  }
+  // Events are written after the answer, off the admission path.
+  const events = await promgateEvents('gpu-events', (found) => (found[0]?.series?.count ?? 0) >= 2);
+  t.equal(events.length, 1, 'one Event for the object and message');
+  t.match(events[0], {
+    reason: 'PolicyViolation',
+    type: 'Warning',
+    regarding: { kind: 'DaemonSet', name: 'starship-only' },
+    note: /can never be scheduled/,
+    series: { count: 2 },
+  });
+  const described = await cluster.kubectl.ok(['events', '-n', 'gpu-events']);
+  t.match(described, /PolicyViolation/, 'kubectl events shows it');
+});
+
+t.test('the background audit puts an Event on what was written while the webhook was away', async (t) => {
+  await stopPromgate();
+  const validating = JSON.parse(
+    await cluster.kubectl.ok(['get', 'validatingwebhookconfiguration', 'promgate', '-o', 'json']),
+  ) as { metadata: Record<string, unknown> };
+  // Written back as new: the server's own fields would make the create fail.
+  validating.metadata = { name: 'promgate', labels: validating.metadata['labels'] };
+  await cluster.kubectl.ok(['delete', 'validatingwebhookconfiguration', 'promgate']);
+  const broken = armsConfigMap('written-while-away', 'scrape_configs:\n  - job_name: app\n    scrape_interval: 1.5h\n');
+  await cluster.kubectl.ok(['create', '-f', '-'], JSON.stringify(broken));
+  await cluster.kubectl.ok(['create', '-f', '-'], JSON.stringify(validating));
+  await startBootstrappingPromgate('1h');
+  const events = await promgateEvents('arms-prom', (found) => found.length > 0);
+  t.match(events, [
+    { reason: 'PolicyViolation', regarding: { kind: 'ConfigMap', name: 'written-while-away' }, note: /promYaml:3:22/ },
+  ]);
+  t.match(events[0], { action: 'Audit' });
 });

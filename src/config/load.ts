@@ -10,7 +10,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-type Shape = 'string' | 'stringList' | 'enforcement' | { [key: string]: Shape };
+type Shape = 'string' | 'stringList' | 'enforcement' | 'boolean' | { [key: string]: Shape };
 
 const SHAPE: Shape = {
   dcgmExporter: {
@@ -25,6 +25,7 @@ const SHAPE: Shape = {
     prometheusVersion: 'string',
   },
   skipAnnotation: 'string',
+  events: { enabled: 'boolean' },
 };
 
 function describe(value: unknown): string {
@@ -53,8 +54,11 @@ function overlay(target: Record<string, unknown>, value: unknown, shape: { [key:
   }
 }
 
-function checkLeaf(value: unknown, shape: 'string' | 'stringList' | 'enforcement', path: string): unknown {
+function checkLeaf(value: unknown, shape: 'string' | 'stringList' | 'enforcement' | 'boolean', path: string): unknown {
   switch (shape) {
+    case 'boolean':
+      if (typeof value !== 'boolean') throw new ConfigError(`${path}: expected true or false, got ${describe(value)}`);
+      return value;
     case 'string':
       if (typeof value !== 'string' || value === '') {
         throw new ConfigError(`${path}: expected a non-empty string, got ${describe(value)}`);

@@ -21,10 +21,16 @@ export interface PrometheusConfigPolicyConfig {
   prometheusVersion: string;
 }
 
+export interface EventsConfig {
+  /** A denial and an audit finding become a Warning Event on the object (needs credentials). */
+  enabled: boolean;
+}
+
 export interface PromgateConfig {
   dcgmExporter: DcgmExporterConfig;
   prometheusConfig: PrometheusConfigPolicyConfig;
   skipAnnotation: string;
+  events: EventsConfig;
 }
 
 export function defaultConfig(): PromgateConfig {
@@ -49,5 +55,6 @@ export function defaultConfig(): PromgateConfig {
       prometheusVersion: '2.55',
     },
     skipAnnotation: 'promgate.io/skip',
+    events: { enabled: true },
   };
 }

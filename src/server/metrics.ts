@@ -9,6 +9,7 @@ export interface Metrics {
   policyErrors: Counter<'policy'>;
   malformedRequests: Counter<'webhook' | 'reason'>;
   auditViolations: Gauge<'policy'>;
+  eventsDropped: Counter<'reason'>;
   certificateExpiry: Gauge<'certificate'>;
   /** The `kind` label for an object kind: itself, or `other` past the bound (see MAX_KIND_LABELS). */
   kindLabel(kind: string): string;
@@ -72,6 +73,12 @@ export function createMetrics(): Metrics {
       name: 'promgate_audit_violations',
       help: 'Violations found by the last background audit of the cluster, by policy.',
       labelNames: ['policy'],
+      registers: [registry],
+    }),
+    eventsDropped: new Counter({
+      name: 'promgate_events_dropped_total',
+      help: 'Kubernetes Events not written: rate-limited (per object, as client-go does) or failed.',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     certificateExpiry: new Gauge({

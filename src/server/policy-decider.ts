@@ -10,6 +10,7 @@ import type { Decision } from '../policies/engine.js';
 import { namespacedName, type EvaluationContext, type KubernetesObject } from '../policies/policy.js';
 import { asError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
+import type { EventSink, PolicyEvent } from '../kube/events.js';
 import { createJudge, failedDecision, type Judge } from './judge.js';
 import type { Metrics } from './metrics.js';
 
@@ -42,11 +43,28 @@ export function verdictOf(request: AdmissionRequest, decision: Decision): Admiss
   return verdict;
 }
 
+/** The object a request is about, as an Event's `regarding`. */
+function regardingOf(request: AdmissionRequest): PolicyEvent['regarding'] {
+  const { group, version, kind } = request.kind;
+  type Metadata = { name?: string; uid?: string } | undefined;
+  const metadata = (request.object?.['metadata'] ?? {}) as NonNullable<Metadata>;
+  // A CREATE's object has no uid yet; an UPDATE's stored object (oldObject) has.
+  const uid = metadata.uid ?? (request.oldObject?.['metadata'] as Metadata)?.uid;
+  return {
+    apiVersion: group ? `${group}/${version}` : version,
+    kind,
+    ...(request.namespace ? { namespace: request.namespace } : {}),
+    name: request.name ?? metadata.name ?? '',
+    ...(typeof uid === 'string' ? { uid } : {}),
+  };
+}
+
 export function createPolicyDecider(
   config: PromgateConfig,
   metrics: Metrics,
   logger: Logger,
   judge: Judge = createJudge(config, logger),
+  events?: EventSink,
 ): Decider {
   const answer = (request: AdmissionRequest, webhook: Webhook, decision: Decision): AdmissionVerdict => {
     for (const outcome of decision.outcomes) {
@@ -69,7 +87,12 @@ export function createPolicyDecider(
         logger.warn({ ...fields(), skipped: outcome.skipped, violations }, 'policy violation');
       }
     }
-    return verdictOf(request, decision);
+    const verdict = verdictOf(request, decision);
+    // A dry run must have no side effects (the webhooks say NoneOnDryRun).
+    if (verdict.denial && events && !request.dryRun) {
+      events.emit({ regarding: regardingOf(request), action: 'Admission', note: verdict.denial.message });
+    }
+    return verdict;
   };
 
   const answerWhenJudged = async (

@@ -7,6 +7,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Decider } from '../admission/handler.js';
 import type { PromgateConfig } from '../config/schema.js';
+import { EventRecorder, type EventsApi } from '../kube/events.js';
 import { buildApp, type ServerTimeouts } from './app.js';
 import { Readiness } from './health.js';
 import { createJudge, type Judge } from './judge.js';
@@ -96,17 +97,32 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
 export interface Judging {
   metrics: Metrics;
+  /** Present when Events are on and promgate has Kubernetes credentials. */
+  events?: EventRecorder;
   /** Absent with 0 workers: everything is judged on the event loop. */
   pool?: DecidePool;
   judge: Judge;
   decider: Decider;
 }
 
-/** How `serve` judges: the worker pool, the judge that uses it, and the webhooks' decider. */
-export function createJudging(config: PromgateConfig, logger: FastifyBaseLogger, workers: number): Judging {
+/**
+ * How `serve` judges: the worker pool, the judge that uses it, the webhooks' decider and, given
+ * the cluster's Events API, the recorder its denials and audit findings go to.
+ */
+export function createJudging(
+  config: PromgateConfig,
+  logger: FastifyBaseLogger,
+  workers: number,
+  eventsApi?: EventsApi,
+): Judging {
   const metrics = createMetrics();
   // Large ConfigMaps are judged in worker threads so that they never stall other reviews.
   const pool = workers > 0 ? new DecidePool({ config, logger, size: workers }) : undefined;
   const judge = createJudge(config, logger, pool ? { pool } : {});
-  return { metrics, ...(pool ? { pool } : {}), judge, decider: createPolicyDecider(config, metrics, logger, judge) };
+  const events =
+    eventsApi && config.events.enabled
+      ? new EventRecorder({ api: eventsApi, logger, onDropped: (reason) => metrics.eventsDropped.inc({ reason }) })
+      : undefined;
+  const decider = createPolicyDecider(config, metrics, logger, judge, events);
+  return { metrics, ...(pool ? { pool } : {}), ...(events ? { events } : {}), judge, decider };
 }

@@ -52,8 +52,10 @@ t.test('every object is complete, placed and labelled', async (t) => {
     [...ids].sort(),
     [
       'ClusterRole /promgate-audit',
+      'ClusterRole /promgate-events',
       'ClusterRole /promgate-webhook-ca',
       'ClusterRoleBinding /promgate-audit',
+      'ClusterRoleBinding /promgate-events',
       'ClusterRoleBinding /promgate-webhook-ca',
       'ConfigMap promgate-system/promgate-config',
       'Deployment promgate-system/promgate',
@@ -84,7 +86,7 @@ t.test('webhook configurations', async (t) => {
   for (const { webhook, path } of all) {
     t.test(webhook.name, async (t) => {
       t.match(webhook.name, /^promgate-[a-z-]+\.promgate\.io$/, 'named for the alerts (name=~"promgate-.*")');
-      t.equal(webhook.sideEffects, 'None');
+      t.equal(webhook.sideEffects, 'NoneOnDryRun', 'Events on denials, none on dry runs');
       t.same(webhook.admissionReviewVersions, ['v1']);
       t.ok(webhook.timeoutSeconds !== undefined && webhook.timeoutSeconds >= 1 && webhook.timeoutSeconds <= 10);
       t.equal(webhook.matchPolicy, 'Equivalent');
@@ -282,6 +284,8 @@ t.test('RBAC is least privilege', async (t) => {
       'cluster: admissionregistration.k8s.io/validatingwebhookconfigurations patch [promgate]',
       'cluster: apps/daemonsets list',
       'cluster: apps/daemonsets watch',
+      'cluster: events.k8s.io/events create',
+      'cluster: events.k8s.io/events patch',
       'promgate-system: secrets create',
       'promgate-system: secrets get [promgate-tls]',
       'promgate-system: secrets update [promgate-tls]',

@@ -9,6 +9,7 @@ import { DEFAULT_CERT_DIR, reconcileCertificates, startCertificateRenewal } from
 import { loadKubeConfig, podNamespace, type KubeConfigOptions } from '../../kube/client.js';
 import { KubeConfigError, isClusterAccessError } from '../../kube/errors.js';
 import { startBackgroundAudit } from '../../server/background-audit.js';
+import { clusterEventsApi } from '../../kube/events.js';
 import { defaultPoolSize } from '../../server/worker-pool.js';
 import { createJudging, startServer } from '../../server/serve.js';
 import type { CertificatePaths } from '../../server/tls.js';
@@ -161,7 +162,12 @@ export const serveCommand: Command = {
       certificatePaths = certificate.paths;
     }
 
-    const { metrics, pool, judge, decider } = createJudging(config, logger, workers);
+    const { metrics, pool, judge, decider, events } = createJudging(
+      config,
+      logger,
+      workers,
+      kubeConfig ? clusterEventsApi(kubeConfig) : undefined,
+    );
     const server = await startServer({
       host: values.host ?? '0.0.0.0',
       port,
@@ -175,7 +181,15 @@ export const serveCommand: Command = {
     logger.info({ port: server.port, metricsPort: server.metricsPort, workers: pool?.size ?? 0 }, 'promgate serving');
     const stopAudit =
       kubeConfig && auditIntervalMs > 0
-        ? startBackgroundAudit({ kubeConfig, config, metrics, logger, intervalMs: auditIntervalMs, judge })
+        ? startBackgroundAudit({
+            kubeConfig,
+            config,
+            metrics,
+            logger,
+            intervalMs: auditIntervalMs,
+            judge,
+            ...(events ? { events } : {}),
+          })
         : async () => undefined;
 
     await new Promise<void>((done) => {
