@@ -32,6 +32,16 @@ export function isSkipped(object: KubernetesObject, config: PromgateConfig): boo
   return object.metadata?.annotations?.[config.skipAnnotation] === 'true';
 }
 
+/**
+ * The API server is deleting the object and waits for its finalizers: the updates it still gets
+ * (the garbage collector removing `foregroundDeletion`, a controller its own finalizer) must go
+ * through, or the object stays Terminating forever. Nothing a policy could ask would outlive it.
+ */
+export function isBeingDeleted(object: KubernetesObject): boolean {
+  const deletionTimestamp = object.metadata?.deletionTimestamp;
+  return deletionTimestamp !== undefined && deletionTimestamp !== null;
+}
+
 export function decide(
   object: KubernetesObject,
   config: PromgateConfig,
@@ -40,6 +50,7 @@ export function decide(
   policies: readonly RegisteredPolicy[] = registeredPolicies(),
 ): Decision {
   const decision: Decision = { allowed: true, patch: [], warnings: [], denials: [], outcomes: [] };
+  if (isBeingDeleted(object)) return decision;
   const skipped = isSkipped(object, config);
   for (const { policy, section } of policies) {
     const policyConfig = section(config);

@@ -106,3 +106,17 @@ t.test('an internal error follows the failure mode: deny in enforce, allow with 
     t.match(soft.warnings, [/internal error in policy test-policy/], `${mode}: with a warning`);
   }
 });
+
+t.test('an object being deleted is never patched nor denied, whatever the mode', async (t) => {
+  const terminating: KubernetesObject = {
+    ...widget('w'),
+    metadata: { name: 'w', deletionTimestamp: '2026-12-01T10:00:00Z', finalizers: ['foregroundDeletion'] },
+  };
+  const update = { operation: 'UPDATE' as const, oldObject: terminating };
+  for (const mode of ['enforce', 'warn', 'audit'] as const) {
+    t.same(decide(terminating, config, update, 'mutate', policiesWith(mode)).patch, [], `${mode}: no patch`);
+    const validation = decide(terminating, config, update, 'validate', policiesWith(mode));
+    t.equal(validation.allowed, true, `${mode}: allowed`);
+    t.same(validation.warnings, [], `${mode}: nothing to say about an object on its way out`);
+  }
+});
