@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/load.js';
 import { EXIT_OK, EXIT_UNUSABLE, InputError, UsageError, writeLine, type Command, type CommandIO } from './usage.js';
 
+/** How long stray handles may keep the process alive once a command has returned. */
+const EXIT_GRACE_MS = 1_000;
+
 interface CommandEntry {
   summary: string;
   /** Commands are loaded on use: `check-config` need not start the Kubernetes client. */
@@ -86,4 +89,8 @@ if (invokedDirectly()) {
     stdin: process.stdin,
   });
   process.exitCode = code;
+  // The command has finished; whatever still holds the event loop (a socket of an API call it
+  // abandoned, a worker thread of a `serve` that failed to start) gets a moment to close, then the
+  // process exits: a pod must never stay Running with nothing listening.
+  setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
 }

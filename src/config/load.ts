@@ -2,6 +2,7 @@
 // rejected with the offending key named, so a typo never silently falls back to a default.
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
+import { systemErrorText } from '../common/errors.js';
 import { ENFORCEMENT_MODES, type EnforcementMode } from '../policies/policy.js';
 import { supportedVersion } from '../prometheus/version.js';
 import { defaultConfig, type PromgateConfig } from './schema.js';
@@ -161,9 +162,7 @@ export function loadConfig(path: string | undefined): PromgateConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(
-      `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
+    throw new ConfigError(`cannot read config file ${path}: ${systemErrorText(err)}`);
   }
   return parseConfig(text, path);
 }

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { tmpdir } from 'node:os';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
 import { defaultConfig } from '../../src/config/schema.js';
 
@@ -68,6 +69,9 @@ t.test('mistakes are errors that name the key', async (t) => {
     t.throws(() => parseConfig(text, 'c.yaml'), { message }, text);
   }
   t.throws(() => loadConfig('/nonexistent/promgate.yaml'), {
-    message: /cannot read config file \/nonexistent\/promgate\.yaml: ENOENT/,
+    message: /cannot read config file \/nonexistent\/promgate\.yaml: no such file or directory \(ENOENT\)/,
+  });
+  t.throws(() => loadConfig(tmpdir()), {
+    message: /^cannot read config file .*: illegal operation on a directory \(EISDIR\)$/,
   });
 });
