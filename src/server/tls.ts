@@ -15,8 +15,28 @@ export interface CertificatePaths {
 
 export const TLS_MIN_VERSION = 'TLSv1.2';
 
+/**
+ * The suites Go's crypto/tls servers (the API server's own among them) negotiate: TLS 1.3, and
+ * TLS 1.2 only with forward-secret AEAD suites, ECDHE key exchange with AES-GCM or
+ * ChaCha20-Poly1305. Node's default list also offers RSA key exchange, finite-field DHE and CBC
+ * suites (some with SHA-1 MACs), which scanners flag and no API server needs. OpenSSL takes the
+ * TLS 1.3 suites (`TLS_…`) from the same list.
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
 export interface LoadedCertificate {
-  options: { cert: Buffer; key: Buffer; minVersion: typeof TLS_MIN_VERSION };
+  /** Everything a secure context needs: a reload replaces all of it, the suites included. */
+  options: { cert: Buffer; key: Buffer; minVersion: typeof TLS_MIN_VERSION; ciphers: string };
   notAfter: Date;
 }
 
@@ -52,7 +72,7 @@ export function loadCertificate(paths: CertificatePaths): LoadedCertificate {
   } catch (err) {
     throw new CertificateError(`${paths.certFile}: not a PEM certificate: ${(err as Error).message}`, { cause: err });
   }
-  const options = { cert, key, minVersion: TLS_MIN_VERSION } as const;
+  const options = { cert, key, minVersion: TLS_MIN_VERSION, ciphers: TLS_CIPHERS } as const;
   try {
     createSecureContext(options);
   } catch (err) {
