@@ -3,6 +3,7 @@
 // `promgate check` and `promgate audit` all decide through `decide`, and nowhere else.
 import type { Operation } from 'fast-json-patch';
 import { asError } from '../common/errors.js';
+import { policyWarning } from '../common/warnings.js';
 import type { PromgateConfig } from '../config/schema.js';
 import type { EnforcementMode, Evaluation, EvaluationContext, KubernetesObject, Violation } from './policy.js';
 import { registeredPolicies, type RegisteredPolicy } from './registry.js';
@@ -63,7 +64,13 @@ export function decide(
     } catch (err) {
       internalError = asError(err);
       evaluation = {
-        violations: [{ field: '', message: `internal error in policy ${policy.name}: ${internalError.message}` }],
+        violations: [
+          {
+            field: '',
+            message: `internal error in policy ${policy.name}: ${internalError.message}`,
+            warning: `internal error: ${internalError.message}`,
+          },
+        ],
         warnings: [],
         patch: [],
       };
@@ -78,7 +85,10 @@ export function decide(
     if (skipped) {
       if (stage === 'validate' && evaluation.violations.length > 0) {
         decision.warnings.push(
-          `${policy.name}: not enforced (${config.skipAnnotation}=true) despite ${evaluation.violations.length} violation(s)`,
+          policyWarning(
+            policy.name,
+            `${config.skipAnnotation}=true: not enforced despite ${evaluation.violations.length} violation(s)`,
+          ),
         );
       }
       continue;
@@ -88,13 +98,13 @@ export function decide(
       if (mode === 'enforce' || mode === 'warn') decision.patch.push(...evaluation.patch);
       continue;
     }
-    decision.warnings.push(...evaluation.warnings);
+    decision.warnings.push(...evaluation.warnings.map((warning) => policyWarning(policy.name, warning)));
     if (evaluation.violations.length === 0) continue;
     if (mode === 'enforce') {
       decision.allowed = false;
       decision.denials.push(...evaluation.violations.map((v) => ({ ...v, policy: policy.name })));
     } else if (mode === 'warn' || internalError) {
-      decision.warnings.push(...evaluation.violations.map((v) => v.message));
+      decision.warnings.push(...evaluation.violations.map((v) => policyWarning(policy.name, v.warning ?? v.message)));
     }
   }
   return decision;
