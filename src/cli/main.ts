@@ -35,6 +35,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'report every policy violation among the live DaemonSets and watched ConfigMaps',
     load: async () => (await import('./commands/audit.js')).auditCommand,
   },
+  version: {
+    summary: 'print the release of promgate (also --version)',
+    load: async () => (await import('./commands/version.js')).versionCommand,
+  },
 };
 
 function overview(): string {
@@ -44,7 +48,8 @@ function overview(): string {
 }
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
-  const [name, ...rest] = argv;
+  const [given, ...rest] = argv;
+  const name = given === '--version' ? 'version' : given;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     writeLine(name === undefined ? io.stderr : io.stdout, overview());
     return name === undefined ? EXIT_UNUSABLE : EXIT_OK;
