@@ -54,7 +54,11 @@ t.test('enforcement modes: what kubectl shows in each, as the README’s table p
     t.equal((await storedTerms('warn-plain')).length, 1, 'the exclusion was added');
     const violating = await cluster.kubectl.run(['apply', '-f', '-'], starshipOnlyExporter('warn-starship'));
     t.equal(violating.code, 0, 'the starship-only DaemonSet is stored');
-    t.match(violating.stderr, /^Warning: .*warn-starship can never be scheduled/m, 'kubectl prints the violation');
+    t.match(
+      violating.stderr,
+      /^Warning: promgate: dcgm-exporter-placement: nodeSelector.* needs starship nodes, never scheduled/m,
+      'kubectl prints the violation',
+    );
     const config = await cluster.kubectl.run(['apply', '-f', '-'], invalidConfigMap('warn-config'));
     t.equal(config.code, 0, 'the invalid ConfigMap is stored');
     t.match(config.stderr, /^Warning: .*promYaml:3:22/m, 'kubectl prints where the config is wrong');

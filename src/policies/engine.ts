@@ -3,6 +3,7 @@
 // `promgate check` and `promgate audit` all decide through `decide`, and nowhere else.
 import type { Operation } from 'fast-json-patch';
 import { asError } from '../common/errors.js';
+import { policyWarning } from '../common/warnings.js';
 import type { PromgateConfig } from '../config/schema.js';
 import type { EnforcementMode, Evaluation, EvaluationContext, KubernetesObject, Violation } from './policy.js';
 import { registeredPolicies, type RegisteredPolicy } from './registry.js';
@@ -32,6 +33,16 @@ export function isSkipped(object: KubernetesObject, config: PromgateConfig): boo
   return object.metadata?.annotations?.[config.skipAnnotation] === 'true';
 }
 
+/**
+ * The API server is deleting the object and waits for its finalizers: the updates it still gets
+ * (the garbage collector removing `foregroundDeletion`, a controller its own finalizer) must go
+ * through, or the object stays Terminating forever. Nothing a policy could ask would outlive it.
+ */
+export function isBeingDeleted(object: KubernetesObject): boolean {
+  const deletionTimestamp = object.metadata?.deletionTimestamp;
+  return deletionTimestamp !== undefined && deletionTimestamp !== null;
+}
+
 export function decide(
   object: KubernetesObject,
   config: PromgateConfig,
@@ -40,6 +51,7 @@ export function decide(
   policies: readonly RegisteredPolicy[] = registeredPolicies(),
 ): Decision {
   const decision: Decision = { allowed: true, patch: [], warnings: [], denials: [], outcomes: [] };
+  if (isBeingDeleted(object)) return decision;
   const skipped = isSkipped(object, config);
   for (const { policy, section } of policies) {
     const policyConfig = section(config);
@@ -52,7 +64,13 @@ export function decide(
     } catch (err) {
       internalError = asError(err);
       evaluation = {
-        violations: [{ field: '', message: `internal error in policy ${policy.name}: ${internalError.message}` }],
+        violations: [
+          {
+            field: '',
+            message: `internal error in policy ${policy.name}: ${internalError.message}`,
+            warning: `internal error: ${internalError.message}`,
+          },
+        ],
         warnings: [],
         patch: [],
       };
@@ -67,7 +85,10 @@ export function decide(
     if (skipped) {
       if (stage === 'validate' && evaluation.violations.length > 0) {
         decision.warnings.push(
-          `${policy.name}: not enforced (${config.skipAnnotation}=true) despite ${evaluation.violations.length} violation(s)`,
+          policyWarning(
+            policy.name,
+            `${config.skipAnnotation}=true: not enforced despite ${evaluation.violations.length} violation(s)`,
+          ),
         );
       }
       continue;
@@ -77,13 +98,13 @@ export function decide(
       if (mode === 'enforce' || mode === 'warn') decision.patch.push(...evaluation.patch);
       continue;
     }
-    decision.warnings.push(...evaluation.warnings);
+    decision.warnings.push(...evaluation.warnings.map((warning) => policyWarning(policy.name, warning)));
     if (evaluation.violations.length === 0) continue;
     if (mode === 'enforce') {
       decision.allowed = false;
       decision.denials.push(...evaluation.violations.map((v) => ({ ...v, policy: policy.name })));
     } else if (mode === 'warn' || internalError) {
-      decision.warnings.push(...evaluation.violations.map((v) => v.message));
+      decision.warnings.push(...evaluation.violations.map((v) => policyWarning(policy.name, v.warning ?? v.message)));
     }
   }
   return decision;

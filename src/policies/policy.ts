@@ -30,12 +30,19 @@ export interface Violation {
   field: string;
   /** A complete sentence a person can act on. */
   message: string;
+  /**
+   * The violation as a `warn`-mode warning when `message` does not lead with the object's own
+   * words: the field or position and the offending value first, explanation after, so that the
+   * cut at MAX_WARNING_CHARS (src/common/warnings.ts) drops only explanation.
+   */
+  warning?: string;
 }
 
 export interface Evaluation {
   /** Breaks of the policy: denied, warned or audited according to the policy's enforcement mode. */
   violations: Violation[];
-  /** Advice that never denies, whatever the mode (e.g. an unchanged invalid key on UPDATE). */
+  /** Advice that never denies, whatever the mode (e.g. an unchanged invalid key on UPDATE), each
+   *  leading with the object's own words like `Violation.warning`. */
   warnings: string[];
   /** The RFC 6902 patch the mutating webhook applies; empty when there is nothing to change. */
   patch: Operation[];

@@ -6,6 +6,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Decider } from '../admission/handler.js';
+import { systemErrorText } from '../common/errors.js';
 import type { PromgateConfig } from '../config/schema.js';
 import { EventRecorder, type EventsApi } from '../kube/events.js';
 import { buildApp, type ServerTimeouts } from './app.js';
@@ -27,6 +28,21 @@ export interface ServeOptions {
   /** Time between readiness going false and the listeners closing, for endpoints to catch up. */
   shutdownDelayMs: number;
   timeouts?: ServerTimeouts;
+}
+
+export type Listener = 'webhooks' | 'probes';
+
+/** A listener could not open its port (in use, privileged, an address this machine lacks). */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  constructor(
+    readonly listener: Listener,
+    readonly port: number,
+    host: string,
+    cause: unknown,
+  ) {
+    super(`cannot listen on ${host}:${port} for the ${listener}: ${systemErrorText(cause)}`, { cause });
+  }
 }
 
 export interface RunningServer {
@@ -69,9 +85,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     },
   });
 
+  const listen = async (app: FastifyInstance, listener: Listener, port: number): Promise<void> => {
+    try {
+      await app.listen({ host: options.host, port });
+    } catch (err) {
+      throw new ListenError(listener, port, options.host, err);
+    }
+  };
   try {
-    await webhookApp.listen({ host: options.host, port: options.port });
-    await probeApp.listen({ host: options.host, port: options.metricsPort });
+    await listen(webhookApp, 'webhooks', options.port);
+    await listen(probeApp, 'probes', options.metricsPort);
   } catch (err) {
     stopWatching();
     await Promise.allSettled([webhookApp.close(), probeApp.close()]);

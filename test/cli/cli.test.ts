@@ -183,7 +183,7 @@ t.test('check prints a prometheus-config warning in full, unlike kubectl', async
   t.ok(warning !== undefined && warning.length > MAX_WARNING_CHARS, 'longer than an admission warning may be');
   t.match(
     warning,
-    `(/etc/prometheus/${file}) when it loads the config and fails if one is missing`,
+    `files /etc/prometheus/${file}: Prometheus 2.53 reads them when it loads the config and fails if one is missing`,
     'the file is named',
   );
 });

@@ -134,7 +134,11 @@ t.test("a refused task is answered by the policy's failure mode", async (t) => {
     });
     t.equal(verdict.allowed, allowed, `${enforcement}: allowed=${allowed}`);
     const said = [verdict.denial?.message ?? '', ...verdict.warnings].join('\n');
-    t.match(said, /internal error in policy prometheus-config: .*timeout/, `${enforcement}: says why`);
+    t.match(
+      said,
+      /(internal error in policy prometheus-config|promgate: prometheus-config: internal error): .*timeout/,
+      `${enforcement}: says why`,
+    );
     t.match(
       await metrics.registry.getSingleMetricAsString('promgate_policy_errors_total'),
       /policy="prometheus-config"\} 1/,

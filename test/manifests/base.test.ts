@@ -116,6 +116,10 @@ t.test('webhook configurations', async (t) => {
       for (const condition of conditions) {
         t.ok(balanced(condition.expression), `${condition.name}: brackets and quotes balance`);
       }
+      t.ok(
+        conditions.some((condition) => condition.expression === '!has(object.metadata.deletionTimestamp)'),
+        'objects being deleted are not sent: their finalizers can be removed while promgate is down',
+      );
     });
   }
 

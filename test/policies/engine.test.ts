@@ -41,15 +41,15 @@ t.test('modes', async (t) => {
   const enforce = decide(widget('w'), config, context, 'validate', policiesWith('enforce'));
   t.equal(enforce.allowed, false);
   t.same(enforce.denials, [{ field: 'spec.size', message: 'too big', policy: 'test-policy' }]);
-  t.same(enforce.warnings, ['advice'], 'advice is returned even when denying');
+  t.same(enforce.warnings, ['promgate: test-policy: advice'], 'advice is returned even when denying');
 
   const warn = decide(widget('w'), config, context, 'validate', policiesWith('warn'));
   t.equal(warn.allowed, true);
-  t.same(warn.warnings, ['advice', 'too big']);
+  t.same(warn.warnings, ['promgate: test-policy: advice', 'promgate: test-policy: too big']);
 
   const audit = decide(widget('w'), config, context, 'validate', policiesWith('audit'));
   t.equal(audit.allowed, true);
-  t.same(audit.warnings, ['advice'], 'audit mode says nothing of the violation to the client');
+  t.same(audit.warnings, ['promgate: test-policy: advice'], 'audit mode says nothing of the violation to the client');
   t.equal(audit.outcomes[0]?.evaluation.violations.length, 1, 'but reports it for logging and counting');
 
   const off = decide(widget('w'), config, context, 'validate', policiesWith('off'));
@@ -78,7 +78,7 @@ t.test('the skip annotation opts out, never silently', async (t) => {
   const skipped = widget('w', { 'promgate.io/skip': 'true' });
   const validation = decide(skipped, config, context, 'validate', policiesWith('enforce'));
   t.equal(validation.allowed, true);
-  t.match(validation.warnings, [/test-policy: not enforced \(promgate\.io\/skip=true\) despite 1 violation/]);
+  t.same(validation.warnings, ['promgate: test-policy: promgate.io/skip=true: not enforced despite 1 violation(s)']);
   t.equal(validation.outcomes[0]?.skipped, true, 'reported as skipped for audit and metrics');
   t.same(
     decide(skipped, config, context, 'mutate', policiesWith('enforce')).patch,
@@ -103,6 +103,20 @@ t.test('an internal error follows the failure mode: deny in enforce, allow with 
   for (const mode of ['warn', 'audit'] as const) {
     const soft = decide(widget('explodes'), config, context, 'validate', policiesWith(mode));
     t.equal(soft.allowed, true, `${mode}: allowed`);
-    t.match(soft.warnings, [/internal error in policy test-policy/], `${mode}: with a warning`);
+    t.same(soft.warnings, ['promgate: test-policy: internal error: boom'], `${mode}: with a warning`);
+  }
+});
+
+t.test('an object being deleted is never patched nor denied, whatever the mode', async (t) => {
+  const terminating: KubernetesObject = {
+    ...widget('w'),
+    metadata: { name: 'w', deletionTimestamp: '2026-12-01T10:00:00Z', finalizers: ['foregroundDeletion'] },
+  };
+  const update = { operation: 'UPDATE' as const, oldObject: terminating };
+  for (const mode of ['enforce', 'warn', 'audit'] as const) {
+    t.same(decide(terminating, config, update, 'mutate', policiesWith(mode)).patch, [], `${mode}: no patch`);
+    const validation = decide(terminating, config, update, 'validate', policiesWith(mode));
+    t.equal(validation.allowed, true, `${mode}: allowed`);
+    t.same(validation.warnings, [], `${mode}: nothing to say about an object on its way out`);
   }
 });

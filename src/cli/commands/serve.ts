@@ -2,7 +2,12 @@
 // creates under certs/, so `npm start` works on a laptop with no cluster.
 import { join, resolve } from 'node:path';
 import { pino, type Level, type Logger } from 'pino';
-import { CERTIFICATE_FILES, ensureDevelopmentCertificates } from '../../certs/files.js';
+import {
+  CERTIFICATE_FILES,
+  ensureDevelopmentCertificates,
+  type DevelopmentCertificateStatus,
+} from '../../certs/files.js';
+import { systemErrorText } from '../../common/errors.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CERT_DIR, reconcileCertificates, startCertificateRenewal } from '../../kube/certificate-bootstrap.js';
@@ -11,8 +16,8 @@ import { KubeConfigError, isClusterAccessError } from '../../kube/errors.js';
 import { startBackgroundAudit } from '../../server/background-audit.js';
 import { clusterEventsApi } from '../../kube/events.js';
 import { defaultPoolSize } from '../../server/worker-pool.js';
-import { createJudging, startServer } from '../../server/serve.js';
-import type { CertificatePaths } from '../../server/tls.js';
+import { ListenError, createJudging, startServer, type RunningServer, type ServeOptions } from '../../server/serve.js';
+import { CertificateError, type CertificatePaths } from '../../server/tls.js';
 import {
   EXIT_OK,
   InputError,
@@ -24,9 +29,6 @@ import {
   parsePort,
   type Command,
 } from '../usage.js';
-
-/** How long stray sockets may keep the process alive once shutdown is complete. */
-const EXIT_GRACE_MS = 1_000;
 
 const LOG_LEVELS: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
@@ -65,7 +67,14 @@ async function resolveCertificate(values: {
     return { paths: { certFile: resolve(certFile), keyFile: resolve(keyFile) }, created: false };
   }
   const dir = resolve(values['cert-dir'] ?? 'certs');
-  const { status } = await ensureDevelopmentCertificates(dir);
+  let status: DevelopmentCertificateStatus;
+  try {
+    ({ status } = await ensureDevelopmentCertificates(dir));
+  } catch (err) {
+    throw new InputError(`cannot create a development certificate set in ${dir}: ${systemErrorText(err)}`, {
+      cause: err,
+    });
+  }
   return {
     paths: { certFile: join(dir, CERTIFICATE_FILES.tlsCert), keyFile: join(dir, CERTIFICATE_FILES.tlsKey) },
     created: status !== 'existing',
@@ -85,6 +94,25 @@ function clusterAccess(options: KubeConfigOptions, required: boolean, logger: Lo
     if (required || options.kubeconfig !== undefined) throw new InputError(err.message, { cause: err });
     logger.info({ reason: err.message }, 'no Kubernetes credentials: background audit is off');
     return undefined;
+  }
+}
+
+/**
+ * Starts the listeners; what an operator must fix (a port in use, a missing or mismatched
+ * certificate or key) becomes one line naming the flag, and the worker pool is stopped, since the
+ * process has nothing left to serve.
+ */
+async function startListening(options: ServeOptions, close: () => Promise<void>): Promise<RunningServer> {
+  try {
+    return await startServer(options);
+  } catch (err) {
+    await close();
+    if (err instanceof ListenError) {
+      const flag = err.listener === 'webhooks' ? '--port' : '--metrics-port';
+      throw new InputError(`${flag} ${err.port}: ${err.message}`, { cause: err });
+    }
+    if (err instanceof CertificateError) throw new InputError(err.message, { cause: err });
+    throw err;
   }
 }
 
@@ -135,7 +163,7 @@ export const serveCommand: Command = {
     const logger = pino({ level, base: { service: 'promgate' } });
     const kubeConfig = clusterAccess(kubeConfigOptions(values), values['bootstrap-certs'] === true, logger);
 
-    let stopRenewal: () => Promise<void> = async () => undefined;
+    let startRenewal: (() => () => Promise<void>) | undefined;
     let certificatePaths: CertificatePaths;
     if (values['bootstrap-certs'] && kubeConfig) {
       const bootstrap = {
@@ -146,10 +174,11 @@ export const serveCommand: Command = {
       };
       const result = await asInput(() => reconcileCertificates(bootstrap));
       logger.info({ secret: result.secret, renewAt: result.renewAt }, 'serving certificate bootstrapped');
-      stopRenewal = startCertificateRenewal({
-        ...bootstrap,
-        onError: (err) => logger.warn({ err }, 'certificate renewal failed; retrying on the next round'),
-      });
+      startRenewal = () =>
+        startCertificateRenewal({
+          ...bootstrap,
+          onError: (err) => logger.warn({ err }, 'certificate renewal failed; retrying on the next round'),
+        });
       certificatePaths = {
         certFile: join(bootstrap.certDir, CERTIFICATE_FILES.tlsCert),
         keyFile: join(bootstrap.certDir, CERTIFICATE_FILES.tlsKey),
@@ -168,16 +197,21 @@ export const serveCommand: Command = {
       workers,
       kubeConfig ? clusterEventsApi(kubeConfig) : undefined,
     );
-    const server = await startServer({
-      host: values.host ?? '0.0.0.0',
-      port,
-      metricsPort,
-      certificate: certificatePaths,
-      decider,
-      metrics,
-      logger,
-      shutdownDelayMs,
-    });
+    const server = await startListening(
+      {
+        host: values.host ?? '0.0.0.0',
+        port,
+        metricsPort,
+        certificate: certificatePaths,
+        decider,
+        metrics,
+        logger,
+        shutdownDelayMs,
+      },
+      async () => pool?.close(),
+    );
+    // Renewal rewrites the files the server watches: it starts once there is a server to reload.
+    const stopRenewal = startRenewal?.() ?? (async () => undefined);
     logger.info({ port: server.port, metricsPort: server.metricsPort, workers: pool?.size ?? 0 }, 'promgate serving');
     const stopAudit =
       kubeConfig && auditIntervalMs > 0
@@ -206,9 +240,6 @@ export const serveCommand: Command = {
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
-    // Everything promgate started has stopped; a call it abandoned (an API server that never
-    // answered the audit) may still hold a socket open. It gets a moment, then the process exits.
-    setTimeout(() => process.exit(process.exitCode ?? EXIT_OK), EXIT_GRACE_MS).unref();
     return EXIT_OK;
   },
 };

@@ -40,6 +40,21 @@ export function formatConfigError(key: string, error: ConfigError): string {
   return error.path === '' ? `${where}: ${error.message}` : `${where}: ${error.path}: ${error.message}`;
 }
 
+/**
+ * The error in a warning's order: `data.KEY:LINE:COL FIELD: message`, FIELD being the last step of
+ * the path (`regex`, `targets[1]`), so that the position and the offending value come before the
+ * cut of a long warning; the denial keeps the whole path.
+ */
+export function configErrorWarning(key: string, error: ConfigError): string {
+  const where = `data.${key}:${error.line}:${error.col}`;
+  const lastStep = error.path.slice(error.path.lastIndexOf('.') + 1);
+  return lastStep === '' ? `${where}: ${error.message}` : `${where} ${lastStep}: ${error.message}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export const prometheusConfigPolicy: Policy<PrometheusConfigPolicyConfig> = {
   name: 'prometheus-config',
   appliesTo(object, config) {
@@ -62,19 +77,20 @@ export const prometheusConfigPolicy: Policy<PrometheusConfigPolicyConfig> = {
       if (oldData[key] === text) {
         // An unchanged key is not re-judged (an admin may relabel an old ConfigMap), only flagged.
         warnings.push(
-          `${field} is unchanged but invalid for Prometheus ${config.prometheusVersion} ` +
-            `(${result.errors.length} error${result.errors.length === 1 ? '' : 's'}, first: ${formatConfigError(key, result.errors[0]!)})`,
+          `${configErrorWarning(key, result.errors[0]!)} (unchanged, so allowed; ` +
+            `${plural(result.errors.length, 'error')} for Prometheus ${config.prometheusVersion})`,
         );
         continue;
       }
       for (const error of result.errors) {
-        if (violations.length < MAX_SHOWN_ERRORS) violations.push({ field, message: formatConfigError(key, error) });
-        else hiddenErrors++;
+        if (violations.length < MAX_SHOWN_ERRORS) {
+          violations.push({ field, message: formatConfigError(key, error), warning: configErrorWarning(key, error) });
+        } else {
+          hiddenErrors++;
+        }
       }
     }
-    if (hiddenErrors > 0) {
-      violations.push({ field: 'data', message: `and ${hiddenErrors} more error${hiddenErrors === 1 ? '' : 's'}` });
-    }
+    if (hiddenErrors > 0) violations.push({ field: 'data', message: `and ${plural(hiddenErrors, 'more error')}` });
     return { violations, warnings, patch: [] };
   },
 };
