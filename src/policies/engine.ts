@@ -29,6 +29,14 @@ export interface Decision {
   outcomes: PolicyOutcome[];
 }
 
+/**
+ * Whether the mutating webhook applies this policy's patch: not for an opted-out object, and not in
+ * audit mode (promgate only watches then, so it changes nothing). `check` describes only these.
+ */
+export function patchApplied(outcome: PolicyOutcome): boolean {
+  return !outcome.skipped && (outcome.mode === 'enforce' || outcome.mode === 'warn');
+}
+
 export function isSkipped(object: KubernetesObject, config: PromgateConfig): boolean {
   return object.metadata?.annotations?.[config.skipAnnotation] === 'true';
 }
@@ -75,13 +83,14 @@ export function decide(
         patch: [],
       };
     }
-    decision.outcomes.push({
+    const outcome: PolicyOutcome = {
       policy: policy.name,
       mode,
       skipped,
       evaluation,
       ...(internalError ? { internalError } : {}),
-    });
+    };
+    decision.outcomes.push(outcome);
     if (skipped) {
       if (stage === 'validate' && evaluation.violations.length > 0) {
         decision.warnings.push(
@@ -94,8 +103,7 @@ export function decide(
       continue;
     }
     if (stage === 'mutate') {
-      // Mutation narrows placement; in audit mode promgate only watches, so it changes nothing.
-      if (mode === 'enforce' || mode === 'warn') decision.patch.push(...evaluation.patch);
+      if (patchApplied(outcome)) decision.patch.push(...evaluation.patch);
       continue;
     }
     decision.warnings.push(...evaluation.warnings.map((warning) => policyWarning(policy.name, warning)));

@@ -2,8 +2,10 @@
 // (the position and the offending value) before any explanation, so the 120-character cut never
 // drops what the reader must fix. Policies in `warn` mode, over HTTPS.
 import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load as loadYaml } from 'js-yaml';
 import { callWebhook } from '../../fixtures/apiserver.js';
-import { armsConfigMap } from '../../fixtures/objects.js';
 import { MAX_WARNING_CHARS } from '../../src/common/warnings.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { startTestServer } from '../support/server.js';
@@ -12,21 +14,10 @@ const config = defaultConfig();
 config.dcgmExporter.enforcement = 'warn';
 config.prometheusConfig.enforcement = 'warn';
 
-/** The lookahead sits on line 12 of the config, at column 16. */
-const lookahead = `global:
-  scrape_interval: 30s
-scrape_configs:
-  - job_name: node
-    static_configs:
-      - targets: ['node-exporter:9100']
-  - job_name: gpu-telemetry-from-the-dcgm-exporter-pods-on-every-gpu-node
-    kubernetes_sd_configs:
-      - role: pod
-    relabel_configs:
-      - source_labels: [__meta_kubernetes_pod_label_app_kubernetes_io_name]
-        regex: (?=dcgm).*
-        action: keep
-`;
+/** The example the README quotes: a lookahead on line 7 of its promYaml, at column 16. */
+const lookahead = loadYaml(
+  readFileSync(join(import.meta.dirname, '../../examples/configmaps/arms-prom-relabel-lookahead.yaml'), 'utf8'),
+) as Record<string, unknown>;
 
 /** A dcgm-exporter whose only term selects starship nodes: it can never be scheduled once excluded. */
 const starshipOnly = {
@@ -58,9 +49,9 @@ t.test('each warning: promgate, the policy, then the position and the offending 
   const cases: Array<[string, Record<string, unknown>, string[]]> = [
     [
       'a lookahead in a relabel regex',
-      armsConfigMap('arms-prom-prometheus-yaml', lookahead),
+      lookahead,
       [
-        'promgate: prometheus-config: data.promYaml:12:16 regex: error parsing regexp: invalid or unsupported Perl syntax: `(?=`',
+        'promgate: prometheus-config: data.promYaml:7:16 regex: error parsing regexp: invalid or unsupported Perl syntax: `(?=`',
       ],
     ],
     [

@@ -4,7 +4,7 @@ import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { loadConfig } from '../../config/load.js';
 import type { PromgateConfig } from '../../config/schema.js';
-import { decide, type Decision } from '../../policies/engine.js';
+import { decide, patchApplied, type Decision } from '../../policies/engine.js';
 import { registeredPolicies } from '../../policies/registry.js';
 import { namespacedName, type KubernetesObject } from '../../policies/policy.js';
 import { manifestObjects, readInputs, type ManifestObject } from '../inputs.js';
@@ -34,7 +34,7 @@ export interface CheckResult {
 }
 
 function describePatches(object: KubernetesObject, mutation: Decision): string[] {
-  return mutation.outcomes.flatMap((outcome) => {
+  return mutation.outcomes.filter(patchApplied).flatMap((outcome) => {
     const policy = registeredPolicies().find((entry) => entry.policy.name === outcome.policy)?.policy;
     const patch = outcome.evaluation.patch;
     return patch.length > 0 && policy?.describePatch ? [policy.describePatch(object, patch)] : [];

@@ -184,9 +184,14 @@ function buildPatch(object: KubernetesObject, branches: BranchAnalysis[], starsh
 interface Wording extends StarshipRules {
   /** `namespace/name` of the DaemonSet. */
   who: string;
+  /** How to opt it out, naming the configured annotation. */
+  optOut: string;
 }
 
-const OPT_OUT = 'If this DaemonSet really must run on starship nodes, opt it out with the skip annotation.';
+/** The policy's configuration section, with the opt-out annotation its messages name. */
+export interface PlacementConfig extends DcgmExporterConfig {
+  skipAnnotation: string;
+}
 
 // Each violation opens with a sentence that names the DaemonSet, the place and the fix. Its
 // `warning` (what `warn` mode returns, after "promgate: dcgm-exporter-placement: ") and every
@@ -237,7 +242,7 @@ function schedulabilityFindings(
     const message =
       `DaemonSet ${w.who} can never be scheduled: its nodeSelector needs starship nodes; drop ${w.starship.key}. ` +
       `Its ${selectorCulprits.map(describeRequirement).join(', ')} requires the starship label ${label}, which ` +
-      `contradicts the exclusion ${w.exclusionJson}. ${OPT_OUT}`;
+      `contradicts the exclusion ${w.exclusionJson}. ${w.optOut}`;
     const warning = `nodeSelector ${w.starship.key}: needs starship nodes, never scheduled`;
     return { violations: [{ field: NODE_SELECTOR_FIELD, message, warning }], warnings: [] };
   }
@@ -251,7 +256,7 @@ function schedulabilityFindings(
       const message =
         `DaemonSet ${w.who} can never be scheduled: term ${index} needs starship nodes; drop its ${shortCause}. ` +
         `nodeSelectorTerms[${index}] requires ${cause} (starship label ${label}), which contradicts the exclusion ` +
-        `${w.exclusionJson}, and no other term matches any node. ${OPT_OUT}`;
+        `${w.exclusionJson}, and no other term matches any node. ${w.optOut}`;
       const warning = `nodeSelectorTerms[${index}] ${shortCause}: needs starship nodes, never scheduled`;
       return { field: termField(index), message, warning };
     });
@@ -280,9 +285,13 @@ function termShapeWarnings(placement: Placement): string[] {
   });
 }
 
-export function evaluatePlacement(object: KubernetesObject, config: DcgmExporterConfig): Evaluation {
+export function evaluatePlacement(object: KubernetesObject, config: PlacementConfig): Evaluation {
   const rules = starshipRules(config.starshipNodeLabel);
-  const wording: Wording = { ...rules, who: daemonSetName(object) };
+  const wording: Wording = {
+    ...rules,
+    who: daemonSetName(object),
+    optOut: `If this DaemonSet really must run on starship nodes, opt it out: annotate it ${config.skipAnnotation}: "true".`,
+  };
   const placement = readPlacement(object);
   const branches = analyzeBranches(placement, rules);
   const schedulability = schedulabilityFindings(placement, branches, wording);

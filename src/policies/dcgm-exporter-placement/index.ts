@@ -1,11 +1,10 @@
 // Policy `dcgm-exporter-placement` (SPEC §2): keep NVIDIA dcgm-exporter pods off starship GPU nodes.
-import type { DcgmExporterConfig } from '../../config/schema.js';
 import { NO_FINDINGS, type Policy } from '../policy.js';
 import { describePatch } from './describe-patch.js';
-import { evaluatePlacement } from './evaluate.js';
+import { evaluatePlacement, type PlacementConfig } from './evaluate.js';
 import { isDcgmExporterDaemonSet } from './identify.js';
 
-export const dcgmExporterPlacementPolicy: Policy<DcgmExporterConfig> = {
+export const dcgmExporterPlacementPolicy: Policy<PlacementConfig> = {
   name: 'dcgm-exporter-placement',
   appliesTo(object, config) {
     return isDcgmExporterDaemonSet(object, config.match);

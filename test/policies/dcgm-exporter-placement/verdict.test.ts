@@ -73,7 +73,13 @@ t.test('nodeSelector requiring the starship label: unschedulable, explained, bla
     /^DaemonSet gpu-monitoring\/dcgm-exporter can never be scheduled: its nodeSelector needs starship nodes; drop starship\. /,
   );
   t.match(mutated.violations[0]?.message, 'Its nodeSelector starship=enabled requires the starship label starship');
-  t.match(mutated.violations[0]?.message, 'opt it out with the skip annotation');
+  t.match(
+    mutated.violations[0]?.message,
+    /opt it out: annotate it promgate\.io\/skip: "true"\.$/,
+    'names the annotation',
+  );
+  const renamed = policy.evaluate(patched, dcgmConfig({ skipAnnotation: 'example.com/no-promgate' }), CREATE);
+  t.match(renamed.violations[0]?.message, 'annotate it example.com/no-promgate: "true"', 'the configured one');
   t.ok(
     given.violations.some((v) => v.field === 'spec.template.spec.nodeSelector'),
     'also reported before mutation',
