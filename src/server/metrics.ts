@@ -11,6 +11,8 @@ export interface Metrics {
   auditViolations: Gauge<'policy'>;
   eventsDropped: Counter<'reason'>;
   certificateExpiry: Gauge<'certificate'>;
+  /** Reports the worker pool's queue and running tasks as `promgate_worker_pool_tasks{state}`. */
+  observePool(load: () => { queued: number; running: number }): void;
   /** The `kind` label for an object kind: itself, or `other` past the bound (see MAX_KIND_LABELS). */
   kindLabel(kind: string): string;
 }
@@ -87,6 +89,19 @@ export function createMetrics(): Metrics {
       labelNames: ['certificate'],
       registers: [registry],
     }),
+    observePool(load) {
+      new Gauge({
+        name: 'promgate_worker_pool_tasks',
+        help: 'Large objects waiting for a worker thread (queued) or being judged in one (running).',
+        labelNames: ['state'],
+        registers: [registry],
+        collect() {
+          const { queued, running } = load();
+          this.set({ state: 'queued' }, queued);
+          this.set({ state: 'running' }, running);
+        },
+      });
+    },
     kindLabel: boundedKindLabel(),
   };
 }

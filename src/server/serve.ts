@@ -141,6 +141,7 @@ export function createJudging(
   const metrics = createMetrics();
   // Large ConfigMaps are judged in worker threads so that they never stall other reviews.
   const pool = workers > 0 ? new DecidePool({ config, logger, size: workers }) : undefined;
+  if (pool) metrics.observePool(() => pool.load());
   const judge = createJudge(config, logger, pool ? { pool } : {});
   const events =
     eventsApi && config.events.enabled

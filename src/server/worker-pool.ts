@@ -93,6 +93,13 @@ export class DecidePool {
     for (let index = 0; index < this.size; index += 1) this.spawn();
   }
 
+  /** Objects waiting for a worker, and objects being judged: what the dashboard's pool panel shows. */
+  load(): { queued: number; running: number } {
+    let running = 0;
+    for (const slot of this.slots) if (slot.running) running += 1;
+    return { queued: this.queue.length, running };
+  }
+
   /** Judges `object` in a worker; rejects with PoolRejection or PoolUnavailableError. */
   run(object: KubernetesObject, context: EvaluationContext, stage: Stage, deadlineAtMs: number): Promise<Decision> {
     if (this.unavailable) return Promise.reject(this.unavailable);
