@@ -344,7 +344,12 @@ function appendNegatedClass(r: number[], x: readonly number[]): number[] {
   return r;
 }
 
-const NO_RUNES: readonly number[] = [];
+/** What the parse loop treats other than as a literal: ( | ) ^ $ . [ * + ? { and backslash. */
+const PARSE_SPECIAL: ReadonlySet<number> = new Set([...'(|)^$.[*+?{\\'].map((char) => char.charCodeAt(0)));
+
+/** Shared and frozen: a node's runes or subs are replaced, never grown, unless it made them. */
+const NO_RUNES = Object.freeze([]) as unknown as number[];
+const NO_SUBS = Object.freeze([]) as unknown as Node[];
 
 /** Rune slots a class may collect before it is cleaned early (cleaning is idempotent, so the
  *  result is Go's; this only keeps a class of a million distinct runes from holding them all). */
@@ -438,14 +443,14 @@ class Parser {
     if (re !== undefined) {
       re.height = -1;
       re.flags = 0;
-      re.runes = [];
-      re.subs = [];
+      re.runes = NO_RUNES;
+      re.subs = NO_SUBS;
       re.min = 0;
       re.max = 0;
       re.cap = 0;
       re.name = '';
     } else {
-      re = { op, flags: 0, runes: [], subs: [], min: 0, max: 0, cap: 0, name: '', height: -1, size: -1 };
+      re = { op, flags: 0, runes: NO_RUNES, subs: NO_SUBS, min: 0, max: 0, cap: 0, name: '', height: -1, size: -1 };
       this.numRegexp++;
     }
     re.op = op;
@@ -460,12 +465,16 @@ class Parser {
   checkLimits(re: Node): void {
     // Measuring began on an exact tree that has since stopped being exact.
     if (this.approximate && (this.measuringSize || this.measuringHeight)) throw new Undecided();
+    this.checkRunes();
+    this.checkSize(re);
+    this.checkHeight(re);
+  }
+
+  checkRunes(): void {
     if (this.numRunes + this.unicodeClassRunes > MAX_RUNES) {
       if (this.numRunes <= MAX_RUNES) throw new Undecided();
       this.fail(ErrLarge, this.whole);
     }
-    this.checkSize(re);
-    this.checkHeight(re);
   }
 
   checkSize(re: Node): void {
@@ -1319,11 +1328,8 @@ class Parser {
         case 0x5c: // backslash
           t = this.parseBackslash(t);
           break;
-        default: {
-          const rune = s.codePointAt(t)!;
-          this.literal(rune);
-          t += rune > 0xffff ? 2 : 1;
-        }
+        default:
+          t = this.literalRun(t);
       }
       lastRepeat = repeat;
     }
@@ -1332,6 +1338,38 @@ class Parser {
     this.alternate();
     if (this.stack.length !== 1) this.fail(ErrMissingParen, s);
     return this.stack[0]!;
+  }
+
+  /**
+   * Plain characters from `at` on, as Go's loop pushes them one literal at a time; returns where
+   * they end. After the third, Go's stack holds the run merged so far under a one-rune literal,
+   * and each further rune moves that rune onto the run: no node is allocated, none is measured
+   * (Go's size check has not started, or sees a one-rune literal), so the port does that move
+   * directly. The last rune is pushed as Go pushes it: a repetition may follow.
+   */
+  literalRun(at: number): number {
+    const s = this.whole;
+    let t = at;
+    let pushed = 0;
+    while (t < s.length && !PARSE_SPECIAL.has(s.charCodeAt(t))) {
+      const rune = s.codePointAt(t)!;
+      const next = t + (rune > 0xffff ? 2 : 1);
+      const last = next >= s.length || PARSE_SPECIAL.has(s.charCodeAt(next));
+      const stack = this.stack;
+      const top = stack[stack.length - 1];
+      if (pushed < 3 || last || this.flags & FoldCase || this.measuringSize) {
+        this.literal(rune);
+      } else {
+        const run = stack[stack.length - 2]!;
+        run.runes.push(top!.runes[0]!);
+        top!.runes[0] = rune;
+        this.numRunes++;
+      }
+      pushed++;
+      t = next;
+    }
+    this.checkRunes();
+    return t;
   }
 
   parseBackslash(at: number): number {
@@ -1366,6 +1404,8 @@ class Parser {
     re.flags = this.flags;
     if (this.isUnicodeClassAt(at)) {
       const next = this.parseUnicodeClass(at);
+      // Its runes are not expanded, but an alternation may merge others into them.
+      re.runes = [];
       this.push(re);
       return next;
     }
