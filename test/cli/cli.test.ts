@@ -133,14 +133,18 @@ t.test('check-config: --prometheus-version is judged before any file, other erro
 
   const checkerBug = new Error('a bug inside the checker');
   const prometheus = await import('../../src/prometheus/index.js');
-  const { checkConfigCommand } = await t.mockImport<CheckConfigModule>('../../src/cli/commands/check-config.js', {
-    '../../src/prometheus/index.js': {
-      ...prometheus,
-      checkPrometheusConfig: () => {
-        throw checkerBug;
+  // Absolute URLs: tap resolves relative ones from the source-mapped caller, test/ rather than dist/test/.
+  const { checkConfigCommand } = await t.mockImport<CheckConfigModule>(
+    new URL('../../src/cli/commands/check-config.js', import.meta.url).href,
+    {
+      [new URL('../../src/prometheus/index.js', import.meta.url).href]: {
+        ...prometheus,
+        checkPrometheusConfig: () => {
+          throw checkerBug;
+        },
       },
     },
-  });
+  );
   const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from(['global: {}\n']) };
   const thrown = await checkConfigCommand.run(['--prometheus-version', '2.53', '-'], io).catch((err: unknown) => err);
   t.equal(thrown, checkerBug, 'propagated as is, not turned into a --prometheus-version usage error');

@@ -3,9 +3,10 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '../../fixtures/repository.js';
 import { runCli } from '../support/cli.js';
 
-const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+const readme = readFileSync(join(REPOSITORY_ROOT, 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('A denied `kubectl apply`'));
 
 t.test('the README example denial is what promgate says', async (t) => {

@@ -6,7 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, startServeProcess } from '../support/serve-process.js';
+import { CLI, productionEnv, startServeProcess } from '../support/serve-process.js';
 import { buildReview, post } from '../../fixtures/apiserver.js';
 import { DEFAULT_OFFLOAD_MIN_CHARS } from '../../src/server/judge.js';
 import { armsConfigMap, prometheusConfigOfSize } from '../../fixtures/objects.js';
@@ -46,6 +46,7 @@ t.test('serve --workers sizes the worker pool; 0 judges on the event loop', asyn
   for (const bad of ['-1', 'two', '1.5', '']) {
     const child = spawn(process.execPath, [CLI, 'serve', `--workers=${bad}`, '--cert-dir', certDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: productionEnv(),
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -61,6 +62,7 @@ t.test('serve refuses a broken config with exit code 2 and names the key', async
   writeFileSync(configFile, 'prometheusConfig:\n  keyz: [a]\n');
   const child = spawn(process.execPath, [CLI, 'serve', '--config', configFile, '--cert-dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: productionEnv(),
   });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -4,10 +4,11 @@ import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '../../fixtures/repository.js';
 import { runCli } from '../support/cli.js';
 import { CLI } from '../support/serve-process.js';
 
-const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+const { version } = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as {
   version: string;
 };
 

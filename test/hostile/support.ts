@@ -26,7 +26,7 @@ export async function startServerFor(
 ): Promise<PooledServer> {
   const config = defaultConfig();
   const logger = pino({ level: 'silent' });
-  // One worker: every worker start costs seconds under ts-node, and one proves the path.
+  // One worker proves the path; each start costs about a second of CPU under tap's loaders.
   const pool = options.pool ? new DecidePool({ config, size: 1, logger }) : undefined;
   const decider = createPolicyDecider(
     config,

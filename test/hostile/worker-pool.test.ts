@@ -48,7 +48,7 @@ t.test('the real worker decides exactly as the engine does inline', async (t) =>
 });
 
 t.test('misbehaving workers and overload', async (t) => {
-  // One pool for all cases: every worker start costs seconds under ts-node.
+  // One pool for all cases: each worker start costs about a second of CPU under tap's loaders.
   const pool = new DecidePool({ config: defaultConfig(), size: 1, maxQueued: 1, workerUrl: MISBEHAVING_WORKER });
   t.teardown(() => pool.close());
   const judged = async (what: string): Promise<void> => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import { callWebhook } from '../../fixtures/apiserver.js';
+import { REPOSITORY_ROOT } from '../../fixtures/repository.js';
 import { MAX_WARNING_CHARS } from '../../src/common/warnings.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { startTestServer } from '../support/server.js';
@@ -16,7 +17,7 @@ config.prometheusConfig.enforcement = 'warn';
 
 /** The example the README quotes: a lookahead on line 7 of its promYaml, at column 16. */
 const lookahead = loadYaml(
-  readFileSync(join(import.meta.dirname, '../../examples/configmaps/arms-prom-relabel-lookahead.yaml'), 'utf8'),
+  readFileSync(join(REPOSITORY_ROOT, 'examples/configmaps/arms-prom-relabel-lookahead.yaml'), 'utf8'),
 ) as Record<string, unknown>;
 
 /** A dcgm-exporter whose only term selects starship nodes: it can never be scheduled once excluded. */
