@@ -8,6 +8,7 @@ export interface Metrics {
   policyViolations: Counter<'policy' | 'mode'>;
   policyErrors: Counter<'policy'>;
   malformedRequests: Counter<'webhook' | 'reason'>;
+  clientErrors: Counter<'reason'>;
   auditViolations: Gauge<'policy'>;
   eventsDropped: Counter<'reason'>;
   certificateExpiry: Gauge<'certificate'>;
@@ -69,6 +70,15 @@ export function createMetrics(): Metrics {
       name: 'promgate_malformed_requests_total',
       help: 'Requests answered with an HTTP error instead of an AdmissionReview, by reason.',
       labelNames: ['webhook', 'reason'],
+      registers: [registry],
+    }),
+    clientErrors: new Counter({
+      name: 'promgate_client_errors_total',
+      help:
+        'Connections promgate closed without an answer, by reason: request_timeout (the request did not arrive ' +
+        'whole within the request timeout: a slow client, or one starved of CPU), header_overflow, bad_request ' +
+        '(not HTTP), tls_handshake (no TLS version or cipher suite in common, or a broken handshake).',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     auditViolations: new Gauge({

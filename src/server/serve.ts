@@ -3,6 +3,7 @@
 // in-flight reviews finish, then the listeners close. `createJudging` assembles what the webhooks
 // judge with, for `promgate serve` and the benchmark alike.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Decider } from '../admission/handler.js';
@@ -31,6 +32,25 @@ export interface ServeOptions {
 }
 
 export type Listener = 'webhooks' | 'probes';
+
+/** Node's own listen backlog, kept where the kernel does not say how much it allows. */
+const NODE_DEFAULT_BACKLOG = 511;
+
+/**
+ * How many connections may wait to be accepted. Node asks for 511; a burst of new connections
+ * beyond that (the API server opening one per concurrent admission) overflows the kernel's
+ * queues, and the connections its SYN cookies cannot restore are reset. Like Go's net package
+ * (the API server's own), ask for what net.core.somaxconn allows, which Linux caps it to anyway.
+ */
+export function listenBacklog(): number {
+  try {
+    const allowed = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim());
+    if (Number.isSafeInteger(allowed) && allowed > 0) return Math.min(allowed, 65_535);
+  } catch {
+    // Not Linux: the platform's own limit applies to Node's default.
+  }
+  return NODE_DEFAULT_BACKLOG;
+}
 
 /** A listener could not open its port (in use, privileged, an address this machine lacks). */
 export class ListenError extends Error {
@@ -87,7 +107,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const listen = async (app: FastifyInstance, listener: Listener, port: number): Promise<void> => {
     try {
-      await app.listen({ host: options.host, port });
+      await app.listen({ host: options.host, port, backlog: listenBacklog() });
     } catch (err) {
       throw new ListenError(listener, port, options.host, err);
     }

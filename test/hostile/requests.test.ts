@@ -13,7 +13,7 @@ import {
   smallPrometheusConfig,
 } from '../../fixtures/objects.js';
 import { deepJsonArray, deepJsonObject, HOSTILE_JSON_DEPTH, reviewWithDeepValue } from '../../fixtures/hostile.js';
-import { assertHealthy, assertWellFormed, startServerFor, type PooledServer } from './support.js';
+import { assertHealthy, assertWellFormed, requestTimeouts, startServerFor, type PooledServer } from './support.js';
 
 const request = (review: Record<string, unknown>): Record<string, unknown> => review.request as Record<string, unknown>;
 const requestObject = (review: Record<string, unknown>): Record<string, unknown> =>
@@ -230,5 +230,6 @@ t.test('slow-loris bodies and headers are cut off by the request timeout', async
       `${name}: cut off (${answer.split('\r\n')[0] ?? 'closed'})`,
     );
   }
+  t.equal(await requestTimeouts(server), 2, 'both counted in promgate_client_errors_total{reason="request_timeout"}');
   await assertHealthy(t, server, 'slow-loris connections');
 });

@@ -78,3 +78,9 @@ export async function assertHealthy(t: Test, server: PooledServer, after: string
   const result = await admit(server, 'mutate', corpusDaemonSet(DCGM_EXPORTER_MANIFEST));
   t.ok(result.allowed && result.patch.length > 0, `after ${after}: a DaemonSet is still mutated`);
 }
+
+/** Connections the server closed because their request did not arrive whole within the request timeout. */
+export async function requestTimeouts(server: PooledServer): Promise<number> {
+  const { values } = await server.metrics.clientErrors.get();
+  return values.find((value) => value.labels.reason === 'request_timeout')?.value ?? 0;
+}

@@ -113,6 +113,13 @@ t.test('RSA serving key: TLS 1.3, and TLS 1.2 with ECDHE and AEAD only', async (
     t.equal(await negotiate(harness.server.port, legacy), 'refused', `${version} is refused`);
   }
   t.match(await negotiate(harness.server.port, {}), /^TLSv1\.3 /, 'a default client gets TLS 1.3');
+  const refused = applicable.filter((suite) => !goServerAccepts(suite)).length + 2;
+  const { values } = await harness.metrics.clientErrors.get();
+  t.equal(
+    values.find((value) => value.labels.reason === 'tls_handshake')?.value,
+    refused,
+    `each of the ${refused} refused handshakes is counted in promgate_client_errors_total{reason="tls_handshake"}`,
+  );
 });
 
 function opensslAvailable(): boolean {
