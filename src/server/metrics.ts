@@ -7,6 +7,7 @@ export interface Metrics {
   admissionDuration: Histogram<'webhook' | 'kind'>;
   policyViolations: Counter<'policy' | 'mode'>;
   policyErrors: Counter<'policy'>;
+  optOuts: Counter<'policy' | 'result'>;
   malformedRequests: Counter<'webhook' | 'reason'>;
   auditViolations: Gauge<'policy'>;
   eventsDropped: Counter<'reason'>;
@@ -61,6 +62,12 @@ export function createMetrics(): Metrics {
       name: 'promgate_policy_errors_total',
       help: 'Objects a policy could not judge, by an internal error or because the worker pool refused them in time (answered by the policy failure mode).',
       labelNames: ['policy'],
+      registers: [registry],
+    }),
+    optOuts: new Counter({
+      name: 'promgate_opt_outs_total',
+      help: 'Objects carrying the skip annotation at /validate, by policy and result: honoured (not enforced), refused (added by someone optOut does not name), ignored (opt-out switched off).',
+      labelNames: ['policy', 'result'],
       registers: [registry],
     }),
     malformedRequests: new Counter({

@@ -56,7 +56,15 @@ function decideWith(
         });
       }
     }
-    const decision: Decision = { allowed: true, patch: [], warnings: [], denials: [], outcomes };
+    const decision: Decision = {
+      allowed: true,
+      patch: [],
+      warnings: [],
+      denials: [],
+      outcomes,
+      notApplied: [],
+      optOut: object.metadata?.annotations?.[config.skipAnnotation] === 'true' ? 'honoured' : 'none',
+    };
     return decision;
   };
 }

@@ -317,6 +317,10 @@ t.test('promgate-config holds the SPEC §1 defaults, written out', async (t) => 
     'keys',
     'prometheusVersion',
     'skipAnnotation',
+    'optOut',
+    'users',
+    'groups',
+    'excludedNamespaces',
   ]) {
     t.match(text, new RegExp(`^\\s*${key}:`, 'm'), `${key} is written out, not left to the default`);
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { load } from 'js-yaml';
 import { dcgmExporterPlacementPolicy as policy } from '../../../src/policies/dcgm-exporter-placement/index.js';
-import type { KubernetesObject } from '../../../src/policies/policy.js';
+import { judges, type KubernetesObject } from '../../../src/policies/policy.js';
 import { asServed } from '../../../fixtures/apiserver.js';
 import { daemonSetAdmitsNode, withStarshipLabel, type TestNode } from '../../support/node-affinity.js';
 import { applyToClone, CREATE, dcgmConfig, revertPatch } from './helpers.js';
@@ -64,7 +64,7 @@ function testFolder(t: Test, folder: string): void {
         t.test(`${row.file} (starshipNodeLabel ${starshipNodeLabel}, ${shape})`, async (t) => {
           const written = load(readFileSync(join(folder, row.file), 'utf8')) as KubernetesObject;
           const object = shape === 'file' ? written : (asServed(written) as KubernetesObject);
-          const applies = policy.appliesTo(object, config);
+          const applies = judges(policy, object, config);
           t.equal(applies, row.expected === 'mutate', `classified as ${row.expected}`);
           t.equal(
             applies,
