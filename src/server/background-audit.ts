@@ -84,6 +84,7 @@ function publish(report: AuditReport, metrics: Metrics, logger: Logger, events?:
         mode: finding.mode,
         object: `${finding.kind} ${namespacedName(finding.namespace, finding.name)}`,
         violations: finding.violations,
+        ...(finding.notAdmitted ? { notAdmitted: finding.notAdmitted } : {}),
       },
       'audit found a violation',
     );

@@ -37,7 +37,7 @@ t.test('check: exit codes on good, garbage and missing input', async (t) => {
   writeFileSync(good, `${plainConfigMap}---\n---\n${plainConfigMap.replace('plain', 'second')}`);
   const result = await runCli(['check', good]);
   t.equal(result.code, 0);
-  t.match(result.stdout, /2 object\(s\) checked, 0 denied/, 'empty documents are skipped');
+  t.match(result.stdout, /2 object\(s\) checked: 0 allowed, 0 denied, 2 not covered/, 'empty documents are skipped');
 
   const list = JSON.stringify({
     apiVersion: 'v1',
