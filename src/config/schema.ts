@@ -71,6 +71,6 @@ export function defaultConfig(): PromgateConfig {
     skipAnnotation: 'promgate.io/skip',
     events: { enabled: true },
     optOut: { enabled: true, users: [], groups: ['system:masters'] },
-    excludedNamespaces: ['kube-system', 'promgate-system'],
+    excludedNamespaces: ['promgate-system', 'kube-system'],
   };
 }
