@@ -11,6 +11,7 @@ export interface Metrics {
   malformedRequests: Counter<'webhook' | 'reason'>;
   auditViolations: Gauge<'policy'>;
   eventsDropped: Counter<'reason'>;
+  registrationMismatches: Gauge;
   certificateExpiry: Gauge<'certificate'>;
   /** The `kind` label for an object kind: itself, or `other` past the bound (see MAX_KIND_LABELS). */
   kindLabel(kind: string): string;
@@ -86,6 +87,11 @@ export function createMetrics(): Metrics {
       name: 'promgate_events_dropped_total',
       help: 'Kubernetes Events not written: rate-limited (per object, as client-go does) or failed.',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    registrationMismatches: new Gauge({
+      name: 'promgate_webhook_registration_mismatches',
+      help: "Ways promgate's webhook configurations and its configuration disagree (objects judged but never sent, or sent but never judged), as last read; promgate check-install names them.",
       registers: [registry],
     }),
     certificateExpiry: new Gauge({
