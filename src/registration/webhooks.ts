@@ -58,25 +58,17 @@ interface Route {
   section: 'dcgmExporter' | 'prometheusConfig';
 }
 
+const DAEMONSETS = {
+  group: 'apps',
+  version: 'v1',
+  resource: 'daemonsets',
+  what: 'dcgm-exporter DaemonSets',
+  section: 'dcgmExporter',
+} as const;
+
 const ROUTES: readonly Route[] = [
-  {
-    configuration: 'MutatingWebhookConfiguration',
-    path: '/mutate',
-    group: 'apps',
-    version: 'v1',
-    resource: 'daemonsets',
-    what: 'dcgm-exporter DaemonSets',
-    section: 'dcgmExporter',
-  },
-  {
-    configuration: 'ValidatingWebhookConfiguration',
-    path: '/validate',
-    group: 'apps',
-    version: 'v1',
-    resource: 'daemonsets',
-    what: 'dcgm-exporter DaemonSets',
-    section: 'dcgmExporter',
-  },
+  { ...DAEMONSETS, configuration: 'MutatingWebhookConfiguration', path: '/mutate' },
+  { ...DAEMONSETS, configuration: 'ValidatingWebhookConfiguration', path: '/validate' },
   {
     configuration: 'ValidatingWebhookConfiguration',
     path: '/validate',

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { checkPrometheusConfig } from '../../src/prometheus/index.js';
-import { CORPUS_SKIP, corpusPath } from '../../fixtures/corpus.js';
+import { CORPUS_SKIP, corpusPath, readTsv } from '../../fixtures/corpus.js';
 import { upstreamConfigPackage, upstreamExpectations } from '../../fixtures/upstream-testdata.js';
 
 const RELEASES = [
@@ -16,18 +16,12 @@ const RELEASES = [
 ] as const;
 
 function readOracle(folder: string): Array<{ file: string; kind: string; expected: string; expectedMessage: string }> {
-  const [header = '', ...lines] = readFileSync(corpusPath(folder, 'ORACLE.tsv'), 'utf8').trimEnd().split('\n');
-  const columns = header.split('\t');
-  return lines.map((line) => {
-    const cells = line.split('\t');
-    const at = (name: string): string => cells[columns.indexOf(name)] ?? '';
-    return {
-      file: at('file'),
-      kind: at('kind'),
-      expected: at('upstream_expected'),
-      expectedMessage: at('upstream_expected_msg'),
-    };
-  });
+  return readTsv(corpusPath(folder, 'ORACLE.tsv')).map((row) => ({
+    file: row['file'] ?? '',
+    kind: row['kind'] ?? '',
+    expected: row['upstream_expected'] ?? '',
+    expectedMessage: row['upstream_expected_msg'] ?? '',
+  }));
 }
 
 for (const { release, version, corpusFolder } of RELEASES) {
