@@ -39,6 +39,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'print the release of promgate (also --version)',
     load: async () => (await import('./commands/version.js')).versionCommand,
   },
+  'check-install': {
+    summary: "check that promgate's webhook configurations send exactly what its configuration judges",
+    load: async () => (await import('./commands/check-install.js')).checkInstallCommand,
+  },
 };
 
 function overview(): string {

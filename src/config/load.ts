@@ -40,6 +40,8 @@ const SHAPE: Shape = {
   },
   skipAnnotation: 'string',
   events: { enabled: 'boolean' },
+  optOut: { enabled: 'boolean', users: 'stringList', groups: 'stringList' },
+  excludedNamespaces: 'stringList',
 };
 
 function describe(value: unknown): string {
@@ -133,13 +135,18 @@ function checkSemantics(config: PromgateConfig): void {
     const problem = labelSelectorProblem(pair, true);
     if (problem) throw new KeyError(`dcgmExporter.match.labels[${index}]`, problem);
   }
-  for (const [index, namespace] of config.prometheusConfig.namespaces.entries()) {
-    // A namespace name is a DNS-1123 label; anything else (a `*` meant as a wildcard) matches nothing.
-    if (namespace.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
-      throw new KeyError(
-        `prometheusConfig.namespaces[${index}]`,
-        `${JSON.stringify(namespace)} is not a namespace name (lowercase letters, digits and "-", at most 63)`,
-      );
+  for (const [key, namespaces] of [
+    ['prometheusConfig.namespaces', config.prometheusConfig.namespaces],
+    ['excludedNamespaces', config.excludedNamespaces],
+  ] as const) {
+    for (const [index, namespace] of namespaces.entries()) {
+      // A namespace name is a DNS-1123 label; anything else (a `*` meant as a wildcard) matches nothing.
+      if (namespace.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
+        throw new KeyError(
+          `${key}[${index}]`,
+          `${JSON.stringify(namespace)} is not a namespace name (lowercase letters, digits and "-", at most 63)`,
+        );
+      }
     }
   }
   const version = config.prometheusConfig.prometheusVersion;

@@ -48,18 +48,37 @@ export interface Evaluation {
   patch: Operation[];
 }
 
+/** Who asks, as the API server authenticated them (AdmissionReview `request.userInfo`). */
+export interface RequestUser {
+  username: string;
+  groups: string[];
+}
+
 export interface EvaluationContext {
   /** The admission operation; `audit` and `check` pass CREATE (they judge the object as if applied anew). */
   operation: AdmissionOperation;
   /** The object before an UPDATE, when there is one. */
   oldObject?: KubernetesObject;
+  /** Who sent the request; absent in `audit` and `check`, where nobody is asking. */
+  user?: RequestUser;
+}
+
+/** Why a policy leaves an object alone. */
+export interface NotJudged {
+  /** A clause a person can act on, e.g. `namespace team-a is not in prometheusConfig.namespaces (arms-prom)`. */
+  reason: string;
+  /** The object is not of a kind the policy judges at all (a Service, for the ConfigMap policy). */
+  otherKind: boolean;
 }
 
 export interface Policy<C> {
   /** Stable name used in logs, metrics labels and messages, e.g. `dcgm-exporter-placement`. */
   readonly name: string;
-  /** Does this policy judge this object at all (kind, namespace, labels)? Cheap, and never throws. */
-  appliesTo(object: KubernetesObject, config: C): boolean;
+  /** What it judges, for people: `apps/v1 DaemonSets`. */
+  readonly judges: string;
+  /** Why this policy does not judge this object (kind, namespace, labels), or undefined when it
+   *  does. Cheap, and never throws. */
+  notJudged(object: KubernetesObject, config: C): NotJudged | undefined;
   /** Judge the object. Throws only on a bug; callers map a throw to the policy's failure mode. */
   evaluate(object: KubernetesObject, config: C, context: EvaluationContext): Evaluation;
   /** A readable view of what this policy's patch changes, for `promgate check` (JSON Patch is hard to review). */
@@ -69,6 +88,11 @@ export interface Policy<C> {
 /** `namespace/name`, or `name` for cluster-scoped objects: how kubectl names an object. */
 export function namespacedName(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
+}
+
+/** Does `policy` judge `object`? */
+export function judges<C>(policy: Policy<C>, object: KubernetesObject, config: C): boolean {
+  return policy.notJudged(object, config) === undefined;
 }
 
 export const NO_FINDINGS: Evaluation = Object.freeze({ violations: [], warnings: [], patch: [] }) as Evaluation;

@@ -128,6 +128,7 @@ function registerWebhook(
     logger.info(
       {
         uid: review.request.uid,
+        username: review.request.userInfo.username,
         webhook,
         kind,
         namespace: review.request.namespace,

@@ -16,6 +16,7 @@ import type { Logger } from '../common/logger.js';
 import type { EventSink } from '../kube/events.js';
 import { failedDecision, type Judge } from './judge.js';
 import type { Metrics } from './metrics.js';
+import { checkRegistrations } from './registration-check.js';
 import { PoolRejection } from './worker-pool.js';
 
 export interface BackgroundAuditOptions {
@@ -84,6 +85,7 @@ function publish(report: AuditReport, metrics: Metrics, logger: Logger, events?:
         mode: finding.mode,
         object: `${finding.kind} ${namespacedName(finding.namespace, finding.name)}`,
         violations: finding.violations,
+        ...(finding.notAdmitted ? { notAdmitted: finding.notAdmitted } : {}),
       },
       'audit found a violation',
     );
@@ -108,15 +110,18 @@ export function startBackgroundAudit(options: BackgroundAuditOptions): () => Pro
   return repeatEvery(
     (signal) =>
       // A list call the API server never answers must not hold shutdown: the round ends on abort.
-      unlessAborted(
-        runAudit(
-          ClusterAuditSource.forConfig(options.kubeConfig, options.config),
-          options.config,
-          auditDecide(options.judge, { signal }),
-          { policyNames, signal },
-        ),
-        signal,
-      )
+      unlessAborted(checkRegistrations(options), signal)
+        .then(() =>
+          unlessAborted(
+            runAudit(
+              ClusterAuditSource.forConfig(options.kubeConfig, options.config),
+              options.config,
+              auditDecide(options.judge, { signal }),
+              { policyNames, signal },
+            ),
+            signal,
+          ),
+        )
         .then((report) => publish(report, metrics, logger, options.events))
         .catch((err: unknown) => {
           // Cut short by shutdown: nothing failed, and a partial round publishes nothing.

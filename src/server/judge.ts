@@ -4,7 +4,7 @@
 import type { Logger } from '../common/logger.js';
 import type { PromgateConfig } from '../config/schema.js';
 import { decide, type Decision, type Stage } from '../policies/engine.js';
-import type { EvaluationContext, KubernetesObject } from '../policies/policy.js';
+import { judges, type EvaluationContext, type KubernetesObject } from '../policies/policy.js';
 import { registeredPolicies, type RegisteredPolicy } from '../policies/registry.js';
 import { PoolUnavailableError, type DecidePool } from './worker-pool.js';
 
@@ -53,7 +53,7 @@ export function payloadChars(object: KubernetesObject, context: EvaluationContex
 function applicablePolicies(object: KubernetesObject, config: PromgateConfig): RegisteredPolicy[] {
   return registeredPolicies().filter(({ policy, section }) => {
     const policyConfig = section(config);
-    return policyConfig.enforcement !== 'off' && policy.appliesTo(object, policyConfig);
+    return policyConfig.enforcement !== 'off' && judges(policy, object, policyConfig);
   });
 }
 
@@ -72,7 +72,8 @@ export function failedDecision(
     section,
     policy: {
       name: policy.name,
-      appliesTo: () => true,
+      judges: policy.judges,
+      notJudged: () => undefined,
       evaluate: () => {
         throw error;
       },

@@ -7,10 +7,12 @@ export interface Metrics {
   admissionDuration: Histogram<'webhook' | 'kind'>;
   policyViolations: Counter<'policy' | 'mode'>;
   policyErrors: Counter<'policy'>;
+  optOuts: Counter<'policy' | 'result'>;
   malformedRequests: Counter<'webhook' | 'reason'>;
   clientErrors: Counter<'reason'>;
   auditViolations: Gauge<'policy'>;
   eventsDropped: Counter<'reason'>;
+  registrationMismatches: Gauge;
   certificateExpiry: Gauge<'certificate'>;
   /** Reports the worker pool's queue and running tasks as `promgate_worker_pool_tasks{state}`. */
   observePool(load: () => { queued: number; running: number }): void;
@@ -66,6 +68,12 @@ export function createMetrics(): Metrics {
       labelNames: ['policy'],
       registers: [registry],
     }),
+    optOuts: new Counter({
+      name: 'promgate_opt_outs_total',
+      help: 'Objects carrying the skip annotation at /validate, by policy and result: honoured (not enforced), refused (added by someone optOut does not name), ignored (opt-out switched off).',
+      labelNames: ['policy', 'result'],
+      registers: [registry],
+    }),
     malformedRequests: new Counter({
       name: 'promgate_malformed_requests_total',
       help: 'Requests answered with an HTTP error instead of an AdmissionReview, by reason.',
@@ -91,6 +99,11 @@ export function createMetrics(): Metrics {
       name: 'promgate_events_dropped_total',
       help: 'Kubernetes Events not written: rate-limited (per object, as client-go does) or failed.',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    registrationMismatches: new Gauge({
+      name: 'promgate_webhook_registration_mismatches',
+      help: "Ways promgate's webhook configurations and its configuration disagree (objects judged but never sent, or sent but never judged), as last read; promgate check-install names them.",
       registers: [registry],
     }),
     certificateExpiry: new Gauge({

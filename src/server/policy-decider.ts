@@ -71,6 +71,7 @@ export function createPolicyDecider(
       // Built only for the lines that need it: most reviews log nothing here.
       const fields = (): object => ({
         uid: request.uid,
+        username: request.userInfo.username,
         webhook,
         policy: outcome.policy,
         mode: outcome.mode,
@@ -81,11 +82,32 @@ export function createPolicyDecider(
         metrics.policyErrors.inc({ policy: outcome.policy });
         logger.error({ ...fields(), err: outcome.internalError }, 'policy failed with an internal error');
       }
+      // Both webhooks see an object; the validating one, which every judged kind goes through,
+      // logs and counts what it concluded.
+      if (webhook !== 'validate') continue;
+      if (decision.optOut !== 'none') {
+        metrics.optOuts.inc({ policy: outcome.policy, result: decision.optOut });
+        if (decision.optOut === 'honoured') {
+          logger.warn({ ...fields(), skipAnnotation: config.skipAnnotation }, 'opted out with the skip annotation');
+        }
+      }
       const violations = outcome.evaluation.violations;
-      if (webhook === 'validate' && violations.length > 0 && !outcome.internalError) {
+      if (violations.length > 0 && !outcome.internalError) {
         metrics.policyViolations.inc({ policy: outcome.policy, mode: outcome.skipped ? 'skipped' : outcome.mode });
         logger.warn({ ...fields(), skipped: outcome.skipped, violations }, 'policy violation');
       }
+    }
+    if (webhook === 'validate' && !decision.allowed) {
+      logger.warn(
+        {
+          uid: request.uid,
+          username: request.userInfo.username,
+          object: objectReference(request),
+          dryRun: request.dryRun,
+          denials: decision.denials,
+        },
+        'denied',
+      );
     }
     const verdict = verdictOf(request, decision);
     // A dry run must have no side effects (the webhooks say NoneOnDryRun).
@@ -119,6 +141,7 @@ export function createPolicyDecider(
     const object = request.object as KubernetesObject;
     const context: EvaluationContext = {
       operation: request.operation,
+      user: request.userInfo,
       ...(request.oldObject ? { oldObject: request.oldObject as KubernetesObject } : {}),
     };
     const judged = judge(object, context, webhook, deadlineAtMs);

@@ -4,7 +4,7 @@
 // both cores for a while.
 import t from 'tap';
 import { buildReview, post } from '../../fixtures/apiserver.js';
-import { corpusDaemonSet, DCGM_EXPORTER_MANIFEST } from '../../fixtures/objects.js';
+import { fixtureDaemonSet, DCGM_EXPORTER_MANIFEST } from '../../fixtures/objects.js';
 import { FILES_BESIDE_CONNECTIONS, openFileLimit } from '../../fixtures/hostile.js';
 import { listenBacklog } from '../../src/server/serve.js';
 import { assertHealthy, requestTimeouts, startServerFor, type PooledServer } from './support.js';
@@ -47,7 +47,7 @@ t.test('two thousand concurrent TLS connections', async (t) => {
   if (connections < 2000) {
     t.comment(`only ${connections} connections: raise \`ulimit -n\` or net.core.somaxconn to test 2000`);
   }
-  const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
+  const daemonSet = fixtureDaemonSet(DCGM_EXPORTER_MANIFEST);
   const timeoutsBefore = await requestTimeouts(server);
   const outcomes = await Promise.all(Array.from({ length: connections }, () => stormRequest(server, daemonSet)));
   const timeouts = (await requestTimeouts(server)) - timeoutsBefore;

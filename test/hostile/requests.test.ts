@@ -6,7 +6,7 @@ import { connect } from 'node:tls';
 import { buildReview, post } from '../../fixtures/apiserver.js';
 import {
   armsConfigMap,
-  corpusDaemonSet,
+  fixtureDaemonSet,
   DCGM_EXPORTER_MANIFEST,
   ONE_MIB,
   prometheusConfigOfSize,
@@ -25,7 +25,7 @@ async function send(server: PooledServer, webhook: string, body: string | Buffer
 
 t.test('deeply nested JSON in the AdmissionReview', async (t) => {
   const server = await startServerFor(t, { pool: true });
-  const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
+  const daemonSet = fixtureDaemonSet(DCGM_EXPORTER_MANIFEST);
   type Place = (review: Record<string, unknown>, placeholder: string) => void;
   const cases: Array<{ name: string; object: Record<string, unknown>; place: Place }> = [
     {
@@ -160,7 +160,7 @@ t.test('truncated JSON and JSON of the wrong types', async (t) => {
   ];
   const sources: Array<[Record<string, unknown>, typeof mangle]> = [
     [armsConfigMap('typed', smallPrometheusConfig()), mangle],
-    [corpusDaemonSet(DCGM_EXPORTER_MANIFEST), [...mangle, ...daemonSetMangle]],
+    [fixtureDaemonSet(DCGM_EXPORTER_MANIFEST), [...mangle, ...daemonSetMangle]],
   ];
   for (const [object, changes] of sources) {
     for (const [name, change] of changes) {

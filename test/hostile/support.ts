@@ -12,7 +12,7 @@ import { DecidePool } from '../../src/server/worker-pool.js';
 import { buildReview, post, verifyAnswer, type HttpAnswer, type WebhookResult } from '../../fixtures/apiserver.js';
 import { answerProblem } from '../../fixtures/hostile.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { corpusDaemonSet, DCGM_EXPORTER_MANIFEST } from '../../fixtures/objects.js';
+import { fixtureDaemonSet, DCGM_EXPORTER_MANIFEST } from '../../fixtures/objects.js';
 
 export interface PooledServer extends TestServer {
   tls: { ca: string };
@@ -75,7 +75,7 @@ export function getReadyz(server: PooledServer): Promise<number> {
 /** readyz is 200 and an ordinary dcgm-exporter DaemonSet is still mutated. */
 export async function assertHealthy(t: Test, server: PooledServer, after: string): Promise<void> {
   t.equal(await getReadyz(server), 200, `after ${after}: readyz 200`);
-  const result = await admit(server, 'mutate', corpusDaemonSet(DCGM_EXPORTER_MANIFEST));
+  const result = await admit(server, 'mutate', fixtureDaemonSet(DCGM_EXPORTER_MANIFEST));
   t.ok(result.allowed && result.patch.length > 0, `after ${after}: a DaemonSet is still mutated`);
 }
 

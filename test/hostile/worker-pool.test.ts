@@ -104,6 +104,7 @@ function admissionRequest(object: KubernetesObject): AdmissionRequest {
     uid: 'c0ffee00-0000-4000-8000-000000000000',
     kind: { group: '', version: 'v1', kind: 'ConfigMap' },
     operation: 'CREATE',
+    userInfo: { username: 'kubernetes-admin', groups: ['system:masters'] },
     object: object as Record<string, unknown>,
     oldObject: null,
     dryRun: false,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { load as loadYaml } from 'js-yaml';
 import { toolPath } from '../../fixtures/tools.js';
 import { MANIFESTS, REPO_ROOT, parseDocuments, render, renderComposition, type KubeObject } from './render.js';
+import { renderedConfig, selectorMismatches } from './inspect.js';
 
 const CHART = join(REPO_ROOT, 'charts', 'promgate');
 const HELM = toolPath('helm');
@@ -76,6 +77,9 @@ t.test('values reach every place that depends on them', async (t) => {
     'config.prometheusConfig.namespaces={arms-prom,team-prom}',
     'config.prometheusConfig.keys={promYaml,scrape.yaml}',
     'config.dcgmExporter.enforcement=warn',
+    'config.dcgmExporter.match.images={dcgm-exporter,gpu-metrics}',
+    'config.dcgmExporter.match.labels={team=gpu}',
+    'excludedNamespaces={kube-system,platform}',
     'replicas=3',
     'image.repository=registry.example.com/promgate',
   ]);
@@ -91,6 +95,8 @@ t.test('values reach every place that depends on them', async (t) => {
   const configMaps = validating.webhooks.find((webhook) => webhook.name.includes('configmaps'));
   t.match(JSON.stringify(configMaps?.namespaceSelector), /"In","values":\["arms-prom","team-prom"\]/);
   t.match(JSON.stringify(configMaps?.matchConditions), /\['promYaml', 'scrape\.yaml'\]\.exists/);
+  t.same(selectorMismatches(objects), [], 'the webhooks send exactly what the rendered config judges');
+  t.same(renderedConfig(objects).excludedNamespaces, ['promgate-system', 'kube-system', 'platform']);
   const config = find<{ data: Record<string, string> }>('ConfigMap', 'promgate-config', 'promgate-system');
   t.match(loadYaml(config.data['config.yaml']!), { dcgmExporter: { enforcement: 'warn' } });
   const deployment = find<{ spec: { replicas: number; template: { spec: { containers: { image: string }[] } } } }>(

@@ -15,6 +15,7 @@ import { loadKubeConfig, podNamespace, type KubeConfigOptions } from '../../kube
 import { KubeConfigError, isClusterAccessError } from '../../kube/errors.js';
 import { startBackgroundAudit } from '../../server/background-audit.js';
 import { clusterEventsApi } from '../../kube/events.js';
+import { checkRegistrations } from '../../server/registration-check.js';
 import { defaultPoolSize } from '../../server/worker-pool.js';
 import { ListenError, createJudging, startServer, type RunningServer, type ServeOptions } from '../../server/serve.js';
 import { CertificateError, type CertificatePaths } from '../../server/tls.js';
@@ -45,7 +46,9 @@ writes them to --cert-dir (default ${DEFAULT_CERT_DIR}), patches the caBundle of
 configurations named promgate, and renews before expiry; otherwise tls.crt/tls.key in --cert-dir
 (default: certs/), where a development set is created when missing.
 Every --audit-interval (0 turns it off) the cluster is audited like \`promgate audit\` into the
-promgate_audit_violations gauge, when Kubernetes credentials are found.
+promgate_audit_violations gauge, when Kubernetes credentials are found; at start-up and in every
+round the webhook configurations are compared with the configuration like \`promgate
+check-install\` (promgate_webhook_registration_mismatches), when the credentials may read them.
 Large ConfigMaps are judged in --workers worker threads (default: the CPUs the container may use,
 by its cgroup CPU limit; 0 judges everything on the event loop).
 SIGTERM or SIGINT: readiness turns false, after --shutdown-delay the listeners close once
@@ -213,6 +216,8 @@ export const serveCommand: Command = {
     // Renewal rewrites the files the server watches: it starts once there is a server to reload.
     const stopRenewal = startRenewal?.() ?? (async () => undefined);
     logger.info({ port: server.port, metricsPort: server.metricsPort, workers: pool?.size ?? 0 }, 'promgate serving');
+    // Every audit round starts by checking the webhook registrations; without rounds, once now.
+    if (kubeConfig && auditIntervalMs === 0) void checkRegistrations({ kubeConfig, config, metrics, logger });
     const stopAudit =
       kubeConfig && auditIntervalMs > 0
         ? startBackgroundAudit({

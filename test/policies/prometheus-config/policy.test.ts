@@ -2,7 +2,7 @@
 // and UPDATE semantics for unchanged keys.
 import t from 'tap';
 import { defaultConfig } from '../../../src/config/schema.js';
-import type { KubernetesObject } from '../../../src/policies/policy.js';
+import { judges, type KubernetesObject } from '../../../src/policies/policy.js';
 import { MAX_SHOWN_ERRORS, prometheusConfigPolicy } from '../../../src/policies/prometheus-config/index.js';
 
 const config = { ...defaultConfig().prometheusConfig, prometheusVersion: '2.53' };
@@ -23,18 +23,19 @@ const VALID = 'scrape_configs:\n  - job_name: node\n    static_configs:\n      -
 const INVALID = 'scrape_configs:\n  - job_name: node\n    scrape_interval: 1.5h\n';
 
 t.test('scope: namespace, kind and keys', async (t) => {
-  t.ok(prometheusConfigPolicy.appliesTo(configMap({ promYaml: VALID }), config));
+  t.ok(judges(prometheusConfigPolicy, configMap({ promYaml: VALID }), config));
   t.notOk(
-    prometheusConfigPolicy.appliesTo(configMap({ promYaml: VALID }, { namespace: 'default' }), config),
+    judges(prometheusConfigPolicy, configMap({ promYaml: VALID }, { namespace: 'default' }), config),
     'other namespace',
   );
-  t.notOk(prometheusConfigPolicy.appliesTo(configMap({ other: INVALID }), config), 'key not listed');
+  t.notOk(judges(prometheusConfigPolicy, configMap({ other: INVALID }), config), 'key not listed');
   t.ok(
-    prometheusConfigPolicy.appliesTo(configMap({ other: INVALID }, { labels: { type: 'prometheus-yaml' } }), config),
+    judges(prometheusConfigPolicy, configMap({ other: INVALID }, { labels: { type: 'prometheus-yaml' } }), config),
     'ARMS label: every key',
   );
   t.notOk(
-    prometheusConfigPolicy.appliesTo(
+    judges(
+      prometheusConfigPolicy,
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: 'arms-prom' } },
       config,
     ),
