@@ -11,6 +11,10 @@ import { buildReview, post } from '../../fixtures/apiserver.js';
 import { DEFAULT_OFFLOAD_MIN_CHARS } from '../../src/server/judge.js';
 import { armsConfigMap, prometheusConfigOfSize } from '../../fixtures/objects.js';
 
+// Each test starts several node processes with worker threads: on a shared 2-core machine that
+// alone can pass tap's default 120 s per file, which is for a hang, not for a slow start.
+t.setTimeout(300_000);
+
 t.test('serve creates a development set, serves, and exits 0 on SIGTERM', async (t) => {
   t.ok(existsSync(CLI), 'the build exists (npm ci runs it)');
   const certDir = join(mkdtempSync(join(tmpdir(), 'promgate-serve-')), 'certs');

@@ -11,6 +11,10 @@ import { join } from 'node:path';
 import { writeCertificateSet } from '../../src/certs/files.js';
 import { CLI } from '../support/serve-process.js';
 
+// Each test starts several node processes with worker threads: on a shared 2-core machine that
+// alone can pass tap's default 120 s per file, which is for a hang, not for a slow start.
+t.setTimeout(300_000);
+
 /** Far beyond closing what it started: a process still running then is held open by something. */
 const HUNG_AFTER_REPORT_MS = 20_000;
 
