@@ -51,7 +51,8 @@ t.test('every promgate command a document shows prints what the document says', 
   }
 });
 
-const VERDICT = /: (allowed after patch|allowed|DENIED)$/m;
+/** The verdict word, before the policies that judged the object: `allowed after patch (dcgm-exporter-placement)`. */
+const VERDICT = /: (allowed after patch|allowed|DENIED|not covered)(?: \([^)]*\))?$/m;
 
 function verdictOf(output: string): string | undefined {
   return VERDICT.exec(output)?.[1];
@@ -60,7 +61,7 @@ function verdictOf(output: string): string | undefined {
 t.test('each example gets the verdict examples/README.md gives it', async (t) => {
   const rows = [
     ...readFileSync('examples/README.md', 'utf8').matchAll(
-      /^\| \[[^\]]+\]\(([^)]+)\) +\|[^|]+\| (allowed after patch|allowed|DENIED) +\| (allowed after patch|allowed|DENIED) +\|$/gm,
+      /^\| \[[^\]]+\]\(([^)]+)\) +\|[^|]+\| (allowed after patch|allowed|DENIED|not covered) +\| (allowed after patch|allowed|DENIED|not covered) +\|$/gm,
     ),
   ].map((row) => ({ file: join('examples', row[1] ?? ''), mutated: row[2], asWritten: row[3] }));
   const listed = rows.map((row) => row.file).sort();
