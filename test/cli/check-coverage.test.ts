@@ -74,6 +74,15 @@ t.test('what no policy judges is "not covered", with why, never "allowed"', asyn
       /^prometheus-config: namespace team-a is not in prometheusConfig\.namespaces \(arms-prom\)$/,
     ],
     [
+      'a dcgm-exporter being deleted',
+      (() => {
+        const daemonSet = fixtureDaemonSet(DCGM_EXPORTER_MANIFEST);
+        const metadata = daemonSet.metadata as Record<string, unknown>;
+        return { ...daemonSet, metadata: { ...metadata, deletionTimestamp: '2026-12-01T10:00:00Z' } };
+      })(),
+      /^dcgm-exporter-placement: being deleted \(metadata\.deletionTimestamp is set\): never patched nor denied/,
+    ],
+    [
       'a ConfigMap without a key to judge',
       configMap('arms-prom', { 'leader-election': 'x' }),
       /^prometheus-config: no data key of prometheusConfig\.keys \(promYaml, prometheus\.yaml, prometheus\.yml\) and no label type: prometheus-yaml$/,
