@@ -49,7 +49,7 @@ t.test('a dcgm-exporter the webhook patches: patch and diff', async (t) => {
 
 t.test('opted out with the skip annotation: allowed, no patch, no diff', async (t) => {
   const { text, json } = await check(t, skipped);
-  t.match(text, /: allowed\n/);
+  t.match(text, /: allowed \(dcgm-exporter-placement\)\n/);
   t.notMatch(text, /patch|DoesNotExist/, 'nothing the webhook would not do');
   t.same(json.patch, []);
   t.same(json.patchDescriptions, []);

@@ -3,6 +3,7 @@
 import t from 'tap';
 import { defaultConfig, type PromgateConfig } from '../../src/config/schema.js';
 import { decide } from '../../src/policies/engine.js';
+import { shortenWarning } from '../../src/common/warnings.js';
 import type { EnforcementMode, KubernetesObject, Policy } from '../../src/policies/policy.js';
 import { entry } from '../../src/policies/registry.js';
 
@@ -147,6 +148,8 @@ t.test('who may add the skip annotation (optOut)', async (t) => {
     field: 'metadata.annotations[promgate.io/skip]',
     message:
       'dev@example.com may not add promgate.io/skip=true: only members of group system:masters may opt objects out (optOut).',
+    warning:
+      'promgate.io/skip=true added by dev@example.com: only members of group system:masters may opt objects out (optOut)',
   });
   t.ok(refused.denials[0]!.message.length <= 120, 'the rule and who may fit in a warning');
   t.equal(refused.outcomes[0]?.skipped, false, 'and the object is judged');
@@ -180,7 +183,17 @@ t.test('who may add the skip annotation (optOut)', async (t) => {
 
   const warned = decide(skipped, config, create(developer), 'validate', policiesWith('warn'));
   t.equal(warned.allowed, true);
-  t.match(warned.warnings, ['advice', /^dev@example\.com may not add promgate\.io\/skip=true/, 'too big']);
+  t.same(warned.warnings, [
+    'promgate: test-policy: advice',
+    'promgate: test-policy: promgate.io/skip=true added by dev@example.com: only members of group system:masters may opt objects out (optOut)',
+    'promgate: test-policy: too big',
+  ]);
+  t.ok(
+    shortenWarning(warned.warnings[1]!).startsWith(
+      'promgate: test-policy: promgate.io/skip=true added by dev@example.com: only',
+    ),
+    'the annotation, who and the rule survive the cut',
+  );
 
   t.equal(
     decide(skipped, config, { operation: 'CREATE' }, 'validate', policiesWith('enforce')).optOut,
