@@ -157,7 +157,12 @@ t.test('an object in an excluded namespace is not admitted through promgate: no 
   );
   t.match(
     text.stdout,
-    /\n {2}dcgm-exporter-placement \(not enforced\): DaemonSet kube-system\/dcgm-exporter can run on starship/,
+    /\n {2}dcgm-exporter-placement \(not enforced\): required node affinity lacks starship DoesNotExist: can run on starship nodes\n/,
+    "what the policy finds, in the object's own words: no webhook will act on it",
+  );
+  t.match(
+    text.stdout,
+    /what the manifest needs:\n {4}spec\.template\.spec\.affinity: \(none before\)\n {4}\+ nodeAffinity:/,
   );
   t.notMatch(text.stdout, /patch:/, 'no patch is shown');
   t.match(text.stdout, /1 not admitted through promgate/);
