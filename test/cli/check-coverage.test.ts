@@ -101,6 +101,17 @@ t.test('what no policy judges is "not covered", with why, never "allowed"', asyn
   t.notMatch(text.stdout, /: allowed/);
 });
 
+t.test('an object being deleted is not covered, and says so', async (t) => {
+  const deleting = fixtureDaemonSet(DCGM_EXPORTER_MANIFEST);
+  (deleting['metadata'] as Record<string, unknown>)['deletionTimestamp'] = '2026-12-06T10:00:00Z';
+  const { code, results } = await checkJson(deleting);
+  t.equal(code, 0);
+  t.match(results[0], {
+    verdict: 'not covered',
+    notCovered: ['it is being deleted (metadata.deletionTimestamp): promgate never patches or denies such an object'],
+  });
+});
+
 t.test('--namespace sets the namespace of objects that carry none, as kubectl apply -n does', async (t) => {
   const withoutNamespace = configMap(undefined, { promYaml: INVALID_PROM_YAML });
   const bare = await checkJson(withoutNamespace);
@@ -155,7 +166,12 @@ t.test('an object in an excluded namespace is not admitted through promgate: no 
   );
   t.match(
     text.stdout,
-    /\n {2}dcgm-exporter-placement \(not enforced\): DaemonSet kube-system\/dcgm-exporter can run on starship/,
+    /\n {2}dcgm-exporter-placement \(not enforced\): required node affinity lacks starship DoesNotExist: can run on starship nodes\n/,
+    "what the policy finds, in the object's own words: no webhook will act on it",
+  );
+  t.match(
+    text.stdout,
+    /what the manifest needs:\n {4}spec\.template\.spec\.affinity: \(none before\)\n {4}\+ nodeAffinity:/,
   );
   t.notMatch(text.stdout, /patch:/, 'no patch is shown');
   t.match(text.stdout, /1 not admitted through promgate/);

@@ -203,6 +203,12 @@ t.test('who may add the skip annotation (optOut)', async (t) => {
     'promgate: test-policy: promgate.io/skip=true added by dev@example.com: only members of group system:masters may opt objects out (optOut)',
     'promgate: test-policy: too big',
   ]);
+  t.ok(
+    shortenWarning(warned.warnings[1]!).startsWith(
+      'promgate: test-policy: promgate.io/skip=true added by dev@example.com: only',
+    ),
+    'the annotation, who and the rule survive the cut',
+  );
 
   t.equal(
     decide(skipped, config, { operation: 'CREATE' }, 'validate', policiesWith('enforce')).optOut,
