@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeCertificateSet } from '../../src/certs/files.js';
-import { CLI } from '../support/serve-process.js';
+import { CLI, productionEnv } from '../support/serve-process.js';
 
 // Each test starts several node processes with worker threads: on a shared 2-core machine that
 // alone can pass tap's default 120 s per file, which is for a hang, not for a slow start.
@@ -24,11 +24,10 @@ interface Ended {
 }
 
 function serve(args: string[]): Promise<Ended> {
-  // Worker threads on purpose: they are what kept a failed start-up alive. tap's process tracking
-  // (NODE_OPTIONS) is left out: it makes every start several times slower and is not what runs in a pod.
+  // Worker threads on purpose: they are what kept a failed start-up alive.
   const child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--workers', '2', ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: productionEnv(),
   });
   let stderr = '';
   let watchdog: NodeJS.Timeout | undefined;
