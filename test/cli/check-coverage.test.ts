@@ -101,17 +101,6 @@ t.test('what no policy judges is "not covered", with why, never "allowed"', asyn
   t.notMatch(text.stdout, /: allowed/);
 });
 
-t.test('an object being deleted is not covered, and says so', async (t) => {
-  const deleting = fixtureDaemonSet(DCGM_EXPORTER_MANIFEST);
-  (deleting['metadata'] as Record<string, unknown>)['deletionTimestamp'] = '2026-12-06T10:00:00Z';
-  const { code, results } = await checkJson(deleting);
-  t.equal(code, 0);
-  t.match(results[0], {
-    verdict: 'not covered',
-    notCovered: ['it is being deleted (metadata.deletionTimestamp): promgate never patches or denies such an object'],
-  });
-});
-
 t.test('--namespace sets the namespace of objects that carry none, as kubectl apply -n does', async (t) => {
   const withoutNamespace = configMap(undefined, { promYaml: INVALID_PROM_YAML });
   const bare = await checkJson(withoutNamespace);

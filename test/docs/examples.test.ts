@@ -5,9 +5,9 @@
 import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPOSITORY_ROOT as ROOT } from '../../fixtures/repository.js';
 import { runCli } from '../support/cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 // Paths in the documents are relative to the repository's root.
 process.chdir(ROOT);
 

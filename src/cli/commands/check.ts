@@ -4,7 +4,7 @@ import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { loadConfig } from '../../config/load.js';
 import type { PromgateConfig } from '../../config/schema.js';
-import { decide, isBeingDeleted, patchApplied, type Decision } from '../../policies/engine.js';
+import { decide, patchApplied, type Decision } from '../../policies/engine.js';
 import { registeredPolicies } from '../../policies/registry.js';
 import { namespacedName, type KubernetesObject } from '../../policies/policy.js';
 import { manifestObjects, readInputs, type ManifestObject } from '../inputs.js';
@@ -81,9 +81,6 @@ function inNamespace(object: KubernetesObject, namespace: string | undefined): K
 
 /** Why no policy judged the object: the reasons of the policies that judge its kind, else its kind. */
 function notCoveredReasons(object: KubernetesObject, decision: Decision): string[] {
-  if (isBeingDeleted(object)) {
-    return ['it is being deleted (metadata.deletionTimestamp): promgate never patches or denies such an object'];
-  }
   const ofItsKind = decision.notApplied.filter((entry) => !entry.otherKind);
   if (ofItsKind.length === 0) {
     const judged = registeredPolicies().map(({ policy }) => policy.judges);
