@@ -1,15 +1,15 @@
 // config.RemoteWriteConfig (`remote_write`): where Prometheus pushes samples, with its queue and
 // metadata settings, write relabelling, extra headers and one authentication method (the HTTP
 // client's basic_auth/authorization/oauth2, or sigv4, azuread from 2.45, google_iam from 2.55).
-// Also `otlp` (2.55), the other write path, because config.ts has no section slot of its own for it.
 import type { ConfigSection, DecodeContext, DecodedStruct, FieldType, StructSpec } from './schema/decoder.js';
 import { childPath, struct, typeError } from './schema/decoder.js';
-import { bool, int, list, map, secret, string } from './schema/types.js';
+import { bool, int, list, map, renamedStringType, secret, string } from './schema/types.js';
 import { duration } from './model/duration.js';
 import { goQuote } from './model/go-string.js';
 import { url } from './model/url.js';
 import { httpClientConfigSpec } from './http-client.js';
-import { relabelConfigSpec } from './relabel.js';
+import { relabelConfigSpec, validateRelabelRules } from './relabel.js';
+import { globalDefaults, globalLabelNameScheme } from './global.js';
 
 /** A Go slice of struct pointers under the name yaml.v2 prints when it is not a sequence
  *  (`[]*config.RemoteWriteConfig`, or a named slice type; `list(struct(…))` alone would say
@@ -242,19 +242,57 @@ function validateRemoteWriteAuth(remoteWrite: DecodedStruct, ctx: DecodeContext)
 
 const PROTOBUF_MESSAGES = ['prometheus.WriteRequest', 'io.prometheus.write.v2.Request'];
 
-/** config.RemoteWriteProtoMsg (2.54): a plain string type, checked after decoding, so an explicit
- *  null (the empty string) is refused too. */
-const protobufMessage = { ...string, goName: 'config.RemoteWriteProtoMsg' };
+/** config.RemoteWriteProtoMsg (2.54), remote.WriteMessageType of client_golang from 3.8: a plain
+ *  string type, checked after decoding, so an explicit null (the empty string) is refused too. */
+const protobufMessage = renamedStringType([
+  ['2.54', 'config.RemoteWriteProtoMsg'],
+  ['3.8', 'remote.WriteMessageType'],
+]);
 
 function validateProtobufMessage(remoteWrite: DecodedStruct, ctx: DecodeContext): void {
   if (!ctx.atLeast('2.54')) return;
   const message = remoteWrite.get<string>('protobuf_message') ?? '';
   if (!PROTOBUF_MESSAGES.includes(message)) {
+    const unknown = ctx.atLeast('3.8')
+      ? 'unknown type for remote write protobuf message'
+      : 'unknown remote write protobuf message';
     remoteWrite.error(
       ctx,
-      `invalid protobuf_message value: unknown remote write protobuf message ${message}, supported: ${PROTOBUF_MESSAGES.join(', ')}`,
+      `invalid protobuf_message value: ${unknown} ${message}, supported: ${PROTOBUF_MESSAGES.join(', ')}`,
       'protobuf_message',
     );
+  }
+}
+
+/** QueueConfig.Validate (3.12), on the queue settings after their defaults; `queue_config: null`
+ *  zeroes them all. */
+function queueProblem(queue: DecodedStruct | undefined, zeroed: boolean): string | undefined {
+  const value = (name: string): number =>
+    zeroed ? 0 : (queue?.get<number>(name) ?? (queueConfigSpec.fields[name]!.default as number));
+  if (value('max_shards') <= 0) return 'remote write queue max_shards must be positive';
+  if (value('min_shards') <= 0) return 'remote write queue min_shards must be positive';
+  if (value('min_shards') > value('max_shards'))
+    return 'remote write queue min_shards must not be greater than max_shards';
+  if (value('max_samples_per_send') <= 0) return 'remote write queue max_samples_per_send must be positive';
+  if (value('capacity') <= 0) return 'remote write queue capacity must be positive';
+  if (value('max_backoff') < value('min_backoff'))
+    return 'remote write queue max_backoff must not be less than min_backoff';
+  return undefined;
+}
+
+function validateQueue(remoteWrite: DecodedStruct, ctx: DecodeContext): void {
+  if (!ctx.atLeast('3.12')) return;
+  const zeroed = remoteWrite.isSet('queue_config') && !remoteWrite.isSetNonNull('queue_config');
+  const problem = queueProblem(remoteWrite.get<DecodedStruct>('queue_config'), zeroed);
+  if (problem !== undefined) remoteWrite.error(ctx, problem, 'queue_config');
+}
+
+/** RemoteWriteConfig.Validate (3.7): write relabelling under the global name validation scheme. */
+function validateWriteRelabelling(config: DecodedStruct, ctx: DecodeContext): void {
+  const scheme = globalLabelNameScheme(globalDefaults(config.get<DecodedStruct>('global')), ctx);
+  for (const remoteWrite of config.get<(DecodedStruct | undefined)[]>('remote_write') ?? []) {
+    if (remoteWrite?.decodedCleanly === true)
+      validateRelabelRules(remoteWrite.get<(DecodedStruct | undefined)[]>('write_relabel_configs'), scheme, ctx);
   }
 }
 
@@ -294,6 +332,9 @@ export const remoteWriteConfigSpec: StructSpec = {
     name: { type: string },
     send_exemplars: { type: bool },
     send_native_histograms: { type: bool },
+    round_robin_dns: { type: bool, since: '3.1' },
+    failed_request_logging: { type: bool, since: '3.15' },
+    convert_nhcb_to_classic: { type: bool, since: '3.16' },
     protobuf_message: { type: protobufMessage, default: 'prometheus.WriteRequest', since: '2.54' },
     queue_config: { type: struct(queueConfigSpec) },
     metadata_config: { type: struct(metadataConfigSpec) },
@@ -302,7 +343,13 @@ export const remoteWriteConfigSpec: StructSpec = {
     google_iam: { type: struct(googleIamConfigSpec), since: '2.55' },
   },
   inline: [httpClientConfigSpec],
-  validate: [validateRemoteWriteUrl, validateRemoteWriteHeaders, validateProtobufMessage, validateRemoteWriteAuth],
+  validate: [
+    validateRemoteWriteUrl,
+    validateRemoteWriteHeaders,
+    validateProtobufMessage,
+    validateQueue,
+    validateRemoteWriteAuth,
+  ],
 };
 
 /** Config.UnmarshalYAML: names of remote write/read configs are unique where set (an empty name
@@ -317,28 +364,6 @@ export function validateUniqueNames(config: DecodedStruct, ctx: DecodeContext, f
   }
 }
 
-/** OTLPConfig.UnmarshalYAML (2.55): promoted resource attributes, trimmed, non-empty and unique;
- *  Go joins every problem into one error. */
-function validateOtlp(otlp: DecodedStruct, ctx: DecodeContext): void {
-  const node = otlp.nodeOf('promote_resource_attributes');
-  const attributes = otlp.get<(string | undefined)[]>('promote_resource_attributes') ?? [];
-  const seen = new Set<string>();
-  attributes.forEach((attribute, index) => {
-    const trimmed = (attribute ?? '').trim();
-    const at = node.kind === 'seq' ? (node.items[index] ?? node) : node;
-    const path = `${otlp.pathOf('promote_resource_attributes')}[${index}]`;
-    if (trimmed === '') ctx.error(at, path, 'empty promoted OTel resource attribute');
-    else if (seen.has(trimmed)) ctx.error(at, path, `duplicated promoted OTel resource attribute ${goQuote(trimmed)}`);
-    seen.add(trimmed);
-  });
-}
-
-export const otlpConfigSpec: StructSpec = {
-  goType: 'config.plain',
-  fields: { promote_resource_attributes: { type: list(string) } },
-  validate: [validateOtlp],
-};
-
 export const remoteWriteSection: ConfigSection = {
   fields: {
     remote_write: {
@@ -348,7 +373,9 @@ export const remoteWriteSection: ConfigSection = {
         'empty or null remote write config section',
       ),
     },
-    otlp: { type: struct(otlpConfigSpec), since: '2.55' },
   },
-  validate: [(config, ctx) => validateUniqueNames(config, ctx, 'remote_write', 'remote write')],
+  validate: [
+    (config, ctx) => validateUniqueNames(config, ctx, 'remote_write', 'remote write'),
+    validateWriteRelabelling,
+  ],
 };

@@ -13,6 +13,7 @@ import { nerveSpec } from './nerve.js';
 import { ovhcloudSpec } from './ovhcloud.js';
 import { puppetdbSpec } from './puppetdb.js';
 import { scalewaySpec } from './scaleway.js';
+import { STACKIT_SINCE, stackitSpec } from './stackit.js';
 import { serversetSpec } from './serverset.js';
 import { tritonSpec } from './triton.js';
 import { uyuniSpec } from './uyuni.js';
@@ -43,6 +44,7 @@ serviceDiscoveryFields.nerve_sd_configs = discoveryConfigsField('nerve_sd_config
 serviceDiscoveryFields.ovhcloud_sd_configs = discoveryConfigsField('ovhcloud_sd_configs', ovhcloudSpec);
 serviceDiscoveryFields.puppetdb_sd_configs = discoveryConfigsField('puppetdb_sd_configs', puppetdbSpec);
 serviceDiscoveryFields.scaleway_sd_configs = discoveryConfigsField('scaleway_sd_configs', scalewaySpec);
+serviceDiscoveryFields.stackit_sd_configs = discoveryConfigsField('stackit_sd_configs', stackitSpec, STACKIT_SINCE);
 serviceDiscoveryFields.serverset_sd_configs = discoveryConfigsField('serverset_sd_configs', serversetSpec);
 serviceDiscoveryFields.triton_sd_configs = discoveryConfigsField('triton_sd_configs', tritonSpec);
 serviceDiscoveryFields.uyuni_sd_configs = discoveryConfigsField('uyuni_sd_configs', uyuniSpec);
