@@ -295,6 +295,89 @@ const cases: Case[] = [
     yaml: job('stackit_sd_configs:\n  - endpoint: "://invalid"'),
     at: { '3.5': 'stackit_sd: invalid endpoint "://invalid": parse "://invalid": missing protocol scheme' },
   },
+  {
+    name: 'oauth2 JWT bearer grant (common 0.67.4, 3.8)',
+    yaml: job(
+      'oauth2:\n  client_id: x\n  token_url: http://t/\n  grant_type: urn:ietf:params:oauth:grant-type:jwt-bearer\n  client_certificate_key: k\n  client_certificate_key_file: f\n  claims: {a: 1, b: [x]}',
+    ),
+    at: {
+      '3.7': 'field grant_type not found in type config.plain (grant_type was added in Prometheus 3.8',
+      '3.8':
+        'at most one of oauth2 client_certificate_key, client_certificate_key_file & client_certificate_key_ref must be configured using grant-type=urn:ietf:params:oauth:grant-type:jwt-bearer',
+    },
+  },
+  {
+    name: 'oauth2 JWT signature algorithm',
+    yaml: job(
+      'oauth2:\n  client_id: x\n  token_url: http://t/\n  grant_type: urn:ietf:params:oauth:grant-type:jwt-bearer\n  signature_algorithm: HS256',
+    ),
+    at: { '3.16': 'valid signature algorithms are RS256, RS384 and RS512' },
+  },
+  {
+    name: 'two oauth2 client secrets, reworded in 3.8',
+    yaml: job('oauth2:\n  client_id: x\n  token_url: http://t/\n  client_secret: a\n  client_secret_file: b'),
+    at: {
+      '3.7': 'at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured',
+      '3.8':
+        'at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured using grant-type=client_credentials',
+    },
+  },
+  {
+    name: 'sigv4 fields of 3.1 and 3.5',
+    yaml: 'remote_write:\n  - url: http://a/\n    sigv4: {region: eu-west-1, use_fips_sts_endpoint: true, service_name: aps}\n',
+    at: {
+      '3.0': 'use_fips_sts_endpoint was added in Prometheus 3.1',
+      '3.4': 'service_name was added in Prometheus 3.5',
+      '3.5': '',
+    },
+  },
+  {
+    name: 'sigv4 external_id needs role_arn (3.10)',
+    yaml: 'remote_write:\n  - url: http://a/\n    sigv4: {region: eu-west-1, external_id: x}\n',
+    at: { '3.9': 'external_id was added in Prometheus 3.10', '3.10': 'external_id can only be used with role_arn' },
+  },
+  {
+    name: 'sigv4 session name (3.15)',
+    yaml: 'remote_write:\n  - url: http://a/\n    sigv4: {region: eu-west-1, role_arn: "arn:aws:iam::1:role/x", session_name: "a b"}\n',
+    at: { '3.15': 'session_name must match ^[\\w+=,.@-]{2,64}$ (2-64 alphanumeric and +=,.@- characters)' },
+  },
+  {
+    name: 'Azure AD managed identity without client_id (optional from 3.5)',
+    yaml: 'remote_write:\n  - url: http://a/\n    azuread:\n      managed_identity: {}\n',
+    at: { '3.4': 'must provide an Azure Managed Identity client_id in the Azure AD config', '3.5': '' },
+  },
+  {
+    name: 'Azure AD methods counted from 3.7, certificate in 3.13',
+    yaml: 'remote_write:\n  - url: http://a/\n    azuread:\n      cloud: AzurePublic\n',
+    at: {
+      '3.6': 'must provide an Azure Managed Identity, Azure OAuth or Azure SDK in the Azure AD config',
+      '3.7':
+        'must provide an Azure Managed Identity, Azure Workload Identity, Azure OAuth or Azure SDK in the Azure AD config',
+      '3.13':
+        'must provide an Azure Managed Identity, Azure Workload Identity, Azure OAuth, Azure Certificate or Azure SDK in the Azure AD config',
+    },
+  },
+  {
+    name: 'two Azure AD methods',
+    yaml: 'remote_write:\n  - url: http://a/\n    azuread:\n      managed_identity: {client_id: 00000000-0000-0000-0000-000000000000}\n      sdk: {}\n',
+    at: {
+      '3.6': 'cannot provide both Azure Managed Identity and Azure SDK in the Azure AD config',
+      '3.7': 'cannot provide multiple authentication methods in the Azure AD config',
+    },
+  },
+  {
+    name: 'Azure AD workload identity (3.7) and scope (3.9)',
+    yaml: 'remote_write:\n  - url: http://a/\n    azuread:\n      workload_identity: {client_id: 00000000-0000-0000-0000-000000000000, tenant_id: x}\n',
+    at: {
+      '3.6': 'workload_identity was added in Prometheus 3.7',
+      '3.7': 'the provided Azure Workload Identity tenant_id is invalid',
+    },
+  },
+  {
+    name: 'Azure AD scope characters',
+    yaml: 'remote_write:\n  - url: http://a/\n    azuread:\n      sdk: {}\n      scope: "a*"\n',
+    at: { '3.8': 'scope was added in Prometheus 3.9', '3.9': 'the provided scope contains invalid characters' },
+  },
 ];
 
 for (const c of cases) {

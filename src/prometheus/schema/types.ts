@@ -187,3 +187,10 @@ export function map<V>(key: FieldType<string>, value: FieldType<V>): FieldType<M
     },
   };
 }
+
+/** Go's `interface{}`: any YAML value is accepted as it is (e.g. oauth2 `claims`). */
+export const anyValue: FieldType<YamlNode> = {
+  goName: 'interface {}',
+  zero: undefined,
+  decode: (node) => node,
+};
