@@ -60,3 +60,26 @@ export function supportedVersion(text: string): PrometheusVersion {
   }
   return version;
 }
+
+/** `prometheusVersion` as configured: one release, or several that a config must satisfy at once
+ *  (to migrate from 2.x to 3.x, or when the exact release of a backend is not known). */
+export type ReleaseSetting = string | readonly string[];
+
+/** The releases of a setting, each checked, in the order given, without repeats (2.55 and v2.55.1
+ *  are one release). Throws for an empty list or an unknown release. */
+export function supportedReleases(setting: ReleaseSetting): PrometheusVersion[] {
+  const texts = typeof setting === 'string' ? [setting] : setting;
+  if (texts.length === 0)
+    throw new Error('no Prometheus version given: expected major.minor, e.g. 2.55, or a list of them');
+  const releases: PrometheusVersion[] = [];
+  for (const text of texts) {
+    const release = supportedVersion(text);
+    if (!releases.some((known) => compareVersions(known, release) === 0)) releases.push(release);
+  }
+  return releases;
+}
+
+/** "2.55" or "2.55, 3.5", for messages. */
+export function formatReleases(setting: ReleaseSetting): string {
+  return (typeof setting === 'string' ? [setting] : setting).join(', ');
+}

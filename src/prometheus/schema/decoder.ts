@@ -13,6 +13,8 @@ export interface ConfigError {
   /** Field path such as `scrape_configs[2].scrape_interval`; empty for the document itself. */
   path: string;
   message: string;
+  /** When the config was judged for several releases: those that report this error (`major.minor`). */
+  releases?: string[];
 }
 
 export class DecodeContext {
