@@ -32,6 +32,9 @@ import { lightsailSpec } from './lightsail.js';
 import { marathonSpec } from './marathon.js';
 import { nomadSpec } from './nomad.js';
 import { openstackSpec } from './openstack.js';
+import { AWS_SINCE, awsSpec, ecsSpec, elasticacheSpec, mskSpec, rdsSpec } from './aws.js';
+import { OUTSCALE_SINCE, outscaleSpec } from './outscale.js';
+import { OCI_SINCE, ociSpec } from './oci.js';
 
 export const serviceDiscoveryFields: Record<string, FieldSpec> = {};
 serviceDiscoveryFields.digitalocean_sd_configs = discoveryConfigsField('digitalocean_sd_configs', digitaloceanSpec);
@@ -63,3 +66,14 @@ serviceDiscoveryFields.lightsail_sd_configs = discoveryConfigsField('lightsail_s
 serviceDiscoveryFields.marathon_sd_configs = discoveryConfigsField('marathon_sd_configs', marathonSpec);
 serviceDiscoveryFields.nomad_sd_configs = discoveryConfigsField('nomad_sd_configs', nomadSpec);
 serviceDiscoveryFields.openstack_sd_configs = discoveryConfigsField('openstack_sd_configs', openstackSpec);
+serviceDiscoveryFields.aws_sd_configs = discoveryConfigsField('aws_sd_configs', awsSpec, AWS_SINCE);
+serviceDiscoveryFields.ecs_sd_configs = discoveryConfigsField('ecs_sd_configs', ecsSpec, AWS_SINCE);
+serviceDiscoveryFields.msk_sd_configs = discoveryConfigsField('msk_sd_configs', mskSpec, '3.10');
+serviceDiscoveryFields.elasticache_sd_configs = discoveryConfigsField(
+  'elasticache_sd_configs',
+  elasticacheSpec,
+  '3.11',
+);
+serviceDiscoveryFields.rds_sd_configs = discoveryConfigsField('rds_sd_configs', rdsSpec, '3.11');
+serviceDiscoveryFields.outscale_sd_configs = discoveryConfigsField('outscale_sd_configs', outscaleSpec, OUTSCALE_SINCE);
+serviceDiscoveryFields.oci_sd_configs = discoveryConfigsField('oci_sd_configs', ociSpec, OCI_SINCE);
