@@ -17,6 +17,7 @@ import {
   ESCAPING_SCHEME_SINCE,
   VALIDATION_SCHEME_SINCE,
   globalNameScheme,
+  nameSchemesOf,
   validationScheme,
 } from './name-validation.js';
 
@@ -46,13 +47,6 @@ export const GLOBAL_NAME_SCHEME_SINCE = '3.7';
 
 export function globalLabelNameScheme(defaults: GlobalDefaults, ctx: DecodeContext): NameValidationScheme {
   return ctx.atLeast(GLOBAL_NAME_SCHEME_SINCE) ? globalNameScheme(defaults.nameSchemes) : releaseNameScheme(ctx);
-}
-
-function nameSchemesOf(section: DecodedStruct | undefined): NameSchemes {
-  return {
-    validation: section?.get<string>('metric_name_validation_scheme') ?? '',
-    escaping: section?.get<string>('metric_name_escaping_scheme') ?? '',
-  };
 }
 
 function validateExternalLabels(value: DecodedStruct, ctx: DecodeContext): void {

@@ -11,7 +11,7 @@
 // - 3.6: the validation scheme is a model.ValidationScheme, refused while decoding when unknown; the
 //   messages print the escaping scheme.
 // - 3.7: a job that sets only its validation scheme derives its escaping scheme from it.
-import type { DecodeContext, FieldType } from './schema/decoder.js';
+import type { DecodeContext, DecodedStruct, FieldType } from './schema/decoder.js';
 import { scalarText } from './schema/types.js';
 import { goQuote } from './model/go-string.js';
 import type { NameValidationScheme } from './model/labels.js';
@@ -44,6 +44,14 @@ export const validationScheme: FieldType<string> = {
 export interface NameSchemes {
   validation: string;
   escaping: string;
+}
+
+/** The two settings of the global section or of a scrape job. */
+export function nameSchemesOf(section: DecodedStruct | undefined): NameSchemes {
+  return {
+    validation: section?.get<string>('metric_name_validation_scheme') ?? '',
+    escaping: section?.get<string>('metric_name_escaping_scheme') ?? '',
+  };
 }
 
 /** The scheme label names are checked with where only the global setting applies (external labels

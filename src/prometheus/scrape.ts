@@ -20,10 +20,10 @@ import {
   unknownProtocolProblem,
 } from './scrape-protocols.js';
 import type { NameValidationScheme } from './model/labels.js';
-import type { NameSchemes } from './name-validation.js';
 import {
   ESCAPING_SCHEME_SINCE,
   VALIDATION_SCHEME_SINCE,
+  nameSchemesOf,
   nameSchemesProblem,
   scrapeNameScheme,
   validationScheme,
@@ -106,13 +106,6 @@ export const scrapeConfigSpec: StructSpec = {
   inline: [httpClientConfigSpec],
   validate: [validateJobName, validateStaticTargetAddresses],
 };
-
-function nameSchemesOf(scrape: DecodedStruct): NameSchemes {
-  return {
-    validation: scrape.get<string>('metric_name_validation_scheme') ?? '',
-    escaping: scrape.get<string>('metric_name_escaping_scheme') ?? '',
-  };
-}
 
 /** The scheme the job's relabel rules and targets are checked with from 3.7 (its own setting, else
  *  the global one); before 3.7 the release's. */
