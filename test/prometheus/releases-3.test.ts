@@ -1,6 +1,6 @@
 // What Prometheus 3.x changed, release by release: each case is judged at several releases and
 // names the message (upstream's wording) each must produce, or '' for a valid config. The verdicts
-// at 2.55, 3.5 and 3.16 were checked against upstream promtool of those releases; the others follow
+// at 2.55, 3.5, 3.7 and 3.16 were checked against upstream promtool of those releases; the others follow
 // upstream's source at that tag.
 import t from 'tap';
 import { checkPrometheusConfig } from '../../src/prometheus/index.js';
