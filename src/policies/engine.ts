@@ -135,7 +135,7 @@ export function decide(
     notApplied: [],
     optOut,
   };
-  if (isBeingDeleted(object)) return decision;
+  const beingDeleted = isBeingDeleted(object);
   const skipped = optOut === 'honoured';
   for (const { policy, section } of policies) {
     const policyConfig = section(config);
@@ -149,6 +149,14 @@ export function decide(
       decision.notApplied.push({
         policy: policy.name,
         reason: `${policy.name} is off (enforcement: off)`,
+        otherKind: false,
+      });
+      continue;
+    }
+    if (beingDeleted) {
+      decision.notApplied.push({
+        policy: policy.name,
+        reason: 'being deleted (metadata.deletionTimestamp is set): never patched nor denied, so it can go',
         otherKind: false,
       });
       continue;

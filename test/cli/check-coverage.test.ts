@@ -74,6 +74,15 @@ t.test('what no policy judges is "not covered", with why, never "allowed"', asyn
       /^prometheus-config: namespace team-a is not in prometheusConfig\.namespaces \(arms-prom\)$/,
     ],
     [
+      'a dcgm-exporter being deleted',
+      (() => {
+        const daemonSet = fixtureDaemonSet(DCGM_EXPORTER_MANIFEST);
+        const metadata = daemonSet.metadata as Record<string, unknown>;
+        return { ...daemonSet, metadata: { ...metadata, deletionTimestamp: '2026-12-01T10:00:00Z' } };
+      })(),
+      /^dcgm-exporter-placement: being deleted \(metadata\.deletionTimestamp is set\): never patched nor denied/,
+    ],
+    [
       'a ConfigMap without a key to judge',
       configMap('arms-prom', { 'leader-election': 'x' }),
       /^prometheus-config: no data key of prometheusConfig\.keys \(promYaml, prometheus\.yaml, prometheus\.yml\) and no label type: prometheus-yaml$/,
@@ -90,6 +99,17 @@ t.test('what no policy judges is "not covered", with why, never "allowed"', asyn
   t.match(text.stdout, /: Service shop\/web: not covered\n {2}promgate judges apps\/v1 DaemonSets and v1 ConfigMaps/);
   t.match(text.stdout, /1 object\(s\) checked: 0 allowed, 0 denied, 1 not covered/);
   t.notMatch(text.stdout, /: allowed/);
+});
+
+t.test('an object being deleted is not covered, and says so', async (t) => {
+  const deleting = fixtureDaemonSet(DCGM_EXPORTER_MANIFEST);
+  (deleting['metadata'] as Record<string, unknown>)['deletionTimestamp'] = '2026-12-06T10:00:00Z';
+  const { code, results } = await checkJson(deleting);
+  t.equal(code, 0);
+  t.match(results[0], {
+    verdict: 'not covered',
+    notCovered: ['it is being deleted (metadata.deletionTimestamp): promgate never patches or denies such an object'],
+  });
 });
 
 t.test('--namespace sets the namespace of objects that carry none, as kubectl apply -n does', async (t) => {
@@ -146,7 +166,12 @@ t.test('an object in an excluded namespace is not admitted through promgate: no 
   );
   t.match(
     text.stdout,
-    /\n {2}dcgm-exporter-placement \(not enforced\): DaemonSet kube-system\/dcgm-exporter can run on starship/,
+    /\n {2}dcgm-exporter-placement \(not enforced\): required node affinity lacks starship DoesNotExist: can run on starship nodes\n/,
+    "what the policy finds, in the object's own words: no webhook will act on it",
+  );
+  t.match(
+    text.stdout,
+    /what the manifest needs:\n {4}spec\.template\.spec\.affinity: \(none before\)\n {4}\+ nodeAffinity:/,
   );
   t.notMatch(text.stdout, /patch:/, 'no patch is shown');
   t.match(text.stdout, /1 not admitted through promgate/);

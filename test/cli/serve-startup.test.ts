@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeCertificateSet } from '../../src/certs/files.js';
-import { CLI } from '../support/serve-process.js';
+import { runCli } from '../support/cli.js';
+import { CLI, productionEnv } from '../support/serve-process.js';
 
 // Each test starts several node processes with worker threads: on a shared 2-core machine that
 // alone can pass tap's default 120 s per file, which is for a hang, not for a slow start.
@@ -24,11 +25,10 @@ interface Ended {
 }
 
 function serve(args: string[]): Promise<Ended> {
-  // Worker threads on purpose: they are what kept a failed start-up alive. tap's process tracking
-  // (NODE_OPTIONS) is left out: it makes every start several times slower and is not what runs in a pod.
+  // Worker threads on purpose: they are what kept a failed start-up alive.
   const child = spawn(process.execPath, [CLI, 'serve', '--host', '127.0.0.1', '--workers', '2', ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: productionEnv(),
   });
   let stderr = '';
   let watchdog: NodeJS.Timeout | undefined;
@@ -60,21 +60,25 @@ await writeCertificateSet(other);
 const notADirectory = join(dir, 'a-file');
 writeFileSync(notADirectory, '');
 
-t.test('each start-up error: one line on stderr, no stack trace, exit code 2', async (t) => {
+type Case = [what: string, args: string[], cause: RegExp];
+
+function expectOneLine(t: Test, what: string, ended: Ended, cause: RegExp): void {
+  t.equal(ended.code, 2, `${what}: exits with code 2`);
+  const lines = ended.stderr.trimEnd().split('\n');
+  t.equal(lines.length, 1, `${what}: one line on stderr`);
+  t.notMatch(ended.stderr, /\n\s+at /, `${what}: no stack trace`);
+  t.match(lines[0]?.replace(/^promgate serve: /, ''), cause, `${what}: says what is wrong`);
+}
+
+t.test('a process that cannot start says why in one line and exits 2 by itself', async (t) => {
   const busy = await occupiedPort(t);
-  const cases: Array<[string, string[], RegExp]> = [
+  // Each fails after the worker threads started: what once kept the process alive.
+  const cases: Case[] = [
     [
       'webhook port in use',
       ['--port', String(busy), '--metrics-port', '0', '--cert-dir', one],
       new RegExp(
         `^--port ${busy}: cannot listen on 127\\.0\\.0\\.1:${busy} for the webhooks: address already in use \\(EADDRINUSE\\)$`,
-      ),
-    ],
-    [
-      'metrics port in use',
-      ['--port', '0', '--metrics-port', String(busy), '--cert-dir', one],
-      new RegExp(
-        `^--metrics-port ${busy}: cannot listen on 127\\.0\\.0\\.1:${busy} for the probes: address already in use`,
       ),
     ],
     [
@@ -87,6 +91,22 @@ t.test('each start-up error: one line on stderr, no stack trace, exit code 2', a
       ['--port', '0', '--tls-cert', join(one, 'tls.crt'), '--tls-key', join(other, 'tls.key')],
       /^.*other\/tls\.key is not the private key of the certificate in .*one\/tls\.crt$/,
     ],
+  ];
+  // Side by side: each process spends its time loading modules, and the machine may be busy.
+  const ended = await Promise.all(cases.map(([, args]) => serve(args)));
+  for (const [index, [what, , cause]] of cases.entries()) expectOneLine(t, what, ended[index]!, cause);
+});
+
+t.test('the other start-up errors, in-process: the same one line and exit code 2', async (t) => {
+  const busy = await occupiedPort(t);
+  const cases: Case[] = [
+    [
+      'metrics port in use',
+      ['--port', '0', '--metrics-port', String(busy), '--cert-dir', one],
+      new RegExp(
+        `^--metrics-port ${busy}: cannot listen on 127\\.0\\.0\\.1:${busy} for the probes: address already in use`,
+      ),
+    ],
     [
       'certificate folder that cannot be created',
       ['--port', '0', '--cert-dir', join(notADirectory, 'certs')],
@@ -98,14 +118,8 @@ t.test('each start-up error: one line on stderr, no stack trace, exit code 2', a
       /^cannot read config file .*missing\.yaml: no such file or directory \(ENOENT\)$/,
     ],
   ];
-  // Side by side: each process spends its time loading modules, and the machine may be busy.
-  const ended = await Promise.all(cases.map(([, args]) => serve(args)));
-  for (const [index, [what, , cause]] of cases.entries()) {
-    const { code, stderr } = ended[index]!;
-    t.equal(code, 2, `${what}: exits by itself with code 2`);
-    const lines = stderr.trimEnd().split('\n');
-    t.equal(lines.length, 1, `${what}: one line on stderr`);
-    t.notMatch(stderr, /\n\s+at /, `${what}: no stack trace`);
-    t.match(lines[0]?.replace(/^promgate serve: /, ''), cause, `${what}: says what is wrong`);
+  for (const [what, args, cause] of cases) {
+    const result = await runCli(['serve', '--host', '127.0.0.1', '--workers', '1', ...args]);
+    expectOneLine(t, what, result, cause);
   }
 });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from '../../fixtures/repository.js';
 import { runCli } from '../support/cli.js';
-import { CLI } from '../support/serve-process.js';
+import { CLI, productionEnv } from '../support/serve-process.js';
 
 const { version } = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as {
   version: string;
@@ -23,6 +23,6 @@ t.test('version and --version print the release', async (t) => {
 });
 
 t.test('the built CLI finds its package.json', async (t) => {
-  const printed = execFileSync(process.execPath, [CLI, '--version'], { env: { ...process.env, NODE_OPTIONS: '' } });
+  const printed = execFileSync(process.execPath, [CLI, '--version'], { env: productionEnv() });
   t.equal(printed.toString(), `promgate ${version}\n`);
 });

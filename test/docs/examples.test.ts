@@ -5,9 +5,9 @@
 import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPOSITORY_ROOT as ROOT } from '../../fixtures/repository.js';
 import { runCli } from '../support/cli.js';
 
+const ROOT = join(import.meta.dirname, '../..');
 // Paths in the documents are relative to the repository's root.
 process.chdir(ROOT);
 
@@ -51,8 +51,9 @@ t.test('every promgate command a document shows prints what the document says', 
   }
 });
 
-/** The verdict word, before the policies that judged the object: `allowed after patch (dcgm-exporter-placement)`. */
-const VERDICT = /: (allowed after patch|allowed|DENIED|not covered)(?: \([^)]*\))?$/m;
+/** check's verdict on a line of its own, before any reason (`: namespace … excluded`) and the policies that judged. */
+const VERDICTS = 'allowed after patch|allowed|DENIED|not covered|not admitted through promgate';
+const VERDICT = new RegExp(`: (${VERDICTS})(?:: [^\\n(]*)?(?: \\([^)\\n]*\\))?$`, 'm');
 
 function verdictOf(output: string): string | undefined {
   return VERDICT.exec(output)?.[1];
@@ -61,7 +62,7 @@ function verdictOf(output: string): string | undefined {
 t.test('each example gets the verdict examples/README.md gives it', async (t) => {
   const rows = [
     ...readFileSync('examples/README.md', 'utf8').matchAll(
-      /^\| \[[^\]]+\]\(([^)]+)\) +\|[^|]+\| (allowed after patch|allowed|DENIED|not covered) +\| (allowed after patch|allowed|DENIED|not covered) +\|$/gm,
+      new RegExp(`^\\| \\[[^\\]]+\\]\\(([^)]+)\\) +\\|[^|]+\\| (${VERDICTS}) +\\| (${VERDICTS}) +\\|$`, 'gm'),
     ),
   ].map((row) => ({ file: join('examples', row[1] ?? ''), mutated: row[2], asWritten: row[3] }));
   const listed = rows.map((row) => row.file).sort();

@@ -1,5 +1,6 @@
-// The worker pool under misbehaving workers and overload: every task is settled (decision or a
-// PoolRejection the decider turns into the policy's failure mode) and the pool keeps working.
+// The worker pool under misbehaving workers, overload and callers that stop waiting: every task is
+// settled (decision or a PoolRejection the decider turns into the policy's failure mode) and the
+// pool keeps working.
 import t from 'tap';
 import { pino } from 'pino';
 import { defaultConfig, type PromgateConfig } from '../../src/config/schema.js';
@@ -75,6 +76,22 @@ t.test('misbehaving workers and overload', async (t) => {
   t.equal((await queued).allowed, false, 'the queued task runs on the replacement worker');
   const past = await rejection(pool.run(invalidConfigMap('late'), create, 'validate', Date.now() - 1));
   t.equal((past as PoolRejection).reason, 'deadline', 'a deadline already passed: refused');
+
+  const busy = pool.run(invalidConfigMap('arms-busy'), create, 'validate', soon());
+  const stopWaiting = new AbortController();
+  const queuedThenWithdrawn = rejection(
+    pool.run(invalidConfigMap('arms-withdrawn'), create, 'validate', soon(), stopWaiting.signal),
+  );
+  stopWaiting.abort();
+  t.equal(((await queuedThenWithdrawn) as PoolRejection).reason, 'withdrawn', 'withdrawn from the queue: refused');
+  t.equal((await busy).allowed, false, 'the task ahead of it is judged');
+  const stopRunning = new AbortController();
+  const runningThenWithdrawn = rejection(
+    pool.run(invalidConfigMap('arms-running'), create, 'validate', soon(), stopRunning.signal),
+  );
+  stopRunning.abort();
+  t.equal(((await runningThenWithdrawn) as PoolRejection).reason, 'withdrawn', 'withdrawn while running: refused');
+  await judged('a task withdrawn while running');
 
   const exited = await rejection(pool.run(invalidConfigMap('exit'), create, 'validate', soon()));
   t.equal((exited as PoolRejection).reason, 'worker-lost', 'exit: worker lost');

@@ -5,6 +5,7 @@ import { defaultConfig, type PromgateConfig } from '../../src/config/schema.js';
 import { decide } from '../../src/policies/engine.js';
 import type { EnforcementMode, KubernetesObject, Policy } from '../../src/policies/policy.js';
 import { entry } from '../../src/policies/registry.js';
+import { policyWarning, shortenWarning } from '../../src/common/warnings.js';
 
 interface TestConfig {
   enforcement: EnforcementMode;
@@ -129,6 +130,17 @@ t.test('an object being deleted is never patched nor denied, whatever the mode',
     const validation = decide(terminating, config, update, 'validate', policiesWith(mode));
     t.equal(validation.allowed, true, `${mode}: allowed`);
     t.same(validation.warnings, [], `${mode}: nothing to say about an object on its way out`);
+    t.same(
+      validation.notApplied,
+      [
+        {
+          policy: 'test-policy',
+          reason: 'being deleted (metadata.deletionTimestamp is set): never patched nor denied, so it can go',
+          otherKind: false,
+        },
+      ],
+      `${mode}: and says why it did not judge it`,
+    );
   }
 });
 
@@ -147,8 +159,14 @@ t.test('who may add the skip annotation (optOut)', async (t) => {
     field: 'metadata.annotations[promgate.io/skip]',
     message:
       'dev@example.com may not add promgate.io/skip=true: only members of group system:masters may opt objects out (optOut).',
+    warning:
+      'promgate.io/skip=true added by dev@example.com: only members of group system:masters may opt objects out (optOut)',
   });
-  t.ok(refused.denials[0]!.message.length <= 120, 'the rule and who may fit in a warning');
+  t.match(
+    shortenWarning(policyWarning('dcgm-exporter-placement', refused.denials[0]!.warning!)),
+    /^promgate: dcgm-exporter-placement: promgate\.io\/skip=true added by dev@example\.com: only members of group system:masters/,
+    "as a warning, the annotation, who added it and who may survive kubectl's cut",
+  );
   t.equal(refused.outcomes[0]?.skipped, false, 'and the object is judged');
   t.match(refused.denials, [{}, { message: 'too big' }], "with the policy's own violations");
   t.ok(
@@ -180,7 +198,17 @@ t.test('who may add the skip annotation (optOut)', async (t) => {
 
   const warned = decide(skipped, config, create(developer), 'validate', policiesWith('warn'));
   t.equal(warned.allowed, true);
-  t.match(warned.warnings, ['advice', /^dev@example\.com may not add promgate\.io\/skip=true/, 'too big']);
+  t.same(warned.warnings, [
+    'promgate: test-policy: advice',
+    'promgate: test-policy: promgate.io/skip=true added by dev@example.com: only members of group system:masters may opt objects out (optOut)',
+    'promgate: test-policy: too big',
+  ]);
+  t.ok(
+    shortenWarning(warned.warnings[1]!).startsWith(
+      'promgate: test-policy: promgate.io/skip=true added by dev@example.com: only',
+    ),
+    'the annotation, who and the rule survive the cut',
+  );
 
   t.equal(
     decide(skipped, config, { operation: 'CREATE' }, 'validate', policiesWith('enforce')).optOut,

@@ -60,7 +60,9 @@ t.test('a cluster admin may opt out: allowed with a warning, logged with uid and
   const { lines, validate, counted } = harness();
   const { request, verdict } = await validate({ object: optedOut(), userInfo: CLUSTER_ADMIN });
   t.equal(verdict.allowed, true);
-  t.match(verdict.warnings, [/not enforced \(promgate\.io\/skip=true\)/]);
+  t.same(verdict.warnings, [
+    'promgate: dcgm-exporter-placement: promgate.io/skip=true: not enforced despite 1 violation(s)',
+  ]);
   t.match(
     lines.find((line) => line.msg === 'opted out with the skip annotation'),
     {

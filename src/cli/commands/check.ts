@@ -4,7 +4,7 @@ import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { loadConfig } from '../../config/load.js';
 import type { PromgateConfig } from '../../config/schema.js';
-import { decide, patchApplied, type Decision } from '../../policies/engine.js';
+import { decide, isBeingDeleted, patchApplied, type Decision } from '../../policies/engine.js';
 import { registeredPolicies } from '../../policies/registry.js';
 import { namespacedName, type KubernetesObject } from '../../policies/policy.js';
 import { manifestObjects, readInputs, type ManifestObject } from '../inputs.js';
@@ -81,6 +81,9 @@ function inNamespace(object: KubernetesObject, namespace: string | undefined): K
 
 /** Why no policy judged the object: the reasons of the policies that judge its kind, else its kind. */
 function notCoveredReasons(object: KubernetesObject, decision: Decision): string[] {
+  if (isBeingDeleted(object)) {
+    return ['it is being deleted (metadata.deletionTimestamp): promgate never patches or denies such an object'];
+  }
   const ofItsKind = decision.notApplied.filter((entry) => !entry.otherKind);
   if (ofItsKind.length === 0) {
     const judged = registeredPolicies().map(({ policy }) => policy.judges);
@@ -93,9 +96,10 @@ function notCoveredReasons(object: KubernetesObject, decision: Decision): string
   return reasons;
 }
 
-function withPolicy(decision: Decision): Array<{ policy: string; field: string; message: string }> {
+/** The violations as the object's own words (their warning form): no webhook will act on them. */
+function unenforcedViolations(decision: Decision): Array<{ policy: string; field: string; message: string }> {
   return decision.outcomes.flatMap(({ policy, evaluation }) =>
-    evaluation.violations.map(({ field, message }) => ({ policy, field, message })),
+    evaluation.violations.map(({ field, message, warning }) => ({ policy, field, message: warning ?? message })),
   );
 }
 
@@ -132,7 +136,9 @@ export function checkObject(manifest: ManifestObject, config: PromgateConfig, op
       verdict: 'not admitted through promgate',
       policies: asWritten.outcomes.map((outcome) => outcome.policy),
       notAdmitted: `namespace ${namespace} is excluded`,
-      unenforced: withPolicy(asWritten),
+      // What the mutating webhook would have changed, for an admin to write into the manifest.
+      patchDescriptions: describePatches(written, asWritten),
+      unenforced: unenforcedViolations(asWritten),
     };
   }
   let object = written;
@@ -166,8 +172,10 @@ function formatText(result: CheckResult): string {
   const verdict = result.verdict === 'denied' ? 'DENIED' : result.verdict;
   const lines = [`${result.source} (${result.location}): ${name}: ${verdict}${why}${judgedBy}`];
   for (const reason of result.notCovered) lines.push(`  ${reason}`);
-  if (result.unenforced.length > 0) {
-    lines.push('  the webhooks never see it: nothing patches or denies it, so fix it in the manifest');
+  if (result.notAdmitted !== undefined) {
+    lines.push(
+      `  the webhooks never see it: nothing patches or denies it${result.patchDescriptions.length > 0 ? '; what the manifest needs:' : ''}`,
+    );
   }
   if (result.patch.length > 0) lines.push(`  patch: ${JSON.stringify(result.patch)}`);
   for (const description of result.patchDescriptions)
