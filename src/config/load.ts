@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { systemErrorText } from '../common/errors.js';
 import { ENFORCEMENT_MODES, type EnforcementMode } from '../policies/policy.js';
-import { supportedVersion } from '../prometheus/version.js';
+import { supportedReleases } from '../prometheus/version.js';
 import { defaultConfig, type PromgateConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -24,7 +24,8 @@ class KeyError extends ConfigError {
   }
 }
 
-type Shape = 'string' | 'stringList' | 'enforcement' | 'boolean' | { [key: string]: Shape };
+type Leaf = 'string' | 'stringList' | 'stringOrList' | 'enforcement' | 'boolean';
+type Shape = Leaf | { [key: string]: Shape };
 
 const SHAPE: Shape = {
   dcgmExporter: {
@@ -36,7 +37,7 @@ const SHAPE: Shape = {
     enforcement: 'enforcement',
     namespaces: 'stringList',
     keys: 'stringList',
-    prometheusVersion: 'string',
+    prometheusVersion: 'stringOrList',
   },
   skipAnnotation: 'string',
   events: { enabled: 'boolean' },
@@ -70,7 +71,7 @@ function overlay(target: Record<string, unknown>, value: unknown, shape: { [key:
   }
 }
 
-function checkLeaf(value: unknown, shape: 'string' | 'stringList' | 'enforcement' | 'boolean', path: string): unknown {
+function checkLeaf(value: unknown, shape: Leaf, path: string): unknown {
   switch (shape) {
     case 'boolean':
       if (typeof value !== 'boolean') throw new KeyError(path, `expected true or false, got ${describe(value)}`);
@@ -85,6 +86,12 @@ function checkLeaf(value: unknown, shape: 'string' | 'stringList' | 'enforcement
       if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
         throw new KeyError(path, `expected a list of non-empty strings, got ${describe(value)}`);
       }
+      return value;
+    case 'stringOrList':
+      if (!Array.isArray(value)) return checkLeaf(value, 'string', path);
+      if (value.length === 0)
+        throw new KeyError(path, 'expected a non-empty string or list of them, got an empty list');
+      value.forEach((item, index) => checkLeaf(item, 'string', `${path}[${index}]`));
       return value;
     case 'enforcement':
       if (!ENFORCEMENT_MODES.includes(value as EnforcementMode)) {
@@ -149,15 +156,19 @@ function checkSemantics(config: PromgateConfig): void {
       }
     }
   }
-  const version = config.prometheusConfig.prometheusVersion;
-  if (!/^\d+\.\d+$/.test(version)) {
-    throw new KeyError(
-      'prometheusConfig.prometheusVersion',
-      `expected "major.minor" such as "2.55", got ${JSON.stringify(version)}`,
-    );
+  const versions = config.prometheusConfig.prometheusVersion;
+  for (const [index, version] of (typeof versions === 'string' ? [versions] : versions).entries()) {
+    if (!/^\d+\.\d+$/.test(version)) {
+      throw new KeyError(
+        typeof versions === 'string'
+          ? 'prometheusConfig.prometheusVersion'
+          : `prometheusConfig.prometheusVersion[${index}]`,
+        `expected "major.minor" such as "2.55", got ${JSON.stringify(version)}`,
+      );
+    }
   }
   try {
-    supportedVersion(version);
+    supportedReleases(versions);
   } catch (err) {
     throw new KeyError('prometheusConfig.prometheusVersion', (err as Error).message);
   }

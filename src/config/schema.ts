@@ -17,8 +17,9 @@ export interface PrometheusConfigPolicyConfig {
   enforcement: EnforcementMode;
   namespaces: string[];
   keys: string[];
-  /** `major.minor`, the Prometheus release whose schema the config is judged by. */
-  prometheusVersion: string;
+  /** `major.minor`, the Prometheus release whose schema the config is judged by, or a list of them:
+   *  the config must then be valid for each. */
+  prometheusVersion: string | string[];
 }
 
 export interface EventsConfig {

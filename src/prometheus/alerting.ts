@@ -14,15 +14,17 @@ import { relabelRules, sigV4ConfigSpec, structList } from './remote-write.js';
 import { staticConfigsField } from './service-discovery.js';
 import { serviceDiscoveryFields } from './discovery/index.js';
 import { staticTargetGroups } from './scrape.js';
+import type { NameValidationScheme } from './model/labels.js';
+import { globalDefaults, globalLabelNameScheme } from './global.js';
+import { validateRelabelRules } from './relabel.js';
 
-const API_VERSIONS = ['v1', 'v2'];
-
-/** config.AlertmanagerAPIVersion: v1 and v2 in every 2.x release (v1 went in 3.0). */
-const apiVersion = parsedString<string>('config.AlertmanagerAPIVersion', '', (text) =>
-  API_VERSIONS.includes(text)
+/** config.AlertmanagerAPIVersion: v1 and v2 in every 2.x release, only v2 from 3.0. */
+const apiVersion = parsedString<string>('config.AlertmanagerAPIVersion', '', (text, ctx) => {
+  const versions = ctx.atLeast('3.0') ? ['v2'] : ['v1', 'v2'];
+  return versions.includes(text)
     ? text
-    : { error: `expected Alertmanager api version to be one of [${API_VERSIONS.join(' ')}] but got ${text}` },
-);
+    : { error: `expected Alertmanager api version to be one of [${versions.join(' ')}] but got ${text}` };
+});
 
 /** Go's path.Clean for absolute paths (what postPath's path.Join returns). */
 function cleanAbsolutePath(path: string): string {
@@ -58,7 +60,11 @@ function alertmanagerLabels(
 /** A static target address with a `/` is a URL pasted by mistake. Without relabel_configs the config
  *  loader says so (checkStaticTargets); with them promtool relabels each target as the notifier
  *  would (AlertmanagerFromGroup) and checks the address that remains. */
-function validateStaticAlertmanagers(alertmanager: DecodedStruct, ctx: DecodeContext): void {
+function validateStaticAlertmanagers(
+  alertmanager: DecodedStruct,
+  nameScheme: NameValidationScheme,
+  ctx: DecodeContext,
+): void {
   const rules = (alertmanager.get<(DecodedStruct | undefined)[]>('relabel_configs') ?? []).filter(
     (rule): rule is DecodedStruct => rule !== undefined,
   );
@@ -69,7 +75,8 @@ function validateStaticAlertmanagers(alertmanager: DecodedStruct, ctx: DecodeCon
       if (rules.length > 0) {
         const labels = alertmanagerLabels(address, groupLabels, alertmanager);
         try {
-          if (!processRelabelRules(labels, rules, DEFAULT_RELABEL_REGEXP)) continue;
+          const options = { nameScheme, sortedIteration: !ctx.atLeast('2.43') };
+          if (!processRelabelRules(labels, rules, DEFAULT_RELABEL_REGEXP, options)) continue;
         } catch (error) {
           if (!(error instanceof RelabelNotRun)) throw error;
           ctx.warnings.push(error.warningFor(alertmanager));
@@ -113,7 +120,7 @@ export const alertmanagerConfigSpec: StructSpec = {
     ...serviceDiscoveryFields,
   },
   inline: [httpClientConfigSpec],
-  validate: [validateAlertmanagerAuth, validateStaticAlertmanagers],
+  validate: [validateAlertmanagerAuth],
 };
 
 const alertingConfigSpec: StructSpec = {
@@ -134,6 +141,23 @@ const alertingConfigSpec: StructSpec = {
   },
 };
 
+/** What needs the global section: from 3.7 AlertingConfig.Validate checks every relabel rule with
+ *  the global name validation scheme, which the notifier's relabelling then uses; the static
+ *  targets of each Alertmanager whose own fields decoded. */
+function validateAlertmanagers(config: DecodedStruct, ctx: DecodeContext): void {
+  const alerting = config.get<DecodedStruct>('alerting');
+  if (alerting === undefined) return;
+  const scheme = globalLabelNameScheme(globalDefaults(config.get<DecodedStruct>('global')), ctx);
+  validateRelabelRules(alerting.get<(DecodedStruct | undefined)[]>('alert_relabel_configs'), scheme, ctx);
+  for (const alertmanager of alerting.get<(DecodedStruct | undefined)[]>('alertmanagers') ?? []) {
+    if (alertmanager === undefined || !alertmanager.decodedCleanly) continue;
+    validateRelabelRules(alertmanager.get<(DecodedStruct | undefined)[]>('alert_relabel_configs'), scheme, ctx);
+    validateRelabelRules(alertmanager.get<(DecodedStruct | undefined)[]>('relabel_configs'), scheme, ctx);
+    validateStaticAlertmanagers(alertmanager, scheme, ctx);
+  }
+}
+
 export const alertingSection: ConfigSection = {
   fields: { alerting: { type: struct(alertingConfigSpec) } },
+  validate: [validateAlertmanagers],
 };

@@ -13,7 +13,7 @@ import { remoteWriteSection } from './remote-write.js';
 import { runtimeSection } from './runtime.js';
 import { storageSection } from './storage.js';
 import { tracingSection } from './tracing.js';
-import { OTLP_SINCE, otlpConfigSpec } from './otlp.js';
+import { otlpSection } from './otlp.js';
 
 /** Only the last path element may hold a `*` (patRulePath). */
 const FILE_PATTERN = /^[^*]*(\*[^/]*)?$/;
@@ -53,6 +53,7 @@ const sections: ConfigSection[] = [
   storageSection,
   tracingSection,
   runtimeSection,
+  otlpSection,
 ];
 
 export const configSpec: StructSpec = {
@@ -67,7 +68,6 @@ export const configSpec: StructSpec = {
         goName: '[]*config.ScrapeConfig',
       }),
     },
-    otlp: { type: struct(otlpConfigSpec), since: OTLP_SINCE },
     ...Object.assign({}, ...sections.map((section) => section.fields)),
   },
   validate: [validateFilePatterns, validateScrapeConfigs, ...sections.flatMap((section) => section.validate ?? [])],

@@ -2,10 +2,11 @@
 // alertmanager, remote write/read: authentication, TLS, proxy, redirects, HTTP/2, extra headers.
 // Field availability and messages follow the prometheus/common release each Prometheus shipped:
 // 2.42 common 0.39, 2.43 0.42 (proxy_from_environment, no_proxy), 2.45 0.44 (inline ca/cert/key),
-// 2.49 0.45 (username_file), 2.51 (client secret optional), 2.53 0.54 (*_ref, http_headers).
+// 2.49 0.45 (username_file), 2.51 (client secret optional), 2.53 0.54 (*_ref, http_headers),
+// 3.8 0.67.4 (oauth2 jwt-bearer grant).
 import type { DecodeContext, DecodedStruct, StructSpec } from './schema/decoder.js';
 import { struct } from './schema/decoder.js';
-import { bool, list, map, secret, string } from './schema/types.js';
+import { anyValue, bool, list, map, secret, string } from './schema/types.js';
 import { url } from './model/url.js';
 import type { ParsedUrl } from './model/url.js';
 import { goQuote } from './model/go-string.js';
@@ -164,6 +165,11 @@ export const authorizationSpec: StructSpec = {
   },
 };
 
+/** common 0.67.4 (3.8): the RFC 7523 JWT bearer grant, signed with a client certificate key. */
+const JWT_BEARER_SINCE = '3.8';
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const SIGNATURE_ALGORITHMS = ['RS256', 'RS384', 'RS512'];
+
 export const oauth2Spec: StructSpec = {
   goType: 'config.plain',
   goTypeBefore: { before: '2.43', goType: 'config.OAuth2' },
@@ -172,6 +178,15 @@ export const oauth2Spec: StructSpec = {
     client_secret: { type: secret },
     client_secret_file: { type: string },
     client_secret_ref: { type: string, since: '2.53' },
+    client_certificate_key_id: { type: string, since: JWT_BEARER_SINCE },
+    client_certificate_key: { type: secret, since: JWT_BEARER_SINCE },
+    client_certificate_key_file: { type: string, since: JWT_BEARER_SINCE },
+    client_certificate_key_ref: { type: string, since: JWT_BEARER_SINCE },
+    grant_type: { type: string, since: JWT_BEARER_SINCE },
+    signature_algorithm: { type: string, since: JWT_BEARER_SINCE },
+    iss: { type: string, since: JWT_BEARER_SINCE },
+    audience: { type: string, since: JWT_BEARER_SINCE },
+    claims: { type: map(string, anyValue), since: JWT_BEARER_SINCE },
     scopes: { type: list(string) },
     token_url: { type: string },
     endpoint_params: { type: map(string, string) },
@@ -299,6 +314,7 @@ function validateAuthentication(value: DecodedStruct, ctx: DecodeContext): void 
       return fail('either oauth2 client_secret or client_secret_file must be configured', 'oauth2');
     }
     if (isEmptyString(oauth2, 'token_url')) return fail('oauth2 token_url must be configured', 'oauth2');
+    if (ctx.atLeast(JWT_BEARER_SINCE)) return validateOAuth2Grant(oauth2, secrets, fail);
     if (secrets.length > 1) {
       const message = withRefs
         ? 'at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured'
@@ -306,6 +322,38 @@ function validateAuthentication(value: DecodedStruct, ctx: DecodeContext): void 
       return fail(message, 'oauth2');
     }
   }
+}
+
+/** The credentials of the oauth2 grant in use (3.8): a client secret for client_credentials, a
+ *  client certificate key for the JWT bearer grant. */
+function validateOAuth2Grant(
+  oauth2: DecodedStruct,
+  secrets: string[],
+  fail: (message: string, field: string) => void,
+): void {
+  if (oauth2.get<string>('grant_type') !== JWT_BEARER) {
+    if (secrets.length > 1) {
+      fail(
+        'at most one of oauth2 client_secret, client_secret_file & client_secret_ref must be configured using grant-type=client_credentials',
+        'oauth2',
+      );
+    }
+    return;
+  }
+  const keys = setFields(oauth2, [
+    'client_certificate_key',
+    'client_certificate_key_file',
+    'client_certificate_key_ref',
+  ]);
+  if (keys.length > 1) {
+    return fail(
+      `at most one of oauth2 client_certificate_key, client_certificate_key_file & client_certificate_key_ref must be configured using grant-type=${JWT_BEARER}`,
+      'oauth2',
+    );
+  }
+  const algorithm = oauth2.get<string>('signature_algorithm') ?? '';
+  if (algorithm !== '' && !SIGNATURE_ALGORITHMS.includes(algorithm))
+    fail('valid signature algorithms are RS256, RS384 and RS512', 'oauth2');
 }
 
 export const httpClientConfigSpec: StructSpec = {

@@ -1,17 +1,37 @@
 // promtool's own check beyond the config loader (cmd/promtool checkConfig): for each scrape config's
 // static_configs it builds the targets as Prometheus would (scrape.TargetsFromGroup →
-// PopulateLabels: default labels, relabel_configs, default port, address and duration checks) and
-// fails on the first target that could not be scraped. Runs only on a config that loaded cleanly.
+// PopulateLabels: default labels, relabel_configs, a default port before 3.0, address and duration
+// checks, from 3.13 the histogram switches relabelling may set) and fails on the first target that
+// could not be scraped. Runs only on a config that loaded cleanly.
 import type { DecodeContext, DecodedStruct } from './schema/decoder.js';
 import { goQuote } from './model/go-string.js';
 import { formatDuration, parseDuration } from './model/duration.js';
-import { isValidLabelValue } from './model/labels.js';
+import type { NameValidationScheme } from './model/labels.js';
+import { isValidLabelValue, releaseNameScheme } from './model/labels.js';
 import { DEFAULT_RELABEL_REGEXP } from './regex.js';
 import type { GlobalDefaults } from './global.js';
 import { globalDefaults } from './global.js';
-import { staticTargetGroups } from './scrape.js';
+import { scrapeLabelNameScheme, staticTargetGroups } from './scrape.js';
 import type { LabelSet } from './relabel-process.js';
 import { processRelabelRules, RelabelNotRun } from './relabel-process.js';
+import { RELABEL_VALIDATED_BY_OWNER_SINCE } from './relabel.js';
+
+/** 3.0 stopped adding a default port (80/443) to target addresses. */
+const DEFAULT_PORTS_UNTIL = '3.0';
+
+/** 3.13 lets relabelling switch three scrape settings per target through internal labels, which
+ *  must then parse as Go booleans (strconv.ParseBool). */
+const HISTOGRAM_LABELS_SINCE = '3.13';
+const HISTOGRAM_LABELS: ReadonlyArray<[string, string, string]> = [
+  [
+    '__convert_classic_histograms_to_nhcb__',
+    'convert classic histograms to nhcb',
+    'convert_classic_histograms_to_nhcb',
+  ],
+  ['__always_scrape_classic_histograms__', 'always scrape classic histograms', 'always_scrape_classic_histograms'],
+  ['__scrape_native_histograms__', 'scrape native histograms', 'scrape_native_histograms'],
+];
+const GO_BOOLEANS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
 
 /** Go's net.SplitHostPort succeeds: `host:port` or `[v6]:port`, one colon outside brackets. */
 function hasPort(address: string): boolean {
@@ -29,14 +49,15 @@ function populateLabelsProblem(
   labels: LabelSet,
   scrape: DecodedStruct,
   rules: DecodedStruct[],
+  nameScheme: NameValidationScheme,
   ctx: DecodeContext,
 ): string | undefined {
-  const options = { sortedIteration: !ctx.atLeast('2.43') };
+  const options = { nameScheme, sortedIteration: !ctx.atLeast('2.43') };
   if (!processRelabelRules(labels, rules, DEFAULT_RELABEL_REGEXP, options)) return undefined;
   let address = labels.get('__address__') ?? '';
   if (address === '') return 'no address';
   const scheme = labels.get('__scheme__') ?? '';
-  if (!hasPort(address) && canTakePort(address)) {
+  if (!ctx.atLeast(DEFAULT_PORTS_UNTIL) && !hasPort(address) && canTakePort(address)) {
     if (scheme === 'http' || scheme === '') address += ':80';
     else if (scheme === 'https') address += ':443';
     else return `invalid scheme: ${goQuote(scrape.get<string>('scheme') ?? '')}`;
@@ -56,6 +77,13 @@ function populateLabelsProblem(
   if (parsedMs[1]! > parsedMs[0]!) {
     return `scrape timeout cannot be greater than scrape interval (${goQuote(labels.get('__scrape_timeout__') ?? '')} > ${goQuote(labels.get('__scrape_interval__') ?? '')})`;
   }
+  if (ctx.atLeast(HISTOGRAM_LABELS_SINCE)) {
+    for (const [label, what] of HISTOGRAM_LABELS) {
+      const value = labels.get(label) ?? '';
+      if (value !== '' && !GO_BOOLEANS.has(value))
+        return `error parsing ${what}: strconv.ParseBool: parsing ${goQuote(value)}: invalid syntax`;
+    }
+  }
   // Go reports the first invalid value in label order; sorting is only needed once one is found.
   let anyInvalid = false;
   for (const [name, value] of labels) if (!name.startsWith('__meta_') && !isValidLabelValue(value)) anyInvalid = true;
@@ -65,6 +93,14 @@ function populateLabelsProblem(
     if (!isValidLabelValue(value)) return `invalid label value for ${goQuote(name)}: ${goQuote(value)}`;
   }
   return undefined;
+}
+
+/** A *bool scrape setting after ScrapeConfig.Validate: the job's when written (not null), else the
+ *  global one (false when absent). */
+function histogramSetting(scrape: DecodedStruct, global: GlobalDefaults, field: string): boolean {
+  return scrape.isSetNonNull(field)
+    ? scrape.get<boolean>(field) === true
+    : global.histogramSettings.get(field) === true;
 }
 
 /** checkTargetGroupsForScrapeConfig on the static target groups of one scrape config. */
@@ -85,6 +121,13 @@ export function checkStaticTargetsLikePromtool(
     ['__metrics_path__', scrape.get<string>('metrics_path') ?? ''],
     ['__scheme__', scrape.get<string>('scheme') ?? ''],
   ];
+  if (ctx.atLeast(HISTOGRAM_LABELS_SINCE)) {
+    for (const [label, , field] of HISTOGRAM_LABELS)
+      defaults.push([label, String(histogramSetting(scrape, global, field))]);
+  }
+  const nameScheme = ctx.atLeast(RELABEL_VALIDATED_BY_OWNER_SINCE)
+    ? scrapeLabelNameScheme(scrape, global)
+    : releaseNameScheme(ctx);
   const params = scrape.get<Map<string, (string | undefined)[] | undefined>>('params') ?? new Map();
   // An aliased target group (`- *group`) is the same YAML node each time: same targets, same job,
   // same verdict. Judging it once keeps an alias-heavy document from costing time per copy.
@@ -101,7 +144,7 @@ export function checkStaticTargetsLikePromtool(
         for (const [name, value] of defaults) if ((labels.get(name) ?? '') === '') labels.set(name, value);
         for (const [name, values] of params)
           if (values !== undefined && values.length > 0) labels.set(`__param_${name}`, values[0] ?? '');
-        const problem = populateLabelsProblem(labels, scrape, rules, ctx);
+        const problem = populateLabelsProblem(labels, scrape, rules, nameScheme, ctx);
         if (problem !== undefined) {
           group.error(
             ctx,

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { DecodedStruct } from './schema/decoder.js';
 import type { RegexMatcher, RelabelRegexp } from './regex.js';
+import type { NameValidationScheme } from './model/labels.js';
 import { isValidLabelName } from './model/labels.js';
 
 export type LabelSet = Map<string, string>;
@@ -41,6 +42,9 @@ function hashMod(value: string, modulus: number): string {
 }
 
 export interface RelabelOptions {
+  /** How a templated replace target is checked before it is set (the rules' scheme: legacy in 2.x,
+   *  UTF-8 in 3.0–3.6, the owner's from 3.7). */
+  nameScheme: NameValidationScheme;
   /** Before 2.43 relabelling walked a sorted label set; since, a labels.Builder in insertion order.
    *  It decides which label wins when labelmap maps several names onto one. Pass
    *  `!ctx.atLeast('2.43')`. */
@@ -78,7 +82,7 @@ function applyRule(
       const groups = matcher.submatches(value);
       if (groups === undefined) return true;
       const target = expandTemplate(targetLabel, matcher, groups);
-      if (!isValidLabelName(target)) return true;
+      if (!isValidLabelName(target, options.nameScheme)) return true;
       const result = expandTemplate(replacement, matcher, groups);
       if (result === '') labels.delete(target);
       else labels.set(target, result);
@@ -121,7 +125,7 @@ export function processRelabelRules(
   labels: LabelSet,
   rules: DecodedStruct[],
   defaultRegex: RelabelRegexp,
-  options: RelabelOptions = {},
+  options: RelabelOptions,
 ): boolean {
   return rules.every((rule) => applyRule(labels, rule, defaultRegex, options));
 }

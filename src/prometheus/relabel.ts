@@ -1,9 +1,13 @@
 // model/relabel Config: relabel_configs, metric_relabel_configs, alert_relabel_configs,
-// write_relabel_configs… Per-action rules follow relabel.Config.Validate of the judged release
-// (2.50 split the target_label rule: lowercase/uppercase/keepequal/dropequal no longer take `$1`).
+// write_relabel_configs… Per-action rules follow relabel.Config.Validate of the judged release:
+// 2.50 split the target_label rule (lowercase/uppercase/keepequal/dropequal no longer take `$1`);
+// 3.0 checks label names as UTF-8, 3.2 also templated targets and labelmap replacements; from 3.7
+// the rules are no longer checked while a rule is decoded but by its owner, with the owner's
+// `metric_name_validation_scheme` (a scrape job's own or the global one; `validateRelabelRules`).
 import type { DecodeContext, DecodedStruct, StructSpec } from './schema/decoder.js';
 import { integer, list, parsedString, string } from './schema/types.js';
-import { labelName, isValidLabelName } from './model/labels.js';
+import type { NameValidationScheme } from './model/labels.js';
+import { isValidLabelName, labelName, releaseNameScheme } from './model/labels.js';
 import { goQuote } from './model/go-string.js';
 import { regexp } from './regex.js';
 
@@ -30,17 +34,24 @@ const action = parsedString<string>('relabel.Action', '', (text) => {
     : { error: `unknown relabel action ${goQuote(text)}` };
 });
 
-/** `$1`, `${name}` and label-name characters: what a templated target label may look like. */
+/** `$1`, `${name}` and legacy label-name characters: what a templated target label may look like
+ *  (relabelTarget; relabelTargetLegacy from 3.2). */
 const RELABEL_TARGET = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
+
+/** 3.2 lets a templated target (and a labelmap replacement) be any UTF-8 name under UTF-8 rules. */
+const UTF8_TEMPLATES_SINCE = '3.2';
+
+/** From 3.7 the owner of a rule validates it, with its name validation scheme. */
+export const RELABEL_VALIDATED_BY_OWNER_SINCE = '3.7';
+
+function isValidTemplate(template: string, scheme: NameValidationScheme, ctx: DecodeContext): boolean {
+  return scheme === 'utf8' && ctx.atLeast(UTF8_TEMPLATES_SINCE)
+    ? isValidLabelName(template, scheme)
+    : RELABEL_TARGET.test(template);
+}
 
 const DEFAULT_SEPARATOR = ';';
 const DEFAULT_REPLACEMENT = '$1';
-
-function explicitlyNonNull(value: DecodedStruct, field: string): boolean {
-  if (!value.isSet(field)) return false;
-  const node = value.nodeOf(field);
-  return !(node.kind === 'scalar' && node.isNull);
-}
 
 const ACTIONS_NEEDING_TARGET: ReadonlySet<string> = new Set([
   'replace',
@@ -53,7 +64,11 @@ const ACTIONS_NEEDING_TARGET: ReadonlySet<string> = new Set([
 const CASE_OR_EQUAL_ACTIONS: ReadonlySet<string> = new Set(['lowercase', 'uppercase', 'keepequal', 'dropequal']);
 
 /** The first violated rule of relabel.Config.Validate, as [message, field at fault]. */
-function firstViolation(value: DecodedStruct, ctx: DecodeContext): [string, string | undefined] | undefined {
+function firstViolation(
+  value: DecodedStruct,
+  scheme: NameValidationScheme,
+  ctx: DecodeContext,
+): [string, string | undefined] | undefined {
   const act = value.get<string>('action') ?? '';
   const targetLabel = value.get<string>('target_label') ?? '';
   const replacement = value.get<string>('replacement') ?? '';
@@ -73,18 +88,19 @@ function firstViolation(value: DecodedStruct, ctx: DecodeContext): [string, stri
   if (needsTarget && targetLabel === '')
     return [`relabel configuration for ${act} action requires 'target_label' value`, undefined];
   if (ctx.atLeast('2.50')) {
-    if (act === 'replace' && !targetLabel.includes('$') && !isValidLabelName(targetLabel)) return invalidTarget();
-    if (act === 'replace' && targetLabel.includes('$') && !RELABEL_TARGET.test(targetLabel)) return invalidTarget();
-    if (caseOrEqual && !isValidLabelName(targetLabel)) return invalidTarget();
+    const templated = targetLabel.includes('$');
+    if (act === 'replace' && !templated && !isValidLabelName(targetLabel, scheme)) return invalidTarget();
+    if (act === 'replace' && templated && !isValidTemplate(targetLabel, scheme, ctx)) return invalidTarget();
+    if (caseOrEqual && !isValidLabelName(targetLabel, scheme)) return invalidTarget();
   } else if ((act === 'replace' || caseOrEqual) && !RELABEL_TARGET.test(targetLabel)) {
     return invalidTarget();
   }
   if (caseOrEqual && replacement !== DEFAULT_REPLACEMENT)
     return [`'replacement' can not be set for ${act} action`, 'replacement'];
-  if (act === 'labelmap' && !RELABEL_TARGET.test(replacement)) {
+  if (act === 'labelmap' && !isValidTemplate(replacement, scheme, ctx)) {
     return [`${goQuote(replacement)} is invalid 'replacement' for ${act} action`, 'replacement'];
   }
-  if (act === 'hashmod' && !isValidLabelName(targetLabel)) return invalidTarget();
+  if (act === 'hashmod' && !isValidLabelName(targetLabel, scheme)) return invalidTarget();
   if (act === 'keepequal' || act === 'dropequal') {
     // Go compares the Regexp pointer with the default's: any `regex` key (even null) counts as set.
     if (
@@ -98,7 +114,7 @@ function firstViolation(value: DecodedStruct, ctx: DecodeContext): [string, stri
   }
   if (act === 'labeldrop' || act === 'labelkeep') {
     if (
-      explicitlyNonNull(value, 'source_labels') ||
+      value.isSetNonNull('source_labels') ||
       targetLabel !== '' ||
       modulus !== 0 ||
       separator !== DEFAULT_SEPARATOR ||
@@ -110,9 +126,25 @@ function firstViolation(value: DecodedStruct, ctx: DecodeContext): [string, stri
   return undefined;
 }
 
-function validateRelabel(value: DecodedStruct, ctx: DecodeContext): void {
-  const violation = firstViolation(value, ctx);
+function validateRelabel(value: DecodedStruct, scheme: NameValidationScheme, ctx: DecodeContext): void {
+  const violation = firstViolation(value, scheme, ctx);
   if (violation) value.error(ctx, violation[0], violation[1]);
+}
+
+/** relabel.Config.UnmarshalYAML validated the rule itself up to 3.6, with the release's scheme. */
+function validateWhileDecoding(value: DecodedStruct, ctx: DecodeContext): void {
+  if (!ctx.atLeast(RELABEL_VALIDATED_BY_OWNER_SINCE)) validateRelabel(value, releaseNameScheme(ctx), ctx);
+}
+
+/** From 3.7 the owner's Validate checks its rules with its scheme; rules that did not decode
+ *  cleanly were reported already. */
+export function validateRelabelRules(
+  rules: (DecodedStruct | undefined)[] | undefined,
+  scheme: NameValidationScheme,
+  ctx: DecodeContext,
+): void {
+  if (!ctx.atLeast(RELABEL_VALIDATED_BY_OWNER_SINCE)) return;
+  for (const rule of rules ?? []) if (rule?.decodedCleanly === true) validateRelabel(rule, scheme, ctx);
 }
 
 export const relabelConfigSpec: StructSpec = {
@@ -126,5 +158,5 @@ export const relabelConfigSpec: StructSpec = {
     replacement: { type: string, default: DEFAULT_REPLACEMENT },
     action: { type: action, default: 'replace' },
   },
-  validate: [validateRelabel],
+  validate: [validateWhileDecoding],
 };

@@ -1,28 +1,44 @@
-// config.ScrapeProtocol (2.49+): the exposition formats a scrape may negotiate, in preference order.
-import type { FieldType } from './schema/decoder.js';
-import { string } from './schema/types.js';
+// config.ScrapeProtocol (2.49+): the exposition formats a scrape may negotiate, in preference order
+// (`scrape_protocols`), and from 3.0 the one to assume when a target sends no usable Content-Type
+// (`fallback_scrape_protocol`).
+import type { DecodeContext, FieldType } from './schema/decoder.js';
+import { stringType } from './schema/types.js';
 
 export const SCRAPE_PROTOCOLS_SINCE = '2.49';
+export const FALLBACK_SCRAPE_PROTOCOL_SINCE = '3.0';
 
-export const SCRAPE_PROTOCOLS = [
-  'OpenMetricsText0.0.1',
-  'OpenMetricsText1.0.0',
-  'PrometheusProto',
-  'PrometheusText0.0.4',
+/** Each protocol and the release that added it. */
+const PROTOCOLS_SINCE: ReadonlyArray<[string, string]> = [
+  ['OpenMetricsText0.0.1', SCRAPE_PROTOCOLS_SINCE],
+  ['OpenMetricsText1.0.0', SCRAPE_PROTOCOLS_SINCE],
+  ['OpenMetricsText2.0.0', '3.15'],
+  ['PrometheusProto', SCRAPE_PROTOCOLS_SINCE],
+  ['PrometheusText0.0.4', SCRAPE_PROTOCOLS_SINCE],
+  ['PrometheusText1.0.0', '3.0'],
 ];
 
-export const scrapeProtocol: FieldType<string> = { ...string, goName: 'config.ScrapeProtocol' };
+/** The protocols the judged release knows, sorted as Go lists them in its message. */
+function knownProtocols(ctx: DecodeContext): string[] {
+  return PROTOCOLS_SINCE.filter(([, since]) => ctx.atLeast(since)).map(([protocol]) => protocol);
+}
+
+export const scrapeProtocol: FieldType<string> = stringType('config.ScrapeProtocol');
+
+/** ScrapeProtocol.Validate: known, case-sensitive. */
+export function unknownProtocolProblem(protocol: string, ctx: DecodeContext): string | undefined {
+  const known = knownProtocols(ctx);
+  return known.includes(protocol) ? undefined : `unknown scrape protocol ${protocol}, supported: [${known.join(' ')}]`;
+}
 
 /** validateAcceptScrapeProtocols: non-empty, known (case-sensitive), no duplicates (case-insensitive). */
-export function scrapeProtocolsProblem(protocols: string[]): string | undefined {
+export function scrapeProtocolsProblem(protocols: string[], ctx: DecodeContext): string | undefined {
   if (protocols.length === 0) return 'scrape_protocols cannot be empty';
   const seen = new Set<string>();
   for (const protocol of protocols) {
     if (seen.has(protocol.toLowerCase()))
       return `duplicated protocol in scrape_protocols, got [${protocols.join(' ')}]`;
-    if (!SCRAPE_PROTOCOLS.includes(protocol)) {
-      return `scrape_protocols: unknown scrape protocol ${protocol}, supported: [${SCRAPE_PROTOCOLS.join(' ')}]`;
-    }
+    const unknown = unknownProtocolProblem(protocol, ctx);
+    if (unknown !== undefined) return `scrape_protocols: ${unknown}`;
     seen.add(protocol.toLowerCase());
   }
   return undefined;

@@ -8,11 +8,26 @@ import { duration } from './model/duration.js';
 import { base2Bytes } from './model/units.js';
 import { goQuote } from './model/go-string.js';
 import { httpClientConfigSpec } from './http-client.js';
-import { relabelConfigSpec } from './relabel.js';
+import { relabelConfigSpec, validateRelabelRules } from './relabel.js';
 import { staticConfigsField } from './service-discovery.js';
 import { serviceDiscoveryFields } from './discovery/index.js';
 import type { GlobalDefaults } from './global.js';
-import { SCRAPE_PROTOCOLS_SINCE, scrapeProtocol, scrapeProtocolsProblem } from './scrape-protocols.js';
+import {
+  FALLBACK_SCRAPE_PROTOCOL_SINCE,
+  SCRAPE_PROTOCOLS_SINCE,
+  scrapeProtocol,
+  scrapeProtocolsProblem,
+  unknownProtocolProblem,
+} from './scrape-protocols.js';
+import type { NameValidationScheme } from './model/labels.js';
+import {
+  ESCAPING_SCHEME_SINCE,
+  VALIDATION_SCHEME_SINCE,
+  nameSchemesOf,
+  nameSchemesProblem,
+  scrapeNameScheme,
+  validationScheme,
+} from './name-validation.js';
 
 /** The job's static target groups, as decoded structs. */
 export function staticTargetGroups(scrape: DecodedStruct): DecodedStruct[] {
@@ -47,9 +62,20 @@ export const scrapeConfigSpec: StructSpec = {
     scrape_interval: { type: duration },
     scrape_timeout: { type: duration },
     scrape_protocols: { type: list(scrapeProtocol), since: SCRAPE_PROTOCOLS_SINCE },
-    scrape_classic_histograms: { type: bool, since: '2.45' },
+    fallback_scrape_protocol: { type: scrapeProtocol, since: FALLBACK_SCRAPE_PROTOCOL_SINCE },
+    scrape_classic_histograms: {
+      type: bool,
+      since: '2.45',
+      removedIn: '3.0',
+      renamedTo: 'always_scrape_classic_histograms',
+    },
+    always_scrape_classic_histograms: { type: bool, since: '3.0' },
+    convert_classic_histograms_to_nhcb: { type: bool, since: '3.0' },
+    scrape_native_histograms: { type: bool, since: '3.8' },
+    extra_scrape_metrics: { type: bool, since: '3.10' },
     scrape_failure_log_file: { type: string, since: '2.55' },
-    metric_name_validation_scheme: { type: string, since: '2.55' },
+    metric_name_validation_scheme: { type: validationScheme, since: VALIDATION_SCHEME_SINCE },
+    metric_name_escaping_scheme: { type: string, since: ESCAPING_SCHEME_SINCE },
     metrics_path: { type: string, default: '/metrics' },
     scheme: { type: string, default: 'http' },
     enable_compression: { type: bool, default: true, since: '2.49' },
@@ -81,35 +107,51 @@ export const scrapeConfigSpec: StructSpec = {
   validate: [validateJobName, validateStaticTargetAddresses],
 };
 
-/** ScrapeConfig.Validate(globalConfig): the rules that need the global defaults. */
+/** The scheme the job's relabel rules and targets are checked with from 3.7 (its own setting, else
+ *  the global one); before 3.7 the release's. */
+export function scrapeLabelNameScheme(scrape: DecodedStruct, global: GlobalDefaults): NameValidationScheme {
+  return scrapeNameScheme(nameSchemesOf(scrape), global.nameSchemes);
+}
+
+/** ScrapeConfig.Validate(globalConfig): the rules that need the global defaults; like Go, it stops
+ *  at the first problem. */
 export function validateScrapeAgainstGlobal(scrape: DecodedStruct, global: GlobalDefaults, ctx: DecodeContext): void {
   const jobName = scrape.get<string>('job_name') ?? '';
+  const forJob = `for scrape config with job name ${goQuote(jobName)}`;
   const interval = scrape.get<number>('scrape_interval') || global.scrapeIntervalMs;
   const timeout = scrape.get<number>('scrape_timeout') ?? 0;
   if (timeout > interval) {
     scrape.error(
       ctx,
-      `scrape timeout greater than scrape interval for scrape config with job name ${goQuote(jobName)}`,
+      `scrape timeout greater than scrape interval ${forJob}`,
       scrape.isSet('scrape_timeout') ? 'scrape_timeout' : 'scrape_interval',
     );
     return;
   }
   if (ctx.atLeast(SCRAPE_PROTOCOLS_SINCE)) {
-    const protocols = scrape.isSet('scrape_protocols')
+    const protocols = scrape.isSetNonNull('scrape_protocols')
       ? (scrape.get<string[]>('scrape_protocols') ?? [])
       : global.scrapeProtocols;
-    const problem = protocols === undefined ? undefined : scrapeProtocolsProblem(protocols);
+    const problem = protocols === undefined ? undefined : scrapeProtocolsProblem(protocols, ctx);
     if (problem !== undefined) {
-      scrape.error(ctx, `${problem} for scrape config with job name ${goQuote(jobName)}`, 'scrape_protocols');
+      scrape.error(ctx, `${problem} ${forJob}`, 'scrape_protocols');
       return;
     }
   }
-  if (ctx.atLeast('2.55')) {
-    const scheme = global.metricNameValidationScheme;
-    if (scheme === 'utf8') {
-      scrape.error(ctx, 'utf8 name validation requested but feature not enabled via --enable-feature=utf8-names');
-    } else if (scheme !== '' && scheme !== 'legacy') {
-      scrape.error(ctx, `unknown name validation method specified, must be either 'legacy' or 'utf8', got ${scheme}`);
-    }
+  const fallback = scrape.get<string>('fallback_scrape_protocol') ?? '';
+  const fallbackProblem = fallback === '' ? undefined : unknownProtocolProblem(fallback, ctx);
+  if (fallbackProblem !== undefined) {
+    scrape.error(ctx, `invalid fallback_scrape_protocol ${forJob}: ${fallbackProblem}`, 'fallback_scrape_protocol');
+    return;
   }
+  const local = nameSchemesOf(scrape);
+  const nameProblem = nameSchemesProblem(local, global.nameSchemes, ctx);
+  if (nameProblem !== undefined) {
+    const field = ['metric_name_escaping_scheme', 'metric_name_validation_scheme'].find((name) => scrape.isSet(name));
+    scrape.error(ctx, nameProblem, field);
+    return;
+  }
+  const scheme = scrapeNameScheme(local, global.nameSchemes);
+  validateRelabelRules(scrape.get<(DecodedStruct | undefined)[]>('relabel_configs'), scheme, ctx);
+  validateRelabelRules(scrape.get<(DecodedStruct | undefined)[]>('metric_relabel_configs'), scheme, ctx);
 }

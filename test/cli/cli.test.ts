@@ -119,6 +119,13 @@ t.test('check-config: FILE:LINE:COL errors, versions and exit codes', async (t) 
   t.match(JSON.parse(json.stdout), {
     results: [{ file: '-', valid: false, errors: [{ line: 2, col: 20, path: 'global.scrape_interval' }] }],
   });
+  const both = await runCli(['check-config', '--prometheus-version', '2.55,3.5', bad]);
+  t.equal(both.code, 1);
+  t.match(
+    both.stdout,
+    `${bad}:3:22: scrape_configs[0].scrape_interval: unknown unit "." in duration "1.5h" [Prometheus 2.55, 3.5]`,
+  );
+  t.match(both.stdout, /bad\.yml: FAILED \(1 error\(s\)\) \(Prometheus 2\.55, 3\.5 rules\)/);
   const version = await runCli(['check-config', '--prometheus-version', '9.9', good]);
   t.equal(version.code, 2);
   t.match(version.stderr, /unsupported Prometheus version 9\.9/);

@@ -27,6 +27,18 @@ t.test('given keys override defaults; the rest stay', async (t) => {
   t.equal(config.prometheusConfig.enforcement, 'enforce');
 });
 
+t.test('prometheusVersion: one release or a list of them', async (t) => {
+  t.equal(
+    parseConfig('prometheusConfig:\n  prometheusVersion: "3.16"\n', 'c.yaml').prometheusConfig.prometheusVersion,
+    '3.16',
+  );
+  t.same(
+    parseConfig('prometheusConfig:\n  prometheusVersion: ["2.55", "3.5"]\n', 'c.yaml').prometheusConfig
+      .prometheusVersion,
+    ['2.55', '3.5'],
+  );
+});
+
 t.test('mistakes are errors that name the key', async (t) => {
   const cases: Array<[string, RegExp]> = [
     [
@@ -49,6 +61,22 @@ t.test('mistakes are errors that name the key', async (t) => {
       /prometheusConfig\.namespaces\[1\]: "Monitoring" is not a namespace name/,
     ],
     ['prometheusConfig:\n  prometheusVersion: 2.55\n', /prometheusVersion: expected a string, got the number 2\.55/],
+    [
+      'prometheusConfig:\n  prometheusVersion: []\n',
+      /prometheusVersion: expected a non-empty string or list of them, got an empty list/,
+    ],
+    [
+      'prometheusConfig:\n  prometheusVersion: ["2.55", "3"]\n',
+      /prometheusVersion\[1\]: expected "major\.minor" such as "2\.55", got "3"/,
+    ],
+    [
+      'prometheusConfig:\n  prometheusVersion: ["2.55", 3.5]\n',
+      /prometheusVersion\[1\]: expected a string, got the number 3\.5/,
+    ],
+    [
+      'prometheusConfig:\n  prometheusVersion: ["2.55", "4.0"]\n',
+      /unsupported Prometheus version 4\.0: promgate knows 2\.42 … 2\.55, 3\.0 … 3\.16/,
+    ],
     ['dcgmExporter:\n  match:\n    labels: [app]\n', /dcgmExporter\.match\.labels\[0\]: expected "key=value"/],
     ['dcgmExporter:\n  starshipNodeLabel: a=b=c\n', /starshipNodeLabel: expected "key" or "key=value"/],
     ['dcgmExporter:\n  starshipNodeLabel: "star~ship"\n', /starshipNodeLabel: label name "star~ship" must be/],

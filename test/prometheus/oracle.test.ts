@@ -13,7 +13,16 @@ import { upstreamConfigPackage, upstreamExpectations } from '../../fixtures/upst
 const RELEASES = [
   { release: '2.42.0', version: '2.42', corpusFolder: 'prometheus-testdata' },
   { release: '2.53.3', version: '2.53', corpusFolder: 'prometheus-testdata-2.53' },
+  { release: '3.5.5', version: '3.5', corpusFolder: 'prometheus-testdata-3.5' },
 ] as const;
+
+/** yaml.v2 lists type errors under "yaml: unmarshal errors:", which upstream's tests match on; each
+ *  of ours is one such error on its own, without the heading. */
+const YAML_TYPE_ERROR = /^(cannot unmarshal |field \S+ (not found|already set) in type )/;
+
+function saysExpected(message: string, expected: string): boolean {
+  return expected === 'unmarshal errors' ? YAML_TYPE_ERROR.test(message) : message.includes(expected);
+}
 
 function readOracle(folder: string): Array<{ file: string; kind: string; expected: string; expectedMessage: string }> {
   return readTsv(corpusPath(folder, 'ORACLE.tsv')).map((row) => ({
@@ -41,7 +50,7 @@ for (const { release, version, corpusFolder } of RELEASES) {
       t.equal(verdict, row.expected, `${row.file}: verdict`, { messages });
       if (row.expectedMessage !== '' && verdict === 'invalid') {
         t.ok(
-          errors.some((error) => error.message.includes(row.expectedMessage)),
+          errors.some((error) => saysExpected(error.message, row.expectedMessage)),
           `${row.file}: says "${row.expectedMessage}"`,
           { messages },
         );

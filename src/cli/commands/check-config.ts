@@ -3,17 +3,19 @@
 import { loadConfig } from '../../config/load.js';
 import { formatConfigError } from '../../policies/prometheus-config/index.js';
 import { checkPrometheusConfig, type ConfigError } from '../../prometheus/index.js';
-import { supportedVersion } from '../../prometheus/version.js';
+import { formatReleases, supportedReleases, type ReleaseSetting } from '../../prometheus/version.js';
 import { readInputs } from '../inputs.js';
 import { EXIT_DENIED, EXIT_OK, UsageError, parseFlags, parseOutputFlag, writeLine, type Command } from '../usage.js';
 
-const usage = `promgate check-config [--config FILE] [--prometheus-version X.Y] [-o text|json] PATH...
+const usage = `promgate check-config [--config FILE] [--prometheus-version X.Y[,X.Y...]] [-o text|json] PATH...
 
 PATH is a file, a folder (every .yaml, .yml and .json file in it, recursively, each judged as one
 Prometheus configuration) or - for standard input. Checks them like
 promtool check config --syntax-only: files they name (rule files, TLS files, file_sd targets) are
 not read. Errors are printed as FILE:LINE:COL: PATH: message. The Prometheus release whose rules
 apply is --prometheus-version, else prometheusConfig.prometheusVersion of --config, else 2.55.
+Several releases, comma-separated (2.55,3.5), must each accept a file; each error then names the
+releases that report it.
 Exit status: 0 all valid, 1 something invalid, 2 unusable input or flags.`;
 
 interface FileResult {
@@ -24,14 +26,15 @@ interface FileResult {
 }
 
 /** The flag is checked before any file is read; a version from --config was checked by loadConfig. */
-function checkedVersionFlag(flag: string | undefined): string | undefined {
+function checkedVersionFlag(flag: string | undefined): ReleaseSetting | undefined {
   if (flag === undefined) return undefined;
+  const versions = flag.split(',').map((version) => version.trim());
   try {
-    supportedVersion(flag);
+    supportedReleases(versions);
   } catch (err) {
     throw new UsageError(`--prometheus-version: ${(err as Error).message}`, { cause: err });
   }
-  return flag;
+  return versions.length === 1 ? versions[0]! : versions;
 }
 
 export const checkConfigCommand: Command = {
@@ -63,7 +66,7 @@ export const checkConfigCommand: Command = {
         for (const error of result.errors) writeLine(io.stdout, formatConfigError(result.file, error));
         writeLine(
           io.stdout,
-          `${result.file}: ${result.valid ? 'SUCCESS' : `FAILED (${result.errors.length} error(s))`} (Prometheus ${prometheusVersion} rules)`,
+          `${result.file}: ${result.valid ? 'SUCCESS' : `FAILED (${result.errors.length} error(s))`} (Prometheus ${formatReleases(prometheusVersion)} rules)`,
         );
       }
     }

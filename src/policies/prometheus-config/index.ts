@@ -4,7 +4,7 @@ import type { PrometheusConfigPolicyConfig } from '../../config/schema.js';
 import type { Evaluation, KubernetesObject, NotJudged, Policy, Violation } from '../policy.js';
 import { NO_FINDINGS } from '../policy.js';
 import type { ConfigError } from '../../prometheus/index.js';
-import { checkPrometheusConfig } from '../../prometheus/index.js';
+import { checkPrometheusConfig, formatReleases } from '../../prometheus/index.js';
 
 /** Errors shown per object; the rest are counted. Enough to fix a file in one go, small enough for
  *  kubectl's output and the API server's status message. */
@@ -57,10 +57,17 @@ export function keysToJudge(object: KubernetesObject, config: PrometheusConfigPo
   return Object.keys(data).filter((key) => typeof data[key] === 'string' && (labelled || config.keys.includes(key)));
 }
 
-/** `KEY:LINE:COL: PATH: message` (PATH left out for errors of the document itself). */
+/** `KEY:LINE:COL: PATH: message` (PATH left out for errors of the document itself), then, when
+ *  the config was judged for several releases, which of them reject it: `[Prometheus 3.5]`. */
 export function formatConfigError(key: string, error: ConfigError): string {
   const where = `${key}:${error.line}:${error.col}`;
-  return error.path === '' ? `${where}: ${error.message}` : `${where}: ${error.path}: ${error.message}`;
+  const message = withReleases(error);
+  return error.path === '' ? `${where}: ${message}` : `${where}: ${error.path}: ${message}`;
+}
+
+/** The message, and when the config was judged for several releases, which of them report it. */
+function withReleases(error: ConfigError): string {
+  return error.releases === undefined ? error.message : `${error.message} [Prometheus ${error.releases.join(', ')}]`;
 }
 
 /**
@@ -71,7 +78,8 @@ export function formatConfigError(key: string, error: ConfigError): string {
 export function configErrorWarning(key: string, error: ConfigError): string {
   const where = `data.${key}:${error.line}:${error.col}`;
   const lastStep = error.path.slice(error.path.lastIndexOf('.') + 1);
-  return lastStep === '' ? `${where}: ${error.message}` : `${where} ${lastStep}: ${error.message}`;
+  const message = withReleases(error);
+  return lastStep === '' ? `${where}: ${message}` : `${where} ${lastStep}: ${message}`;
 }
 
 function plural(count: number, noun: string): string {
@@ -100,7 +108,7 @@ export const prometheusConfigPolicy: Policy<PrometheusConfigPolicyConfig> = {
         // An unchanged key is not re-judged (an admin may relabel an old ConfigMap), only flagged.
         warnings.push(
           `${configErrorWarning(key, result.errors[0]!)} (unchanged, so allowed; ` +
-            `${plural(result.errors.length, 'error')} for Prometheus ${config.prometheusVersion})`,
+            `${plural(result.errors.length, 'error')} for Prometheus ${formatReleases(config.prometheusVersion)})`,
         );
         continue;
       }

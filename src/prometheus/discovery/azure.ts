@@ -1,20 +1,28 @@
-// azure_sd_configs (discovery/azure SDConfig). Authentication method `SDK` since 2.52; the HTTP
-// client settings are validated from 2.48.
+// azure_sd_configs (discovery/azure SDConfig). Authentication method `SDK` since 2.52,
+// `WorkloadIdentity` since 3.11; the HTTP client settings are validated from 2.48.
 import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder.js';
 import { int, secret, string } from '../schema/types.js';
 import { duration } from '../model/duration.js';
 import { goQuote } from '../model/go-string.js';
 import { httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './sd-common.js';
 
-const SDK_AUTHENTICATION_SINCE = '2.52';
 const HTTP_CLIENT_VALIDATION_SINCE = '2.48';
 
+/** Each authentication method and the release that added it, in the order Go lists them. */
+const AUTHENTICATION_METHODS: ReadonlyArray<[string, string]> = [
+  ['OAuth', '2.42'],
+  ['ManagedIdentity', '2.42'],
+  ['SDK', '2.52'],
+  ['WorkloadIdentity', '3.11'],
+];
+
 function authenticationMethodProblem(method: string, ctx: DecodeContext): string | undefined {
-  const sdk = ctx.atLeast(SDK_AUTHENTICATION_SINCE);
-  const supported = sdk ? ['OAuth', 'ManagedIdentity', 'SDK'] : ['OAuth', 'ManagedIdentity'];
+  const supported = AUTHENTICATION_METHODS.filter(([, since]) => ctx.atLeast(since)).map(([name]) => name);
   if (supported.includes(method)) return undefined;
-  const listed = sdk ? `"OAuth", "ManagedIdentity" or "SDK"` : `"OAuth" or "ManagedIdentity"`;
-  const hint = method === 'SDK' ? ` (SDK was added in Prometheus ${SDK_AUTHENTICATION_SINCE})` : '';
+  const quoted = supported.map((name) => goQuote(name));
+  const listed = `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+  const since = AUTHENTICATION_METHODS.find(([name]) => name === method)?.[1];
+  const hint = since === undefined ? '' : ` (${method} was added in Prometheus ${since})`;
   return `unknown authentication_type ${goQuote(method)}. Supported types are ${listed}${hint}`;
 }
 

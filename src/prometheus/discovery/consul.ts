@@ -1,4 +1,5 @@
-// consul_sd_configs (discovery/consul SDConfig); `path_prefix` since 2.45.
+// consul_sd_configs (discovery/consul SDConfig); `path_prefix` since 2.45, the catalog `filter`
+// since 3.0, `health_filter` since 3.11.
 import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder.js';
 import { DecodedStruct as Decoded } from '../schema/decoder.js';
 import { bool, list, map, secret, string } from '../schema/types.js';
@@ -58,6 +59,8 @@ export const consulSpec: StructSpec = {
     services: { type: list(string) },
     tags: { type: list(string) },
     node_meta: { type: map(string, string) },
+    filter: { type: string, since: '3.0' },
+    health_filter: { type: string, since: '3.11' },
   },
   inline: [httpClientFieldsSpec],
   validate: [whenDecodedCleanly(validateConsul)],

@@ -1,5 +1,6 @@
-// ec2_sd_configs (discovery/aws EC2SDConfig) and, shared with lightsail.ts, the AWS settings both
-// discoveries have. Their UnmarshalYAML calls HTTPClientConfig.Validate only from 2.48.
+// ec2_sd_configs (discovery/aws EC2SDConfig) and, shared with lightsail.ts and the 3.x AWS
+// discoveries (aws.ts), the AWS settings they have. Their UnmarshalYAML calls
+// HTTPClientConfig.Validate only from 2.48; `external_id` came in 3.12.
 import type { DecodeContext, DecodedStruct, FieldSpec, StructSpec } from '../schema/decoder.js';
 import { struct } from '../schema/decoder.js';
 import { int, list, secret, string } from '../schema/types.js';
@@ -20,16 +21,22 @@ export const awsFields: Record<string, FieldSpec> = {
   role_arn: { type: string },
   refresh_interval: { type: duration, default: DEFAULT_REFRESH_INTERVAL_MS },
   port: { type: int, default: DEFAULT_PORT },
+  external_id: { type: string, since: '3.12' },
 };
 
-/** Without `region`, Prometheus asks the EC2 instance metadata service while loading the file and
- *  fails ("<service> SD configuration requires a region") anywhere but on EC2. A webhook cannot
- *  know where Prometheus runs, so this is a warning, not a denial (docs/prometheus-discovery-part-a.md). */
-export function warnAboutMissingRegion(sd: DecodedStruct, ctx: DecodeContext, service: 'EC2' | 'Lightsail'): void {
-  if ((sd.get<string>('region') ?? '') !== '') return;
-  ctx.warnings.push(
-    `${sd.path}: region is not set: Prometheus reads it from the EC2 instance metadata and, when not running on EC2, fails with "${service} SD configuration requires a region"`,
-  );
+/** 3.14 stopped looking the region up while loading the file (the discovery does it when it runs). */
+const REGION_LOOKUP_UNTIL = '3.14';
+
+/** Without `region`, Prometheus up to 3.13 looks it up while loading the file (the EC2 instance
+ *  metadata; from 3.7 first the AWS configuration of its environment) and fails when it finds none
+ *  (before 3.7: "<service> SD configuration requires a region"). A webhook cannot know where
+ *  Prometheus runs, so this is a warning, not a denial (docs/prometheus-discovery-part-a.md). */
+export function warnAboutMissingRegion(sd: DecodedStruct, ctx: DecodeContext, service: string): void {
+  if ((sd.get<string>('region') ?? '') !== '' || ctx.atLeast(REGION_LOOKUP_UNTIL)) return;
+  const where = ctx.atLeast('3.7')
+    ? 'from the AWS configuration of its environment or the EC2 instance metadata and, when it finds none, fails to load the file'
+    : `from the EC2 instance metadata and, when not running on EC2, fails with "${service} SD configuration requires a region"`;
+  ctx.warnings.push(`${sd.path}: region is not set: Prometheus reads it ${where}`);
 }
 
 /** The HTTP client check that AWS discoveries run from 2.48 on. */
@@ -37,8 +44,10 @@ export function validateAwsHttpClient(sd: DecodedStruct, ctx: DecodeContext): vo
   if (ctx.atLeast(AWS_HTTP_CLIENT_VALIDATION_SINCE)) validateHttpClient(sd, ctx);
 }
 
-const filterSpec: StructSpec = {
-  goType: 'aws.EC2Filter',
+/** aws.EC2Filter, renamed aws.Filter in 3.13 (RDS uses it too). */
+export const filterSpec: StructSpec = {
+  goType: 'aws.Filter',
+  goTypeBefore: { before: '3.13', goType: 'aws.EC2Filter' },
   fields: { name: { type: string }, values: { type: list(string) } },
 };
 

@@ -13,6 +13,7 @@ import { nerveSpec } from './nerve.js';
 import { ovhcloudSpec } from './ovhcloud.js';
 import { puppetdbSpec } from './puppetdb.js';
 import { scalewaySpec } from './scaleway.js';
+import { STACKIT_SINCE, stackitSpec } from './stackit.js';
 import { serversetSpec } from './serverset.js';
 import { tritonSpec } from './triton.js';
 import { uyuniSpec } from './uyuni.js';
@@ -31,6 +32,9 @@ import { lightsailSpec } from './lightsail.js';
 import { marathonSpec } from './marathon.js';
 import { nomadSpec } from './nomad.js';
 import { openstackSpec } from './openstack.js';
+import { AWS_SINCE, awsSpec, ecsSpec, elasticacheSpec, mskSpec, rdsSpec } from './aws.js';
+import { OUTSCALE_SINCE, outscaleSpec } from './outscale.js';
+import { OCI_SINCE, ociSpec } from './oci.js';
 
 export const serviceDiscoveryFields: Record<string, FieldSpec> = {};
 serviceDiscoveryFields.digitalocean_sd_configs = discoveryConfigsField('digitalocean_sd_configs', digitaloceanSpec);
@@ -43,6 +47,7 @@ serviceDiscoveryFields.nerve_sd_configs = discoveryConfigsField('nerve_sd_config
 serviceDiscoveryFields.ovhcloud_sd_configs = discoveryConfigsField('ovhcloud_sd_configs', ovhcloudSpec);
 serviceDiscoveryFields.puppetdb_sd_configs = discoveryConfigsField('puppetdb_sd_configs', puppetdbSpec);
 serviceDiscoveryFields.scaleway_sd_configs = discoveryConfigsField('scaleway_sd_configs', scalewaySpec);
+serviceDiscoveryFields.stackit_sd_configs = discoveryConfigsField('stackit_sd_configs', stackitSpec, STACKIT_SINCE);
 serviceDiscoveryFields.serverset_sd_configs = discoveryConfigsField('serverset_sd_configs', serversetSpec);
 serviceDiscoveryFields.triton_sd_configs = discoveryConfigsField('triton_sd_configs', tritonSpec);
 serviceDiscoveryFields.uyuni_sd_configs = discoveryConfigsField('uyuni_sd_configs', uyuniSpec);
@@ -61,3 +66,14 @@ serviceDiscoveryFields.lightsail_sd_configs = discoveryConfigsField('lightsail_s
 serviceDiscoveryFields.marathon_sd_configs = discoveryConfigsField('marathon_sd_configs', marathonSpec);
 serviceDiscoveryFields.nomad_sd_configs = discoveryConfigsField('nomad_sd_configs', nomadSpec);
 serviceDiscoveryFields.openstack_sd_configs = discoveryConfigsField('openstack_sd_configs', openstackSpec);
+serviceDiscoveryFields.aws_sd_configs = discoveryConfigsField('aws_sd_configs', awsSpec, AWS_SINCE);
+serviceDiscoveryFields.ecs_sd_configs = discoveryConfigsField('ecs_sd_configs', ecsSpec, AWS_SINCE);
+serviceDiscoveryFields.msk_sd_configs = discoveryConfigsField('msk_sd_configs', mskSpec, '3.10');
+serviceDiscoveryFields.elasticache_sd_configs = discoveryConfigsField(
+  'elasticache_sd_configs',
+  elasticacheSpec,
+  '3.11',
+);
+serviceDiscoveryFields.rds_sd_configs = discoveryConfigsField('rds_sd_configs', rdsSpec, '3.11');
+serviceDiscoveryFields.outscale_sd_configs = discoveryConfigsField('outscale_sd_configs', outscaleSpec, OUTSCALE_SINCE);
+serviceDiscoveryFields.oci_sd_configs = discoveryConfigsField('oci_sd_configs', ociSpec, OCI_SINCE);

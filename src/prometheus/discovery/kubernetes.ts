@@ -1,4 +1,6 @@
-// kubernetes_sd_configs (discovery/kubernetes SDConfig): unchanged from 2.42 to 2.55.
+// kubernetes_sd_configs (discovery/kubernetes SDConfig): unchanged from 2.42 to 2.55; 3.6 attaches
+// namespace metadata, 3.11 the owning deployment/job/cronjob of pods and lets the pod role select
+// nodes.
 import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder.js';
 import { struct } from '../schema/decoder.js';
 import { bool, list, parsedString, string } from '../schema/types.js';
@@ -14,7 +16,12 @@ const role = parsedString<string>('kubernetes.Role', '', (text) =>
   ROLES.includes(text) ? text : { error: `unknown Kubernetes SD role ${goQuote(text)}` },
 );
 
-/** Selector roles a discovery role accepts. */
+/** Selector roles a discovery role accepts (the pod role also takes node selectors from 3.11). */
+function allowedSelectors(discoveryRole: string, ctx: DecodeContext): string[] {
+  if (discoveryRole === 'pod' && ctx.atLeast('3.11')) return ['pod', 'node'];
+  return ALLOWED_SELECTORS[discoveryRole] ?? [];
+}
+
 const ALLOWED_SELECTORS: Record<string, string[]> = {
   pod: ['pod'],
   service: ['service'],
@@ -36,7 +43,13 @@ const namespaceDiscoverySpec: StructSpec = {
 
 const attachMetadataSpec: StructSpec = {
   goType: 'kubernetes.AttachMetadataConfig',
-  fields: { node: { type: bool } },
+  fields: {
+    node: { type: bool },
+    namespace: { type: bool, since: '3.6' },
+    deployment: { type: bool, since: '3.11' },
+    job: { type: bool, since: '3.11' },
+    cronjob: { type: bool, since: '3.11' },
+  },
 };
 
 /** The mutually exclusive ways to reach the API server, in upstream's order. */
@@ -64,11 +77,12 @@ function selectorProblem(
   discoveryRole: string,
   selector: DecodedStruct | undefined,
   seen: Set<string>,
+  ctx: DecodeContext,
 ): [string, string] | undefined {
   const selectorRole = selector?.get<string>('role') ?? '';
   if (seen.has(selectorRole)) return [`duplicated selector role: ${selectorRole}`, 'role'];
   seen.add(selectorRole);
-  const allowed = ALLOWED_SELECTORS[discoveryRole] ?? [];
+  const allowed = allowedSelectors(discoveryRole, ctx);
   if (!allowed.includes(selectorRole))
     return [`${discoveryRole} role supports only ${allowed.join(', ')} selectors`, 'role'];
   const fieldProblem = fieldSelectorError(selector?.get<string>('field') ?? '');
@@ -93,7 +107,7 @@ function validateKubernetes(sd: DecodedStruct, ctx: DecodeContext): void {
   const seen = new Set<string>();
   const selectors = sd.get<(DecodedStruct | undefined)[]>('selectors') ?? [];
   for (const selector of selectors) {
-    const problem = selectorProblem(discoveryRole, selector, seen);
+    const problem = selectorProblem(discoveryRole, selector, seen, ctx);
     if (problem === undefined) continue;
     const [message, field] = problem;
     return selector

@@ -1,5 +1,5 @@
-// openstack_sd_configs (discovery/openstack SDConfig): unchanged from 2.42 to 2.55; its own
-// tls_config instead of the HTTP client settings.
+// openstack_sd_configs (discovery/openstack SDConfig): its own tls_config instead of the HTTP
+// client settings; role `loadbalancer` (Octavia) since 3.2.
 import type { DecodeContext, DecodedStruct, StructSpec } from '../schema/decoder.js';
 import { struct } from '../schema/decoder.js';
 import { bool, int, parsedString, secret, string } from '../schema/types.js';
@@ -8,9 +8,15 @@ import { goQuote } from '../model/go-string.js';
 import { tlsConfigSpec } from '../http-client.js';
 import { whenDecodedCleanly } from './sd-common.js';
 
-/** openstack.Role: its UnmarshalYAML refuses anything but the two roles (also an empty string). */
-const role = parsedString<string>('openstack.Role', '', (text) =>
-  text === 'hypervisor' || text === 'instance' ? text : { error: `unknown OpenStack SD role ${goQuote(text)}` },
+const LOADBALANCER_SINCE = '3.2';
+
+function rolesOf(ctx: DecodeContext): string[] {
+  return ctx.atLeast(LOADBALANCER_SINCE) ? ['instance', 'hypervisor', 'loadbalancer'] : ['instance', 'hypervisor'];
+}
+
+/** openstack.Role: its UnmarshalYAML refuses unknown roles (also an empty string). */
+const role = parsedString<string>('openstack.Role', '', (text, ctx) =>
+  rolesOf(ctx).includes(text) ? text : { error: `unknown OpenStack SD role ${goQuote(text)}` },
 );
 
 function validateOpenstack(sd: DecodedStruct, ctx: DecodeContext): void {
@@ -23,7 +29,7 @@ function validateOpenstack(sd: DecodedStruct, ctx: DecodeContext): void {
     );
   }
   if ((sd.get<string>('role') ?? '') === '')
-    return sd.error(ctx, 'role missing (one of: instance, hypervisor)', sd.isSet('role') ? 'role' : undefined);
+    return sd.error(ctx, `role missing (one of: ${rolesOf(ctx).join(', ')})`, sd.isSet('role') ? 'role' : undefined);
   if ((sd.get<string>('region') ?? '') === '') {
     sd.error(ctx, 'openstack SD configuration requires a region', sd.isSet('region') ? 'region' : undefined);
   }

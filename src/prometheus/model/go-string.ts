@@ -73,3 +73,15 @@ export function goQuote(text: string): string {
   }
   return out + '"';
 }
+
+/** Go's `%v` of a float64 (strconv.FormatFloat(f, 'g', -1, 64)): shortest digits, exponent form
+ *  from 1e+06 up and below 1e-04, with a signed two-digit exponent. */
+export function goFloat(value: number): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? '+Inf' : '-Inf';
+  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+  const exponent = Math.floor(Math.log10(Math.abs(value)));
+  if (exponent >= -4 && exponent < 6) return String(value);
+  const [mantissa, power] = value.toExponential().split('e') as [string, string];
+  const sign = power.startsWith('-') ? '-' : '+';
+  return `${mantissa}e${sign}${power.replace(/^[+-]/, '').padStart(2, '0')}`;
+}

@@ -44,3 +44,19 @@ export function parseBase2Bytes(text: string): number | { error: string } {
 }
 
 export const base2Bytes: FieldType<number> = parsedString('units.Base2Bytes', 0, (text) => parseBase2Bytes(text));
+
+const SI_PREFIXES = ['', 'K', 'M', 'G', 'T', 'P', 'E'];
+
+/** Base2Bytes.String (units.ToString with scale 1024): `1KiB512B`, a negative amount `-1KiB-512B`. */
+export function formatBase2Bytes(bytes: number): string {
+  let rest = BigInt(Math.trunc(bytes));
+  const parts: string[] = [];
+  for (const [power, prefix] of SI_PREFIXES.entries()) {
+    const remainder = rest % 1024n;
+    if (remainder !== 0n || (power === 0 && rest === 0n))
+      parts.unshift(`${remainder}${prefix}${power === 0 ? 'B' : 'iB'}`);
+    rest /= 1024n;
+    if (rest === 0n) break;
+  }
+  return parts.join('');
+}

@@ -13,6 +13,8 @@ export interface ConfigError {
   /** Field path such as `scrape_configs[2].scrape_interval`; empty for the document itself. */
   path: string;
   message: string;
+  /** When the config was judged for several releases: those that report this error (`major.minor`). */
+  releases?: string[];
 }
 
 export class DecodeContext {
@@ -91,6 +93,8 @@ export interface FieldSpec<T = unknown> {
   since?: string;
   /** First release that no longer knows the field. */
   removedIn?: string;
+  /** The field's name from `removedIn` on, when the release renamed it (named in the error). */
+  renamedTo?: string;
 }
 
 export type StructValidator = (value: DecodedStruct, ctx: DecodeContext) => void;
@@ -171,6 +175,9 @@ export class DecodedStruct {
   /** Values and occurrences by field slot (see FieldTable): no map per struct. */
   private readonly values: unknown[];
   private readonly occurrences: (FieldOccurrence | undefined)[];
+  /** False when a field of this struct could not be decoded (its own rules were skipped): rules of
+   *  an enclosing struct that read it would only add follow-on noise. */
+  decodedCleanly = true;
 
   constructor(
     readonly spec: StructSpec,
@@ -212,6 +219,12 @@ export class DecodedStruct {
   /** Written in the YAML (even as null). */
   isSet(name: string): boolean {
     return this.occurrenceOf(name) !== undefined;
+  }
+
+  /** Written in the YAML with a non-null value: a nil slice or pointer in Go when it is null. */
+  isSetNonNull(name: string): boolean {
+    const value = this.occurrenceOf(name)?.value;
+    return value !== undefined && !(value.kind === 'scalar' && value.isNull);
   }
 
   /** Was the field in `slot` written in the YAML? */
@@ -265,7 +278,8 @@ function unknownFieldMessage(name: string, spec: StructSpec, field: FieldSpec | 
     return `${base} (${name} was added in Prometheus ${field.since}; prometheusVersion is ${formatVersion(ctx.version)})`;
   }
   if (field?.removedIn !== undefined) {
-    return `${base} (${name} was removed in Prometheus ${field.removedIn}; prometheusVersion is ${formatVersion(ctx.version)})`;
+    const change = field.renamedTo === undefined ? 'removed' : `renamed ${field.renamedTo}`;
+    return `${base} (${name} was ${change} in Prometheus ${field.removedIn}; prometheusVersion is ${formatVersion(ctx.version)})`;
   }
   return base;
 }
@@ -342,9 +356,8 @@ export function decodeStruct(
   // only add follow-on noise, so such a struct's rules are skipped, as after an unknown or repeated
   // field (a typo like `regexx` would otherwise also yield "regex missing"-style complaints). (Errors deeper inside a field,
   // e.g. in one list item, leave the parent's rules running.)
-  if (!fieldFailed) {
-    for (const validator of table.validators) validator(decoded, ctx);
-  }
+  if (fieldFailed) decoded.decodedCleanly = false;
+  else for (const validator of table.validators) validator(decoded, ctx);
   return decoded;
 }
 

@@ -46,6 +46,19 @@ export function stringType(goName: string): FieldType<string> {
 
 export const string = stringType('string');
 
+/** A Go string type that a release moved or renamed: `[since, goName]` pairs, oldest first (the
+ *  first `since` is the field's own). */
+export function renamedStringType(names: ReadonlyArray<readonly [string, string]>): FieldType<string> {
+  return {
+    goName: names[0]![1],
+    zero: '',
+    decode(node, path, ctx) {
+      const goName = names.reduce((current, [since, name]) => (ctx.atLeast(since) ? name : current), names[0]![1]);
+      return scalarText(node, path, ctx, goName);
+    },
+  };
+}
+
 /** config.Secret: a string that Prometheus hides when printing. */
 export const secret = stringType('config.Secret');
 
@@ -174,3 +187,10 @@ export function map<V>(key: FieldType<string>, value: FieldType<V>): FieldType<M
     },
   };
 }
+
+/** Go's `interface{}`: any YAML value is accepted as it is (e.g. oauth2 `claims`). */
+export const anyValue: FieldType<YamlNode> = {
+  goName: 'interface {}',
+  zero: undefined,
+  decode: (node) => node,
+};

@@ -73,6 +73,37 @@ t.test(
   },
 );
 
+t.test('several releases: the config must pass each, and each error names the releases that report it', async (t) => {
+  const text = [
+    'alerting:',
+    '  alertmanagers:',
+    '    - api_version: v1',
+    '      static_configs: [{targets: ["am:9093"]}]',
+    'scrape_configs:',
+    '  - job_name: node',
+    '    scrape_interval: 1.5h',
+    '',
+  ].join('\n');
+  const result = prometheusConfigPolicy.evaluate(
+    configMap({ promYaml: text }),
+    { ...config, prometheusVersion: ['2.55', '3.5'] },
+    { operation: 'CREATE' },
+  );
+  t.same(
+    result.violations.map((violation) => violation.message),
+    [
+      'promYaml:3:20: alerting.alertmanagers[0].api_version: expected Alertmanager api version to be one of [v2] but got v1 [Prometheus 3.5]',
+      'promYaml:7:22: scrape_configs[0].scrape_interval: unknown unit "." in duration "1.5h" [Prometheus 2.55, 3.5]',
+    ],
+  );
+  const unchanged = prometheusConfigPolicy.evaluate(
+    configMap({ promYaml: text }),
+    { ...config, prometheusVersion: ['2.55', '3.5'] },
+    { operation: 'UPDATE', oldObject: configMap({ promYaml: text }) },
+  );
+  t.match(unchanged.warnings[0], /\(unchanged, so allowed; 2 errors for Prometheus 2\.55, 3\.5\)/);
+});
+
 t.test('the list is capped with a count of the rest', async (t) => {
   const jobs = Array.from({ length: 30 }, (_, i) => `  - job_name: j${i}\n    scrape_interval: ${i}x\n`).join('');
   const result = prometheusConfigPolicy.evaluate(configMap({ promYaml: `scrape_configs:\n${jobs}` }), config, {

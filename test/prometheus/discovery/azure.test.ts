@@ -72,3 +72,30 @@ t.test('azure_sd_configs', async (t) =>
     },
   ]),
 );
+
+t.test('azure_sd_configs WorkloadIdentity (3.11)', async (t) =>
+  judgeSd(t, 'azure', [
+    {
+      name: 'before 3.11',
+      sd: 'subscription_id: s\nauthentication_method: WorkloadIdentity',
+      version: '3.10',
+      errors: [
+        'unknown authentication_type "WorkloadIdentity". Supported types are "OAuth", "ManagedIdentity" or "SDK" (WorkloadIdentity was added in Prometheus 3.11)',
+      ],
+    },
+    {
+      name: 'WorkloadIdentity',
+      sd: 'subscription_id: s\nauthentication_method: WorkloadIdentity',
+      version: '3.11',
+      errors: [],
+    },
+    {
+      name: 'unknown',
+      sd: 'subscription_id: s\nauthentication_method: Magic',
+      version: '3.16',
+      errors: [
+        'unknown authentication_type "Magic". Supported types are "OAuth", "ManagedIdentity", "SDK" or "WorkloadIdentity"',
+      ],
+    },
+  ]),
+);

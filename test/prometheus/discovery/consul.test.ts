@@ -43,3 +43,16 @@ t.test('consul_sd_configs', async (t) =>
     { name: 'unknown field', sd: 'service: [a]', errors: ['field service not found in type consul.plain'] },
   ]),
 );
+
+t.test('consul_sd_configs filters (3.0, 3.11)', async (t) =>
+  judgeSd(t, 'consul', [
+    { name: 'filter', sd: 'filter: x', version: '3.0', errors: [] },
+    {
+      name: 'health_filter before 3.11',
+      sd: 'health_filter: y',
+      version: '3.10',
+      errors: ['health_filter was added in Prometheus 3.11'],
+    },
+    { name: 'health_filter', sd: 'filter: x\nhealth_filter: y', version: '3.11', errors: [] },
+  ]),
+);

@@ -25,3 +25,17 @@ t.test('digitalocean_sd_configs', async (t) =>
     },
   ]),
 );
+
+t.test('digitalocean_sd_configs role (3.12)', async (t) =>
+  judgeSd(t, 'digitalocean', [
+    { name: 'before 3.12', sd: 'role: databases', version: '3.11', errors: ['role was added in Prometheus 3.12'] },
+    { name: 'databases', sd: 'role: databases', version: '3.12', errors: [] },
+    {
+      name: 'unknown role',
+      sd: 'role: kubernetes',
+      version: '3.16',
+      errors: ['unknown DigitalOcean SD role "kubernetes"'],
+    },
+    { name: 'null role', sd: 'role: ~', version: '3.16', errors: ['role missing (one of: droplets, databases)'] },
+  ]),
+);

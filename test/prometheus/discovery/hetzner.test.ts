@@ -35,3 +35,15 @@ t.test('hetzner_sd_configs', async (t) =>
     { name: 'typo', sd: 'role: hcloud\nrefresh: 1m', errors: ['field refresh not found in type hetzner.plain'] },
   ]),
 );
+
+t.test('hetzner_sd_configs label_selector (3.5)', async (t) =>
+  judgeSd(t, 'hetzner', [
+    {
+      name: 'before 3.5',
+      sd: 'role: hcloud\nlabel_selector: env=prod',
+      version: '3.4',
+      errors: ['label_selector was added in Prometheus 3.5'],
+    },
+    { name: 'label_selector', sd: 'role: hcloud\nlabel_selector: env=prod', version: '3.5', errors: [] },
+  ]),
+);

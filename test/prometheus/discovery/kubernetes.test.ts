@@ -180,3 +180,44 @@ t.test('label selectors (labels.Parse)', async (t) => {
   );
   t.match(labelSelectorError(`a=${'v'.repeat(64)}`) ?? '', /: must be no more than 63 characters$/);
 });
+
+t.test('kubernetes_sd_configs metadata (3.6, 3.11) and node selectors on pods (3.11)', async (t) =>
+  judgeSd(t, 'kubernetes', [
+    {
+      name: 'namespace metadata before 3.6',
+      sd: 'role: pod\nattach_metadata: {namespace: true}',
+      version: '3.5',
+      errors: ['namespace was added in Prometheus 3.6'],
+    },
+    {
+      name: 'owner metadata before 3.11',
+      sd: 'role: pod\nattach_metadata: {deployment: true}',
+      version: '3.10',
+      errors: ['deployment was added in Prometheus 3.11'],
+    },
+    {
+      name: 'all metadata',
+      sd: 'role: pod\nattach_metadata: {node: true, namespace: true, deployment: true, job: true, cronjob: true}',
+      version: '3.11',
+      errors: [],
+    },
+    {
+      name: 'node selector on pods before 3.11',
+      sd: 'role: pod\nselectors: [{role: node, label: a=b}]',
+      version: '3.10',
+      errors: ['pod role supports only pod selectors'],
+    },
+    {
+      name: 'node selector on pods',
+      sd: 'role: pod\nselectors: [{role: node, label: a=b}]',
+      version: '3.11',
+      errors: [],
+    },
+    {
+      name: 'service selector on pods',
+      sd: 'role: pod\nselectors: [{role: service}]',
+      version: '3.11',
+      errors: ['pod role supports only pod, node selectors'],
+    },
+  ]),
+);

@@ -34,3 +34,21 @@ t.test('openstack_sd_configs', async (t) =>
     },
   ]),
 );
+
+t.test('openstack_sd_configs role loadbalancer (3.2)', async (t) =>
+  judgeSd(t, 'openstack', [
+    {
+      name: 'before 3.2',
+      sd: 'role: loadbalancer\nregion: r',
+      version: '3.1',
+      errors: ['unknown OpenStack SD role "loadbalancer"'],
+    },
+    { name: 'loadbalancer', sd: 'role: loadbalancer\nregion: r', version: '3.2', errors: [] },
+    {
+      name: 'no role',
+      sd: 'region: r',
+      version: '3.16',
+      errors: ['role missing (one of: instance, hypervisor, loadbalancer)'],
+    },
+  ]),
+);
