@@ -1,0 +1,200 @@
+// `npm run oracle:fuzz -- [--runs N] [--releases 2.42,2.53,2.55] [--seed S] [--save]`: a
+// differential fuzzer. fast-check generates prometheus.yml documents that start valid and are then
+// mutated (oracle/mutations.ts); promtool of every release given and promgate at the same releases
+// judge each one. A disagreement is shrunk to a small document by fast-check, replaying the run
+// that found it; with --save the shrunk documents join test/prometheus/fixtures/fuzz-regressions.json
+// with promtool's verdicts, which `npm test` checks without promtool. Releases promgate does not
+// judge yet (3.x) are judged by promtool alone, so their verdicts are recorded for later.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { REPOSITORY_ROOT } from '../fixtures/repository.js';
+import { NEWEST_SUPPORTED, OLDEST_SUPPORTED } from '../src/prometheus/index.js';
+import { supportedVersion } from '../src/prometheus/version.js';
+import { prometheusConfig } from './config-arbitrary.js';
+import { applyMutations, mutationArbitrary } from './mutations.js';
+import {
+  agrees,
+  promgateVerdict,
+  promtoolBinary,
+  promtoolVersion,
+  promtoolVerdicts,
+  type Verdict,
+} from './verdicts.js';
+import { emitYaml } from './yaml-tree.js';
+
+const REGRESSIONS_FILE = join(REPOSITORY_ROOT, 'test/prometheus/fixtures/fuzz-regressions.json');
+
+const usage = `npm run oracle:fuzz -- [--runs N] [--releases R1,R2,...] [--seed S] [--save] [--max-shrinks N]
+
+Generates N (default 300) configurations, judges each with promtool of every release
+(default ${OLDEST_SUPPORTED},2.53,${NEWEST_SUPPORTED}; built by scripts/tool) and with promgate at the same release,
+shrinks every disagreement and prints it. --save adds the shrunk ones to
+test/prometheus/fixtures/fuzz-regressions.json. The seed is random unless given;
+the run prints it. Exit status 1 when promgate and promtool disagree.`;
+
+interface Regression {
+  yaml: string;
+  /** promtool's verdict per release (major.minor) on `yaml`. */
+  promtool: Record<string, Verdict>;
+}
+
+interface Options {
+  runs: number;
+  releases: string[];
+  seed: number;
+  save: boolean;
+  maxShrinks: number;
+}
+
+function parseOptions(argv: string[]): Options | string {
+  const options: Options = {
+    runs: 300,
+    releases: [OLDEST_SUPPORTED, '2.53', NEWEST_SUPPORTED],
+    seed: Math.floor(Math.random() * 2 ** 31),
+    save: false,
+    maxShrinks: 1000,
+  };
+  for (let index = 0; index < argv.length; index++) {
+    const flag = argv[index]!;
+    const value = (): string => {
+      const next = argv[++index];
+      if (next === undefined) throw new Error(`${flag} needs a value`);
+      return next;
+    };
+    const count = (): number => {
+      const text = value();
+      if (!/^\d+$/.test(text)) throw new Error(`${flag}: expected a number, got "${text}"`);
+      return Number(text);
+    };
+    if (flag === '--runs') options.runs = count();
+    else if (flag === '--seed') options.seed = count();
+    else if (flag === '--max-shrinks') options.maxShrinks = count();
+    else if (flag === '--releases') options.releases = value().split(',').filter(Boolean);
+    else if (flag === '--save') options.save = true;
+    else if (flag === '-h' || flag === '--help') return usage;
+    else throw new Error(`unknown argument "${flag}"\n\n${usage}`);
+  }
+  return options;
+}
+
+function judgedByPromgate(release: string): boolean {
+  try {
+    supportedVersion(release);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const documentArbitrary = fc
+  .tuple(prometheusConfig, fc.array(mutationArbitrary, { maxLength: 3 }))
+  .map(([tree, mutations]) => emitYaml(applyMutations(tree, mutations)));
+
+interface Judge {
+  release: string;
+  binary: string;
+}
+
+/** Releases where promgate and promtool disagree on `text` (one promtool run per release). */
+function disagreeingReleases(judges: Judge[], text: string): string[] {
+  return judges
+    .filter(({ release, binary }) => !agrees(promgateVerdict(release, text), promtoolVerdicts(binary, [text])[0]!))
+    .map(({ release }) => release);
+}
+
+/** fast-check replays run `index` of `seed` and shrinks it while the disagreement stays. */
+function shrink(judges: Judge[], seed: number, index: number, maxShrinks: number): string {
+  let budget = maxShrinks;
+  const result = fc.check(
+    fc.property(documentArbitrary, (text) => {
+      // Past the budget every candidate "passes", which ends shrinking at the smallest found so far.
+      if (budget-- <= 0) return true;
+      return disagreeingReleases(judges, text).length === 0;
+    }),
+    { seed, path: String(index), numRuns: 1 },
+  );
+  if (result.counterexample === null) throw new Error(`run ${index} of seed ${seed} no longer disagrees`);
+  return result.counterexample[0];
+}
+
+function readRegressions(): Regression[] {
+  return (JSON.parse(readFileSync(REGRESSIONS_FILE, 'utf8')) as { cases: Regression[] }).cases;
+}
+
+function saveRegressions(cases: Regression[]): void {
+  const about =
+    'Configurations on which promgate and upstream promtool (check config --syntax-only) disagreed, found by ' +
+    "npm run oracle:fuzz and shrunk by fast-check. promtool holds promtool's verdict per release; " +
+    'test/prometheus/fuzz-regressions.test.ts requires promgate to agree at every release it judges.';
+  writeFileSync(REGRESSIONS_FILE, `${JSON.stringify({ about, cases }, null, 2)}\n`);
+}
+
+function describe(verdict: Verdict): string {
+  return verdict.valid ? 'valid' : `invalid: ${verdict.message.replaceAll('\n', ' ')}`;
+}
+
+function main(argv: string[]): number {
+  let options: Options;
+  try {
+    const parsed = parseOptions(argv);
+    if (typeof parsed === 'string') return (console.log(parsed), 0);
+    options = parsed;
+  } catch (err) {
+    console.error(`oracle:fuzz: ${(err as Error).message}`);
+    return 2;
+  }
+  const all = options.releases.map((release) => ({ release, binary: promtoolBinary(release) }));
+  const judges = all.filter(({ release }) => judgedByPromgate(release));
+  for (const { release, binary } of all) {
+    const note = judgedByPromgate(release) ? '' : ' (promgate does not judge this release yet: promtool only)';
+    console.log(`promtool ${promtoolVersion(binary)} for ${release}${note}`);
+  }
+  console.log(`seed ${options.seed}, ${options.runs} configurations`);
+
+  const texts = fc.sample(documentArbitrary, { seed: options.seed, numRuns: options.runs });
+  const verdicts = new Map(all.map(({ release, binary }) => [release, promtoolVerdicts(binary, texts)]));
+  const failing = new Set<number>();
+  for (const { release } of all) {
+    const upstream = verdicts.get(release)!;
+    const valid = upstream.filter((verdict) => verdict.valid).length;
+    let disagreements = 0;
+    if (judgedByPromgate(release)) {
+      texts.forEach((text, index) => {
+        if (!agrees(promgateVerdict(release, text), upstream[index]!)) {
+          disagreements++;
+          failing.add(index);
+        }
+      });
+    }
+    const judged = judgedByPromgate(release) ? `, ${disagreements} disagreement(s)` : '';
+    console.log(
+      `${release}: ${texts.length} tried (${new Set(texts).size} distinct), promtool valid ${valid}${judged}`,
+    );
+  }
+
+  const known = new Set(readRegressions().map((regression) => regression.yaml));
+  const found = new Map<string, Regression>();
+  for (const index of failing) {
+    const yaml = shrink(judges, options.seed, index, options.maxShrinks);
+    if (found.has(yaml)) continue;
+    const promtool = Object.fromEntries(
+      all.map(({ release, binary }) => [release, promtoolVerdicts(binary, [yaml])[0]!]),
+    );
+    found.set(yaml, { yaml, promtool });
+    console.log(`\n--- run ${index}, shrunk${known.has(yaml) ? ' (already in fuzz-regressions.json)' : ''}:\n${yaml}`);
+    for (const { release } of judges) {
+      console.log(`  ${release} promtool: ${describe(promtool[release]!)}`);
+      console.log(`  ${release} promgate: ${describe(promgateVerdict(release, yaml))}`);
+    }
+  }
+  const fresh = [...found.values()].filter((regression) => !known.has(regression.yaml));
+  if (options.save && fresh.length > 0) {
+    saveRegressions([...readRegressions(), ...fresh]);
+    console.log(`\nsaved ${fresh.length} new case(s) to ${REGRESSIONS_FILE}`);
+  }
+  console.log(`\n${failing.size} disagreeing configuration(s), ${found.size} after shrinking, ${fresh.length} new`);
+  return failing.size === 0 ? 0 : 1;
+}
+
+process.exitCode = main(process.argv.slice(2));
