@@ -5,7 +5,7 @@
 // 2.49 0.45 (username_file), 2.51 (client secret optional), 2.53 0.54 (*_ref, http_headers).
 import type { DecodeContext, DecodedStruct, StructSpec } from './schema/decoder.js';
 import { struct } from './schema/decoder.js';
-import { bool, list, map, secret, string } from './schema/types.js';
+import { bool, list, map, parsedString, secret, string } from './schema/types.js';
 import { url } from './model/url.js';
 import type { ParsedUrl } from './model/url.js';
 import { goQuote } from './model/go-string.js';
@@ -26,19 +26,9 @@ function isEmptyString(value: DecodedStruct, name: string): boolean {
 
 const TLS_VERSIONS = new Set(['TLS10', 'TLS11', 'TLS12', 'TLS13']);
 
-const tlsVersion = {
-  ...string,
-  goName: 'config.TLSVersion',
-  decode(node: Parameters<typeof string.decode>[0], path: string, ctx: DecodeContext): string | undefined {
-    const text = string.decode(node, path, ctx);
-    if (text === undefined) return undefined;
-    if (!TLS_VERSIONS.has(text)) {
-      ctx.error(node, path, `unknown TLS version: ${text}`);
-      return undefined;
-    }
-    return text;
-  },
-};
+const tlsVersion = parsedString<string>('config.TLSVersion', '', (text) =>
+  TLS_VERSIONS.has(text) ? text : { error: `unknown TLS version: ${text}` },
+);
 
 /** TLSConfig.Validate, from 2.45 (common 0.44); older releases left it to promtool (see scrape.ts). */
 function validateTls(value: DecodedStruct, ctx: DecodeContext): void {

@@ -684,3 +684,26 @@ t.test('http_headers files: a warning where the loader reads them (2.53, 2.54)',
   ]);
   t.same(checkPrometheusConfig(yaml, { prometheusVersion: '2.55' }).warnings, [], 'common 0.59 no longer reads them');
 });
+
+// yaml.v2 skips a Go UnmarshalYAML (and leaves a pointer nil) only for `~`, `null` and nothing;
+// `Null` and `NULL` reach the unmarshaler, or allocate the pointer, before they resolve to zero
+// (verdicts and messages of promtool 2.55.1, found by npm run oracle:fuzz).
+t.test('Null and NULL reach Go unmarshalers', async (t) =>
+  judge(t, [
+    { name: 'global: Null', yaml: 'global: Null\n', errors: [] },
+    { name: 'scrape config NULL', yaml: 'scrape_configs:\n  - Null\n', errors: ['job_name is empty'] },
+    { name: 'relabel rule NULL', yaml: job('relabel_configs:\n  - NULL'), errors: ['relabel action cannot be empty'] },
+    { name: 'duration Null', yaml: job('scrape_interval: Null'), errors: ['empty duration string'] },
+    { name: 'duration null', yaml: job('scrape_interval: null'), errors: [] },
+    { name: 'TLS version NULL', yaml: job('tls_config:\n  min_version: NULL'), errors: ['unknown TLS version: '] },
+    { name: 'static config NULL', yaml: job('static_configs:\n  - NULL'), errors: [] },
+    { name: 'tls_config Null', yaml: job('tls_config: Null'), errors: [] },
+    {
+      name: 'kubernetes SD NULL',
+      yaml: job('kubernetes_sd_configs:\n  - NULL'),
+      errors: ['role missing (one of: pod, service, endpoints, endpointslice, node, ingress)'],
+    },
+    { name: 'remote write NULL', yaml: 'remote_write:\n  - NULL\n', errors: ['url for remote_write is empty'] },
+    { name: 'alertmanager NULL', yaml: 'alerting:\n  alertmanagers:\n    - NULL\n', errors: [] },
+  ]),
+);
