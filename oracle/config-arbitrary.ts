@@ -9,7 +9,11 @@ import { map, raw, seq, str, type YamlMap, type YamlTree } from './yaml-tree.js'
 
 /** Present `present` times for `absent` times absent; shrinks to absent. */
 const optional = <T>(arb: fc.Arbitrary<T>, present = 1, absent = 1): fc.Arbitrary<T | undefined> =>
-  fc.oneof({ weight: absent, arbitrary: fc.constant(undefined) }, { weight: present, arbitrary: arb });
+  fc.oneof(
+    { withCrossShrink: true },
+    { weight: absent, arbitrary: fc.constant(undefined) },
+    { weight: present, arbitrary: arb },
+  );
 
 const word = fc.constantFrom('app', 'env', 'team', 'zone', 'instance', 'job', 'pod', 'node', '__meta_x', 'a_b');
 const labelName = word.map(str);

@@ -96,21 +96,32 @@ interface Judge {
   binary: string;
 }
 
-/** Releases where promgate and promtool disagree on `text` (one promtool run per release). */
-function disagreeingReleases(judges: Judge[], text: string): string[] {
-  return judges
-    .filter(({ release, binary }) => !agrees(promgateVerdict(release, text), promtoolVerdicts(binary, [text])[0]!))
-    .map(({ release }) => release);
+/** promtool's verdict at each release where promgate's verdict on `text` differs from it. */
+function disagreementsOn(judges: Judge[], text: string): Map<string, boolean> {
+  const found = new Map<string, boolean>();
+  for (const { release, binary } of judges) {
+    const upstream = promtoolVerdicts(binary, [text])[0]!;
+    if (!agrees(promgateVerdict(release, text), upstream)) found.set(release, upstream.valid);
+  }
+  return found;
 }
 
-/** fast-check replays run `index` of `seed` and shrinks it while the disagreement stays. */
-function shrink(judges: Judge[], seed: number, index: number, maxShrinks: number): string {
+/** fast-check replays run `index` of `seed` and shrinks it while promgate still disagrees with the
+ *  same promtool verdict at one of the same releases (so that shrinking does not drift to another bug). */
+function shrink(
+  judges: Judge[],
+  seed: number,
+  index: number,
+  original: Map<string, boolean>,
+  maxShrinks: number,
+): string {
   let budget = maxShrinks;
   const result = fc.check(
     fc.property(documentArbitrary, (text) => {
       // Past the budget every candidate "passes", which ends shrinking at the smallest found so far.
       if (budget-- <= 0) return true;
-      return disagreeingReleases(judges, text).length === 0;
+      const found = disagreementsOn(judges, text);
+      return ![...found].some(([release, valid]) => original.get(release) === valid);
     }),
     { seed, path: String(index), numRuns: 1 },
   );
@@ -154,7 +165,8 @@ function main(argv: string[]): number {
 
   const texts = fc.sample(documentArbitrary, { seed: options.seed, numRuns: options.runs });
   const verdicts = new Map(all.map(({ release, binary }) => [release, promtoolVerdicts(binary, texts)]));
-  const failing = new Set<number>();
+  /** Run index → promtool's verdict at each release where promgate differs. */
+  const failing = new Map<number, Map<string, boolean>>();
   for (const { release } of all) {
     const upstream = verdicts.get(release)!;
     const valid = upstream.filter((verdict) => verdict.valid).length;
@@ -163,7 +175,7 @@ function main(argv: string[]): number {
       texts.forEach((text, index) => {
         if (!agrees(promgateVerdict(release, text), upstream[index]!)) {
           disagreements++;
-          failing.add(index);
+          failing.set(index, (failing.get(index) ?? new Map<string, boolean>()).set(release, upstream[index]!.valid));
         }
       });
     }
@@ -175,8 +187,9 @@ function main(argv: string[]): number {
 
   const known = new Set(readRegressions().map((regression) => regression.yaml));
   const found = new Map<string, Regression>();
-  for (const index of failing) {
-    const yaml = shrink(judges, options.seed, index, options.maxShrinks);
+  for (const [index, original] of failing) {
+    const involved = judges.filter(({ release }) => original.has(release));
+    const yaml = shrink(involved, options.seed, index, original, options.maxShrinks);
     if (found.has(yaml)) continue;
     const promtool = Object.fromEntries(
       all.map(({ release, binary }) => [release, promtoolVerdicts(binary, [yaml])[0]!]),
