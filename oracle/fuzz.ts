@@ -21,7 +21,7 @@ import {
   promtoolVerdicts,
   type Verdict,
 } from './verdicts.js';
-import { emitYaml } from './yaml-tree.js';
+import { emitYaml, slotsOf, withoutNode, type YamlTree } from './yaml-tree.js';
 
 const REGRESSIONS_FILE = join(REPOSITORY_ROOT, 'test/prometheus/fixtures/fuzz-regressions.json');
 
@@ -89,7 +89,7 @@ function judgedByPromgate(release: string): boolean {
 
 const documentArbitrary = fc
   .tuple(prometheusConfig, fc.array(mutationArbitrary, { maxLength: 3 }))
-  .map(([tree, mutations]) => emitYaml(applyMutations(tree, mutations)));
+  .map(([tree, mutations]) => applyMutations(tree, mutations));
 
 interface Judge {
   release: string;
@@ -106,8 +106,11 @@ function disagreementsOn(judges: Judge[], text: string): Map<string, boolean> {
   return found;
 }
 
-/** fast-check replays run `index` of `seed` and shrinks it while promgate still disagrees with the
- *  same promtool verdict at one of the same releases (so that shrinking does not drift to another bug). */
+/** The smallest document found that still shows the disagreement: fast-check replays run `index`
+ *  of `seed` and shrinks what it generated, then parts of the document are dropped one at a time
+ *  while promgate still disagrees with the same promtool verdict at one of the same releases (so
+ *  that neither drifts to another bug). Mutations pick their sites by position, so fast-check's
+ *  shrinking alone often stops early; dropping parts finishes the job. */
 function shrink(
   judges: Judge[],
   seed: number,
@@ -116,17 +119,33 @@ function shrink(
   maxShrinks: number,
 ): string {
   let budget = maxShrinks;
+  const stillDisagrees = (tree: YamlTree): boolean => {
+    if (budget-- <= 0) return false;
+    const found = disagreementsOn(judges, emitYaml(tree));
+    return [...found].some(([release, valid]) => original.get(release) === valid);
+  };
+  // Past the budget every candidate "passes", which ends shrinking at the smallest found so far.
   const result = fc.check(
-    fc.property(documentArbitrary, (text) => {
-      // Past the budget every candidate "passes", which ends shrinking at the smallest found so far.
-      if (budget-- <= 0) return true;
-      const found = disagreementsOn(judges, text);
-      return ![...found].some(([release, valid]) => original.get(release) === valid);
-    }),
+    fc.property(documentArbitrary, (tree) => !stillDisagrees(tree)),
     { seed, path: String(index), numRuns: 1 },
   );
   if (result.counterexample === null) throw new Error(`run ${index} of seed ${seed} no longer disagrees`);
-  return result.counterexample[0];
+  let smallest = result.counterexample[0];
+  // Outer nodes come first in document order, so whole sections go before their fields; a pass
+  // that drops nothing ends it.
+  for (let pass = true; pass && budget > 0;) {
+    pass = false;
+    for (let node = 0; node < slotsOf(smallest).length && budget > 0;) {
+      const candidate = withoutNode(smallest, node);
+      if (stillDisagrees(candidate)) {
+        smallest = candidate;
+        pass = true;
+      } else {
+        node++;
+      }
+    }
+  }
+  return emitYaml(smallest);
 }
 
 function readRegressions(): Regression[] {
@@ -163,7 +182,7 @@ function main(argv: string[]): number {
   }
   console.log(`seed ${options.seed}, ${options.runs} configurations`);
 
-  const texts = fc.sample(documentArbitrary, { seed: options.seed, numRuns: options.runs });
+  const texts = fc.sample(documentArbitrary, { seed: options.seed, numRuns: options.runs }).map(emitYaml);
   const verdicts = new Map(all.map(({ release, binary }) => [release, promtoolVerdicts(binary, texts)]));
   /** Run index → promtool's verdict at each release where promgate differs. */
   const failing = new Map<number, Map<string, boolean>>();

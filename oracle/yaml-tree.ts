@@ -169,3 +169,26 @@ export function mapsOf(root: YamlTree): YamlMap[] {
 export function cloneTree<T extends YamlTree>(tree: T): T {
   return structuredClone(tree);
 }
+
+/** The document without its `index`-th node (document order, as `slotsOf` counts), that is without
+ *  one map entry or sequence item. */
+export function withoutNode(root: YamlTree, index: number): YamlTree {
+  const copy = cloneTree(root);
+  const target = slotsOf(copy)[index]?.node;
+  if (target !== undefined) removeNode(copy, target);
+  return copy;
+}
+
+function removeNode(node: YamlTree, target: YamlTree): boolean {
+  if (node.kind === 'map') {
+    const at = node.entries.findIndex((entry) => entry.value === target);
+    if (at >= 0) return (node.entries.splice(at, 1), true);
+    return node.entries.some((entry) => removeNode(entry.value, target));
+  }
+  if (node.kind === 'seq') {
+    const at = node.items.indexOf(target);
+    if (at >= 0) return (node.items.splice(at, 1), true);
+    return node.items.some((item) => removeNode(item, target));
+  }
+  return false;
+}
