@@ -707,3 +707,31 @@ t.test('Null and NULL reach Go unmarshalers', async (t) =>
     { name: 'alertmanager NULL', yaml: 'alerting:\n  alertmanagers:\n    - NULL\n', errors: [] },
   ]),
 );
+
+// Go's url.Parse (Go 1.19 to 1.23) checks escapes in the host, user information, path and fragment
+// but never in the query nor in an opaque URL; errors quote the URL without its fragment
+// (verdicts and messages of promtool 2.55.1, found by npm run oracle:fuzz).
+t.test('URLs as url.Parse reads them', async (t) => {
+  const remoteRead = (url: string): string => `remote_read:\n  - url: ${JSON.stringify(url)}\n`;
+  judge(
+    t,
+    [
+      { url: 'http://h:80/p?q=%', errors: [] },
+      { url: 'http://h/p?q=%zz', errors: [] },
+      { url: 'http:foo%zz', errors: [] },
+      { url: 'http://h/#\t', errors: [] },
+      { url: 'http://ü/', errors: [] },
+      { url: 'http://h/p%zz', errors: ['parse "http://h/p%zz": invalid URL escape "%zz"'] },
+      { url: 'http://h/p#a%', errors: ['parse "http://h/p#a%": invalid URL escape "%"'] },
+      { url: 'http://h/p%zz#x', errors: ['parse "http://h/p%zz": invalid URL escape "%zz"'] },
+      { url: 'http://u^@h/', errors: ['parse "http://u^@h/": net/url: invalid userinfo'] },
+      { url: 'http://u%zz@h/', errors: ['parse "http://u%zz@h/": invalid URL escape "%zz"'] },
+      { url: 'http://h%41/', errors: ['parse "http://h%41/": invalid URL escape "%41"'] },
+      { url: 'http://h^/', errors: ['parse "http://h^/": invalid character "^" in host name'] },
+      { url: 'http://h:8a/', errors: ['parse "http://h:8a/": invalid port ":8a" after host'] },
+      { url: 'a/b:c', errors: [] },
+      { url: 'a:b/c', errors: [] },
+      { url: '1a:b', errors: ['parse "1a:b": first path segment in URL cannot contain colon'] },
+    ].map(({ url, errors }) => ({ name: url, yaml: remoteRead(url), errors, version: '2.55' })),
+  );
+});
