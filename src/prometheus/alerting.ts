@@ -8,7 +8,7 @@ import { duration } from './model/duration.js';
 import { goQuote } from './model/go-string.js';
 import { compileAnchored } from './regex.js';
 import type { CompiledRegex } from './regex.js';
-import { httpClientConfigSpec } from './http-client.js';
+import { httpClientAuthMethods, httpClientConfigSpec } from './http-client.js';
 import type { LabelSet } from './relabel-process.js';
 import { processRelabelRules } from './relabel-process.js';
 import { relabelRules, sigV4ConfigSpec, structList } from './remote-write.js';
@@ -82,10 +82,10 @@ function validateStaticAlertmanagers(alertmanager: DecodedStruct, ctx: DecodeCon
   }
 }
 
-/** sigv4 (2.48) excludes the HTTP client's authentication settings. */
+/** sigv4 (2.48) excludes the HTTP client's authentication settings, a bearer token included. */
 function validateAlertmanagerAuth(alertmanager: DecodedStruct, ctx: DecodeContext): void {
   if (alertmanager.get('sigv4') === undefined) return;
-  if (['basic_auth', 'authorization', 'oauth2'].some((name) => alertmanager.get(name) !== undefined)) {
+  if (httpClientAuthMethods(alertmanager).length > 0) {
     alertmanager.error(ctx, 'at most one of basic_auth, authorization, oauth2, & sigv4 must be configured', 'sigv4');
   }
 }

@@ -237,6 +237,18 @@ function validateHttpHeaders(value: DecodedStruct, ctx: DecodeContext): void {
   }
 }
 
+/** The HTTP client's authentication settings as HTTPClientConfig.Validate leaves them, in Go's
+ *  order: it turns a bearer_token or bearer_token_file into an `authorization`, which the checks
+ *  of remote write and Alertmanager configs then count. */
+export function httpClientAuthMethods(value: DecodedStruct): string[] {
+  const bearer = !isEmptyString(value, 'bearer_token') || !isEmptyString(value, 'bearer_token_file');
+  return [
+    ...(value.get('basic_auth') !== undefined ? ['basic_auth'] : []),
+    ...(value.get('authorization') !== undefined || bearer ? ['authorization'] : []),
+    ...(value.get('oauth2') !== undefined ? ['oauth2'] : []),
+  ];
+}
+
 /** HTTPClientConfig.Validate: which authentication settings may be combined. */
 function validateAuthentication(value: DecodedStruct, ctx: DecodeContext): void {
   const basicAuth = value.get<DecodedStruct>('basic_auth');

@@ -87,6 +87,11 @@ t.test('alerting', async (t) =>
       errors: ['at most one of basic_auth, authorization, oauth2, & sigv4 must be configured'],
     },
     {
+      name: 'sigv4 with a bearer token',
+      yaml: am('sigv4: {}\nbearer_token: t'),
+      errors: ['at most one of basic_auth, authorization, oauth2, & sigv4 must be configured'],
+    },
+    {
       name: 'alert_relabel_configs per alertmanager at 2.50',
       version: '2.50',
       yaml: am('alert_relabel_configs: []'),
