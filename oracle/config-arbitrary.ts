@@ -15,6 +15,20 @@ const optional = <T>(arb: fc.Arbitrary<T>, present = 1, absent = 1): fc.Arbitrar
     { weight: present, arbitrary: arb },
   );
 
+/** Fields a section may carry, each present now and then: many came in a later release, so at
+ *  older releases they exercise the "field not found" side of the version gates. */
+const rareFields = (fields: Record<string, fc.Arbitrary<YamlTree>>): fc.Arbitrary<[string, YamlTree | undefined][]> =>
+  fc
+    .record(Object.fromEntries(Object.entries(fields).map(([name, arb]) => [name, optional(arb, 1, 8)])))
+    .map((record) => Object.entries(record));
+
+const scrapeProtocols = fc
+  .uniqueArray(
+    fc.constantFrom('PrometheusProto', 'OpenMetricsText1.0.0', 'OpenMetricsText0.0.1', 'PrometheusText0.0.4'),
+    { minLength: 1, maxLength: 3 },
+  )
+  .map((protocols) => seq(protocols.map(str)));
+
 const word = fc.constantFrom('app', 'env', 'team', 'zone', 'instance', 'job', 'pod', 'node', '__meta_x', 'a_b');
 const labelName = word.map(str);
 const labelValue = fc.constantFrom('prod', 'x', '', 'a b', 'µ', '9', 'true', '$1').map(str);
@@ -238,12 +252,24 @@ const globalSection = fc
     evaluation_interval: optional(duration),
     external_labels: optional(labels),
     query_log_file: optional(fc.constant(str('query.log'))),
+    newer: rareFields({
+      scrape_protocols: scrapeProtocols,
+      rule_query_offset: duration,
+      body_size_limit: fc.constantFrom('10MB', '1KiB', '0').map(str),
+      sample_limit: smallInt,
+      target_limit: smallInt,
+      label_limit: smallInt,
+      keep_dropped_targets: smallInt,
+      metric_name_validation_scheme: fc.constantFrom('utf8', 'legacy').map(str),
+      scrape_failure_log_file: fc.constant(str('failures.log')),
+    }),
   })
-  .map(({ interval, ...fields }) =>
+  .map(({ interval, newer, ...fields }) =>
     map([
       ['scrape_interval', interval && str(interval[0])],
       ['scrape_timeout', interval && str(interval[1])],
       ...Object.entries(fields),
+      ...newer,
     ]),
   );
 
@@ -269,8 +295,17 @@ const remoteWrite = fc
         .map((fields) => map(Object.entries(fields))),
     ),
     http: httpClientEntries,
+    newer: rareFields({
+      send_exemplars: bool,
+      send_native_histograms: bool,
+      protobuf_message: fc.constantFrom('prometheus.WriteRequest', 'io.prometheus.write.v2.Request').map(str),
+      sigv4: fc.constant(map([['region', str('us-east-1')]])),
+      azuread: fc.constant(
+        map([['managed_identity', map([['client_id', str('00000000-0000-0000-0000-000000000000')]])]]),
+      ),
+    }),
   })
-  .map(({ http, ...fields }) => map([...Object.entries(fields), ...http]));
+  .map(({ http, newer, ...fields }) => map([...Object.entries(fields), ...newer, ...http]));
 
 const remoteRead = fc
   .record({
@@ -292,8 +327,13 @@ const alerting = fc
             timeout: optional(duration),
             api_version: optional(fc.constantFrom('v1', 'v2').map(str)),
             static_configs: fc.array(staticConfig, { minLength: 1, maxLength: 1 }).map(seq),
+            newer: rareFields({
+              sigv4: fc.constant(map([['region', str('us-east-1')]])),
+              alert_relabel_configs: relabelRules,
+              relabel_configs: relabelRules,
+            }),
           })
-          .map((fields) => map(Object.entries(fields))),
+          .map(({ newer, ...fields }) => map([...Object.entries(fields), ...newer])),
         { minLength: 1, maxLength: 2 },
       )
       .map(seq),
@@ -321,6 +361,7 @@ export const prometheusConfig: fc.Arbitrary<YamlTree> = fc
   .record({
     global: optional(globalSection, 3),
     rule_files: optional(fc.constant(seq([str('rules/*.yml')]))),
+    scrape_config_files: optional(fc.constant(seq([str('scrape/*.yml')])), 1, 8),
     scrape_configs: fc.array(scrapeJob, { maxLength: 3 }).map((jobs) =>
       jobs.length === 0
         ? undefined
@@ -336,5 +377,6 @@ export const prometheusConfig: fc.Arbitrary<YamlTree> = fc
     remote_read: optional(fc.array(remoteRead, { minLength: 1, maxLength: 1 }).map(seq)),
     storage: optional(storage, 1, 3),
     tracing: optional(tracing, 1, 3),
+    otlp: optional(fc.constant(map([['promote_resource_attributes', seq([str('service.name')])]])), 1, 8),
   })
   .map((sections) => map(Object.entries(sections)));
