@@ -12,6 +12,8 @@ export interface Verdict {
   valid: boolean;
   /** promtool's FAILED text without the file name, or promgate's first error; empty when valid. */
   message: string;
+  /** promgate threw instead of judging: a bug whatever promtool says. */
+  crashed?: boolean;
 }
 
 /** promtool 2.x asks the EC2 instance metadata service for a region the file leaves out while it
@@ -21,6 +23,7 @@ const MACHINE_DEPENDENT = /^(EC2|Lightsail) SD configuration requires a region$/
 
 /** The same verdict, or promtool's is one that depends on where promtool runs and promgate's is valid. */
 export function agrees(promgate: Verdict, promtool: Verdict): boolean {
+  if (promgate.crashed === true) return false;
   return promgate.valid === promtool.valid || (promgate.valid && MACHINE_DEPENDENT.test(promtool.message));
 }
 
@@ -99,9 +102,14 @@ export function promtoolVerdicts(binary: string, texts: readonly string[]): Verd
   }
 }
 
-/** promgate's verdict at `release` (major.minor). */
+/** promgate's verdict at `release` (major.minor); an exception is reported as a crash. */
 export function promgateVerdict(release: string, text: string): Verdict {
-  const { errors } = checkPrometheusConfig(text, { prometheusVersion: release });
+  let errors;
+  try {
+    ({ errors } = checkPrometheusConfig(text, { prometheusVersion: release }));
+  } catch (err) {
+    return { valid: false, message: `promgate threw ${String(err)}`, crashed: true };
+  }
   const first = errors[0];
   return first === undefined
     ? { valid: true, message: '' }

@@ -63,6 +63,9 @@ function validateStaticAlertmanagers(alertmanager: DecodedStruct, ctx: DecodeCon
   const rules = (alertmanager.get<(DecodedStruct | undefined)[]>('relabel_configs') ?? []).filter(
     (rule): rule is DecodedStruct => rule !== undefined,
   );
+  // promtool relabels only what the loader accepted: a rule already found wrong (a hashmod without
+  // modulus, say) is not applied.
+  if (rules.length > 0 && ctx.errors.length > 0) return;
   const defaultRegex = compileAnchored('(.*)', ctx) as CompiledRegex;
   for (const group of staticTargetGroups(alertmanager)) {
     const groupLabels = group.get<Map<string, string | undefined>>('labels') ?? new Map<string, string | undefined>();
