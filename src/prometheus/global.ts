@@ -38,7 +38,8 @@ export function globalDefaults(global: DecodedStruct | undefined): GlobalDefault
   return {
     scrapeIntervalMs: interval,
     scrapeTimeoutMs: timeout,
-    scrapeProtocols: global?.isSet('scrape_protocols') ? protocols : undefined,
+    // A null list is Go's nil slice: the default protocols; only `[]` is empty.
+    scrapeProtocols: global?.isSetNonNull('scrape_protocols') ? protocols : undefined,
     metricNameValidationScheme: scheme,
   };
 }
@@ -47,7 +48,7 @@ function validateGlobalTimes(value: DecodedStruct, ctx: DecodeContext): void {
   const interval = value.get<number>('scrape_interval') || DEFAULT_SCRAPE_INTERVAL_MS;
   const timeout = value.get<number>('scrape_timeout') ?? 0;
   if (timeout > interval) value.error(ctx, 'global scrape timeout greater than scrape interval', 'scrape_timeout');
-  if (ctx.atLeast(SCRAPE_PROTOCOLS_SINCE) && value.isSet('scrape_protocols')) {
+  if (ctx.atLeast(SCRAPE_PROTOCOLS_SINCE) && value.isSetNonNull('scrape_protocols')) {
     const problem = scrapeProtocolsProblem(value.get<string[]>('scrape_protocols') ?? []);
     if (problem !== undefined) value.error(ctx, `${problem} for global config`, 'scrape_protocols');
   }

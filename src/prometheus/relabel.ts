@@ -5,7 +5,7 @@ import type { DecodeContext, DecodedStruct, StructSpec } from './schema/decoder.
 import { integer, list, parsedString, string } from './schema/types.js';
 import { labelName, isValidLabelName } from './model/labels.js';
 import { goQuote } from './model/go-string.js';
-import { regexp } from './regex.js';
+import { compileAnchored, regexp } from './regex.js';
 
 export const RELABEL_ACTIONS = [
   'replace',
@@ -35,12 +35,6 @@ const RELABEL_TARGET = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
 
 const DEFAULT_SEPARATOR = ';';
 const DEFAULT_REPLACEMENT = '$1';
-
-function explicitlyNonNull(value: DecodedStruct, field: string): boolean {
-  if (!value.isSet(field)) return false;
-  const node = value.nodeOf(field);
-  return !(node.kind === 'scalar' && node.isNull);
-}
 
 const ACTIONS_NEEDING_TARGET: ReadonlySet<string> = new Set([
   'replace',
@@ -98,7 +92,7 @@ function firstViolation(value: DecodedStruct, ctx: DecodeContext): [string, stri
   }
   if (act === 'labeldrop' || act === 'labelkeep') {
     if (
-      explicitlyNonNull(value, 'source_labels') ||
+      value.isSetNonNull('source_labels') ||
       targetLabel !== '' ||
       modulus !== 0 ||
       separator !== DEFAULT_SEPARATOR ||
@@ -108,6 +102,12 @@ function firstViolation(value: DecodedStruct, ctx: DecodeContext): [string, stri
     }
   }
   return undefined;
+}
+
+/** relabel.Config.UnmarshalYAML: a `regex` written as null leaves Go's Regexp nil, which becomes
+ *  the empty regex (matching only ""), not the default `(.*)`. */
+function emptyRegexForNull(value: DecodedStruct, ctx: DecodeContext): void {
+  if (value.isSet('regex') && value.get('regex') === undefined) value.set('regex', compileAnchored('', ctx));
 }
 
 function validateRelabel(value: DecodedStruct, ctx: DecodeContext): void {
@@ -126,5 +126,5 @@ export const relabelConfigSpec: StructSpec = {
     replacement: { type: string, default: DEFAULT_REPLACEMENT },
     action: { type: action, default: 'replace' },
   },
-  validate: [validateRelabel],
+  validate: [emptyRegexForNull, validateRelabel],
 };

@@ -95,7 +95,8 @@ export function validateScrapeAgainstGlobal(scrape: DecodedStruct, global: Globa
     return;
   }
   if (ctx.atLeast(SCRAPE_PROTOCOLS_SINCE)) {
-    const protocols = scrape.isSet('scrape_protocols')
+    // A null list is Go's nil slice, which inherits the global protocols.
+    const protocols = scrape.isSetNonNull('scrape_protocols')
       ? (scrape.get<string[]>('scrape_protocols') ?? [])
       : global.scrapeProtocols;
     const problem = protocols === undefined ? undefined : scrapeProtocolsProblem(protocols);

@@ -708,6 +708,39 @@ t.test('Null and NULL reach Go unmarshalers', async (t) =>
   ]),
 );
 
+// A list written as null is Go's nil slice (the default, or the inherited value); a regex written
+// as null is the empty regex, not the default (.*) (promtool 2.42.0, 2.53.4, 2.55.1).
+t.test('null lists and a null regex', async (t) =>
+  judge(t, [
+    { name: 'global scrape_protocols null', yaml: 'global:\n  scrape_protocols:\n', errors: [] },
+    {
+      name: 'global scrape_protocols []',
+      yaml: 'global:\n  scrape_protocols: []\n',
+      errors: ['scrape_protocols cannot be empty for global config'],
+    },
+    { name: 'job scrape_protocols null', yaml: job('scrape_protocols:'), errors: [] },
+    {
+      name: 'job scrape_protocols []',
+      yaml: job('scrape_protocols: []'),
+      errors: ['scrape_protocols cannot be empty for scrape config with job name "j"'],
+    },
+    {
+      name: 'labeldrop with a null regex drops nothing',
+      yaml: job(
+        'relabel_configs:\n  - regex:\n    action: labeldrop\nstatic_configs:\n  - targets: ["localhost:9090"]',
+      ),
+      errors: [],
+    },
+    {
+      name: 'labelkeep with a null regex keeps nothing',
+      yaml: job(
+        'relabel_configs:\n  - regex:\n    action: labelkeep\nstatic_configs:\n  - targets: ["localhost:9090"]',
+      ),
+      errors: ['instance 0 in group 0: no address'],
+    },
+  ]),
+);
+
 // Go's url.Parse (Go 1.19 to 1.23) checks escapes in the host, user information, path and fragment
 // but never in the query nor in an opaque URL; errors quote the URL without its fragment
 // (verdicts and messages of promtool 2.55.1, found by npm run oracle:fuzz).

@@ -221,6 +221,12 @@ export class DecodedStruct {
     return this.occurrenceOf(name) !== undefined;
   }
 
+  /** Written in the YAML with a value other than null (a Go slice or pointer that is not nil). */
+  isSetNonNull(name: string): boolean {
+    const value = this.occurrenceOf(name)?.value;
+    return value !== undefined && !(value.kind === 'scalar' && value.isNull);
+  }
+
   /** Was the field in `slot` written in the YAML? */
   isSlotSet(slot: number): boolean {
     return this.occurrences[slot] !== undefined;
