@@ -26,12 +26,15 @@ import { emitYaml, slotsOf, withoutNode, type YamlTree } from './yaml-tree.js';
 const REGRESSIONS_FILE = join(REPOSITORY_ROOT, 'test/prometheus/fixtures/fuzz-regressions.json');
 
 const usage = `npm run oracle:fuzz -- [--runs N] [--releases R1,R2,...] [--seed S] [--save] [--max-shrinks N]
+       npm run oracle:fuzz -- --record FILE [--record FILE...] [--releases R1,R2,...]
 
 Generates N (default 300) configurations, judges each with promtool of every release
 (default ${OLDEST_SUPPORTED},2.53,${NEWEST_SUPPORTED}; built by scripts/tool) and with promgate at the same release,
 shrinks every disagreement and prints it. --save adds the shrunk ones to
 test/prometheus/fixtures/fuzz-regressions.json. The seed is random unless given;
-the run prints it. Exit status 1 when promgate and promtool disagree.`;
+the run prints it. Exit status 1 when promgate and promtool disagree.
+--record adds a document found another way (a fuzzer run's printed shrunk case,
+say) to the same file with promtool's verdicts, instead of generating any.`;
 
 interface Regression {
   yaml: string;
@@ -45,6 +48,7 @@ interface Options {
   seed: number;
   save: boolean;
   maxShrinks: number;
+  record: string[];
 }
 
 function parseOptions(argv: string[]): Options | string {
@@ -54,6 +58,7 @@ function parseOptions(argv: string[]): Options | string {
     seed: Math.floor(Math.random() * 2 ** 31),
     save: false,
     maxShrinks: 1000,
+    record: [],
   };
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index]!;
@@ -72,6 +77,7 @@ function parseOptions(argv: string[]): Options | string {
     else if (flag === '--max-shrinks') options.maxShrinks = count();
     else if (flag === '--releases') options.releases = value().split(',').filter(Boolean);
     else if (flag === '--save') options.save = true;
+    else if (flag === '--record') options.record.push(value());
     else if (flag === '-h' || flag === '--help') return usage;
     else throw new Error(`unknown argument "${flag}"\n\n${usage}`);
   }
@@ -164,6 +170,34 @@ function describe(verdict: Verdict): string {
   return verdict.valid ? 'valid' : `invalid: ${verdict.message.replaceAll('\n', ' ')}`;
 }
 
+/** `yaml` with promtool's verdict at every release, printed beside promgate's. */
+function regressionOf(yaml: string, all: Judge[], judges: Judge[]): Regression {
+  const promtool = Object.fromEntries(
+    all.map(({ release, binary }) => [release, promtoolVerdicts(binary, [yaml])[0]!]),
+  );
+  for (const { release } of judges) {
+    console.log(`  ${release} promtool: ${describe(promtool[release]!)}`);
+    console.log(`  ${release} promgate: ${describe(promgateVerdict(release, yaml))}`);
+  }
+  return { yaml, promtool };
+}
+
+/** --record: documents from files join the regression file as they are. */
+function record(files: string[], all: Judge[], judges: Judge[]): number {
+  const known = new Set(readRegressions().map((regression) => regression.yaml));
+  const fresh: Regression[] = [];
+  for (const file of files) {
+    const yaml = readFileSync(file, 'utf8');
+    console.log(`\n--- ${file}${known.has(yaml) ? ' (already in fuzz-regressions.json)' : ''}:\n${yaml}`);
+    const regression = regressionOf(yaml, all, judges);
+    if (!known.has(yaml)) fresh.push(regression);
+    known.add(yaml);
+  }
+  saveRegressions([...readRegressions(), ...fresh]);
+  console.log(`\nsaved ${fresh.length} new case(s) to ${REGRESSIONS_FILE}`);
+  return 0;
+}
+
 function main(argv: string[]): number {
   let options: Options;
   try {
@@ -180,6 +214,7 @@ function main(argv: string[]): number {
     const note = judgedByPromgate(release) ? '' : ' (promgate does not judge this release yet: promtool only)';
     console.log(`promtool ${promtoolVersion(binary)} for ${release}${note}`);
   }
+  if (options.record.length > 0) return record(options.record, all, judges);
   console.log(`seed ${options.seed}, ${options.runs} configurations`);
 
   const texts = fc.sample(documentArbitrary, { seed: options.seed, numRuns: options.runs }).map(emitYaml);
@@ -210,15 +245,8 @@ function main(argv: string[]): number {
     const involved = judges.filter(({ release }) => original.has(release));
     const yaml = shrink(involved, options.seed, index, original, options.maxShrinks);
     if (found.has(yaml)) continue;
-    const promtool = Object.fromEntries(
-      all.map(({ release, binary }) => [release, promtoolVerdicts(binary, [yaml])[0]!]),
-    );
-    found.set(yaml, { yaml, promtool });
     console.log(`\n--- run ${index}, shrunk${known.has(yaml) ? ' (already in fuzz-regressions.json)' : ''}:\n${yaml}`);
-    for (const { release } of judges) {
-      console.log(`  ${release} promtool: ${describe(promtool[release]!)}`);
-      console.log(`  ${release} promgate: ${describe(promgateVerdict(release, yaml))}`);
-    }
+    found.set(yaml, regressionOf(yaml, all, judges));
   }
   const fresh = [...found.values()].filter((regression) => !known.has(regression.yaml));
   if (options.save && fresh.length > 0) {

@@ -24,6 +24,8 @@ export const MUTATION_KINDS = [
   'delete',
   'flow-style',
   'requote',
+  'number-edge',
+  'copy-value',
 ] as const;
 export type MutationKind = (typeof MUTATION_KINDS)[number];
 
@@ -239,6 +241,31 @@ const YAML11_BOOLS = [
   '!!str true',
 ];
 
+/** Integers at the edges of Go's integer types, and numbers written the ways YAML 1.1 allows. */
+const NUMBERS = [
+  '0',
+  '-1',
+  '-0',
+  '1.0',
+  '1.5',
+  '2147483648',
+  '4294967295',
+  '4294967296',
+  '9223372036854775807',
+  '9223372036854775808',
+  '18446744073709551615',
+  '18446744073709551616',
+  '1e10',
+  '0x7fffffff',
+  '0b101',
+  '0o17',
+  '017',
+  '1_000',
+  '+5',
+  '.5',
+  '1:30',
+];
+
 const NULLS = ['', '~', 'null', 'Null', 'NULL', '!!null ""'];
 
 const ODD_STRINGS = [
@@ -417,6 +444,18 @@ function applyOne(root: YamlTree, mutation: Mutation, anchorName: string): void 
     case 'flow-style': {
       const collection = within(slots.filter((slot) => slot.node.kind === 'map' || slot.node.kind === 'seq'));
       if (collection && (collection.node.kind === 'map' || collection.node.kind === 'seq')) collection.node.flow = true;
+      return;
+    }
+    case 'number-edge':
+      within(scalarSlots)?.replace(raw(pick(NUMBERS, choice)));
+      return;
+    case 'copy-value': {
+      // A value written where another field's belongs: a list where a map was, a URL as a duration.
+      const destination = within(slots);
+      const source = slots.length === 0 ? undefined : pick(slots, choice);
+      if (destination && source && !isDescendant(destination.node, source.node) && source.node.kind !== 'alias') {
+        destination.replace(cloneTree(source.node));
+      }
       return;
     }
     case 'requote': {
