@@ -16,7 +16,7 @@ import {
   reviewWithDeepValue,
   reviewWithInvalidUtf8,
 } from '../fixtures/hostile.js';
-import { armsConfigMap, corpusDaemonSet, DCGM_EXPORTER_MANIFEST, smallPrometheusConfig } from '../fixtures/objects.js';
+import { armsConfigMap, fixtureDaemonSet, DCGM_EXPORTER_MANIFEST, smallPrometheusConfig } from '../fixtures/objects.js';
 
 export const TARGET_HOSTILE_MS = 2_000;
 /** DaemonSet reviews sent at once: first each on a new TLS connection, then again on those. */
@@ -54,7 +54,7 @@ function hostileRequests(validatePath: string, mutatePath: string): HostileReque
     const { uid, review } = buildReview({ object: armsConfigMap('hostile', promYaml) });
     return { scenario: `promYaml: ${name}`, path: validatePath, body: JSON.stringify(review), uid };
   });
-  const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
+  const daemonSet = fixtureDaemonSet(DCGM_EXPORTER_MANIFEST);
   const inAffinity = reviewWithDeepValue(
     daemonSet,
     (review, placeholder) => {
@@ -131,7 +131,7 @@ async function connectionStorm(
   ca: string,
   connections: number,
 ): Promise<HostileMeasurement[]> {
-  const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
+  const daemonSet = fixtureDaemonSet(DCGM_EXPORTER_MANIFEST);
   // Keeps every connection once answered (Node's default agent keeps 256 idle ones).
   const agent = new Agent({ keepAlive: true, maxFreeSockets: connections });
   const problemOf = (answer: HttpAnswer, uid: string): string | undefined => {

@@ -17,7 +17,7 @@ import {
   DCGM_EXPORTER_MANIFEST,
   ONE_MIB,
   armsConfigMap,
-  corpusDaemonSet,
+  fixtureDaemonSet,
   prometheusConfigOfSize,
   smallPrometheusConfig,
 } from '../fixtures/objects.js';
@@ -286,7 +286,7 @@ const TARGET_BIG_CONFIG_MS = 100;
 const TARGET_P99_BESIDE_BIG_MS = 50;
 
 async function main(): Promise<void> {
-  const daemonSetBody = reviewBody(corpusDaemonSet(DCGM_EXPORTER_MANIFEST));
+  const daemonSetBody = reviewBody(fixtureDaemonSet(DCGM_EXPORTER_MANIFEST));
   const smallConfigMapBody = reviewBody(armsConfigMap('arms-small', smallPrometheusConfig()));
   const bigConfigMapBody = reviewBody(armsConfigMap('arms-1mib', prometheusConfigOfSize(ONE_MIB)));
   const policies = registeredPolicies().map(({ policy }) => policy.name);

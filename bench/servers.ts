@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { CERTIFICATE_FILES, writeCertificateSet } from '../src/certs/files.js';
 import { defaultConfig } from '../src/config/schema.js';
 import { MAX_BODY_BYTES } from '../src/server/app.js';
-import { createJudging, startServer } from '../src/server/serve.js';
+import { createJudging, listenBacklog, startServer } from '../src/server/serve.js';
 import { loadCertificate } from '../src/server/tls.js';
 import { defaultPoolSize } from '../src/server/worker-pool.js';
 import { parseCountFlag } from '../src/cli/usage.js';
@@ -59,7 +59,8 @@ async function main(): Promise<void> {
 
   const ceiling = Fastify({ bodyLimit: MAX_BODY_BYTES, https: loadCertificate(certificate).options });
   ceiling.post('/ceiling', async () => FIXED_ANSWER);
-  await ceiling.listen({ host: '127.0.0.1', port: 0 });
+  // The same backlog as promgate's listeners, so that a connection storm meets the same kernel queues.
+  await ceiling.listen({ host: '127.0.0.1', port: 0, backlog: listenBacklog() });
   const address = ceiling.server.address();
   const ceilingPort = typeof address === 'object' && address ? address.port : 0;
 

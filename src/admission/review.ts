@@ -18,13 +18,21 @@ export interface GroupVersionKind {
   kind: string;
 }
 
-/** The parts of a request promgate reads; the rest (userInfo, resource, options...) is not parsed. */
+/** `request.userInfo`: who the API server authenticated (extra and uid are not read). */
+export interface UserInfo {
+  /** '' when the API server sent none. */
+  username: string;
+  groups: string[];
+}
+
+/** The parts of a request promgate reads; the rest (resource, options...) is not parsed. */
 export interface AdmissionRequest {
   uid: string;
   kind: GroupVersionKind;
   name?: string;
   namespace?: string;
   operation: AdmissionOperation;
+  userInfo: UserInfo;
   object: Record<string, unknown> | null;
   oldObject: Record<string, unknown> | null;
   dryRun: boolean;
@@ -70,6 +78,17 @@ function parseKind(value: unknown): GroupVersionKind {
   return { group: typeof value.group === 'string' ? value.group : '', version: value.version, kind: value.kind };
 }
 
+function parseUserInfo(value: unknown): UserInfo {
+  if (value === undefined || value === null) return { username: '', groups: [] };
+  if (!isRecord(value)) throw new MalformedReviewError('request.userInfo must be an object');
+  const { username = '', groups = [] } = value;
+  if (typeof username !== 'string') throw new MalformedReviewError('request.userInfo.username must be a string');
+  if (!Array.isArray(groups) || groups.some((group) => typeof group !== 'string')) {
+    throw new MalformedReviewError('request.userInfo.groups must be a list of strings');
+  }
+  return { username, groups: groups as string[] };
+}
+
 /** Checks that `body` is an AdmissionReview request and returns its parts; throws MalformedReviewError. */
 export function parseAdmissionReview(body: unknown): ParsedReview {
   if (!isRecord(body)) throw new MalformedReviewError('body must be a JSON object (an AdmissionReview)');
@@ -96,6 +115,7 @@ export function parseAdmissionReview(body: unknown): ParsedReview {
     uid: request.uid,
     kind: parseKind(request.kind),
     operation: request.operation as AdmissionOperation,
+    userInfo: parseUserInfo(request.userInfo),
     object: objectField(request, 'object'),
     oldObject: objectField(request, 'oldObject'),
     dryRun: request.dryRun === true,

@@ -20,6 +20,21 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Back-date `notBefore` so a node whose clock runs a little behind still accepts a fresh cert. */
 const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60 * 1000;
 
+const DNS_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * What is wrong with a subjectAltName DNS name, if anything: dot-separated labels of letters,
+ * digits and '-' (at most 63 each, 253 in all), the first label may be the wildcard `*`. A TLS
+ * client (the API server among them) never matches anything else, so such a certificate is useless.
+ */
+export function dnsNameProblem(name: string): string | undefined {
+  if (name.length > 253) return 'longer than 253 characters';
+  const labels = name.split('.');
+  const checked = labels[0] === '*' && labels.length > 1 ? labels.slice(1) : labels;
+  if (checked.every((label) => DNS_LABEL.test(label))) return undefined;
+  return "not a DNS name (dot-separated labels of letters, digits and '-', at most 63 each; \"*.\" may lead)";
+}
+
 /** PEM strings of a CA and of the serving certificate it signed: the four files of `promgate certs`. */
 export interface CertificateSet {
   caCert: string;
@@ -110,6 +125,10 @@ export function issueServingCertificate(
   }
   for (const ip of ipAddresses) {
     if (isIP(ip) === 0) throw new RangeError(`not an IP address: ${JSON.stringify(ip)}`);
+  }
+  for (const name of dnsNames) {
+    const problem = dnsNameProblem(name);
+    if (problem) throw new RangeError(`${JSON.stringify(name)}: ${problem}`);
   }
   const caCert = forge.pki.certificateFromPem(ca.caCert);
   const caKey = forge.pki.privateKeyFromPem(ca.caKey);

@@ -67,31 +67,84 @@ function isObject(value: unknown): value is KubernetesObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Multi-document YAML or JSON; `kind: List` (and typed lists such as DaemonSetList) are unpacked. */
+// What only a Helm template holds: an action on one of Helm's built-in objects or an `include`
+// (Prometheus and Alertmanager templates in data use `$labels`, `.Labels` and the like, not these),
+// and the key js-yaml makes of an unquoted `{{ … }}` (a flow mapping used as a key).
+const HELM_ACTION = /\{\{-?\s*(?:\.(?:Values|Release|Chart|Capabilities|Files|Template)\b|include\s)/;
+const UNQUOTED_ACTION_KEY = '[object Object]';
+
+function helmAction(value: unknown): string | undefined {
+  if (typeof value === 'string') return HELM_ACTION.exec(value)?.[0];
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = helmAction(item);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (!isObject(value)) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    if (key === UNQUOTED_ACTION_KEY) return '{{ … }}';
+    const found = helmAction(key) ?? helmAction(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function helmTemplateError(source: string, where: string): InputError {
+  return new InputError(
+    `${source}: a Helm template (${where}), not a Kubernetes manifest: render it first, e.g. ` +
+      `helm template RELEASE CHART | promgate check -`,
+  );
+}
+
+/** The object itself, or an InputError saying why it is not a Kubernetes object. */
+function kubernetesObject(value: unknown, source: string, location: string): KubernetesObject {
+  if (!isObject(value)) {
+    throw new InputError(
+      `${source} ${location}: expected a Kubernetes object, got ${Array.isArray(value) ? 'a list' : typeof value}`,
+    );
+  }
+  for (const field of ['apiVersion', 'kind'] as const) {
+    if (typeof value[field] !== 'string' || value[field] === '') {
+      throw new InputError(`${source} ${location}: not a Kubernetes object: it has no ${field}`);
+    }
+  }
+  return value;
+}
+
+/**
+ * Multi-document YAML or JSON; `kind: List` (and typed lists such as DaemonSetList) are unpacked.
+ * Anything that is not a Kubernetes object (no apiVersion or kind, a Helm template) is an InputError.
+ */
 export function manifestObjects(input: InputText): ManifestObject[] {
   let documents: unknown[];
   try {
     documents = yaml.loadAll(input.text, undefined, { filename: input.source });
   } catch (err) {
+    const templateLine = input.text.split('\n').findIndex((line) => line.includes('{{'));
+    if (templateLine >= 0) throw helmTemplateError(input.source, `{{ on line ${templateLine + 1}`);
     throw new InputError(`${input.source}: not valid YAML or JSON: ${(err as Error).message}`);
   }
   const objects: ManifestObject[] = [];
   documents.forEach((document, index) => {
     if (document === null || document === undefined) return;
     const location = `document ${index + 1}`;
-    if (!isObject(document)) {
-      throw new InputError(
-        `${input.source} ${location}: expected a Kubernetes object, got ${Array.isArray(document) ? 'a list' : typeof document}`,
-      );
-    }
-    if (typeof document.kind === 'string' && document.kind.endsWith('List') && Array.isArray(document.items)) {
-      document.items.forEach((item: unknown, itemIndex: number) => {
-        if (!isObject(item)) throw new InputError(`${input.source} ${location} item ${itemIndex + 1}: not an object`);
-        objects.push({ source: input.source, location: `${location} item ${itemIndex + 1}`, object: item });
+    const action = helmAction(document);
+    if (action !== undefined) throw helmTemplateError(input.source, `${action} in ${location}`);
+    const object = kubernetesObject(document, input.source, location);
+    if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {
+      object.items.forEach((item: unknown, itemIndex: number) => {
+        const itemLocation = `${location} item ${itemIndex + 1}`;
+        objects.push({
+          source: input.source,
+          location: itemLocation,
+          object: kubernetesObject(item, input.source, itemLocation),
+        });
       });
       return;
     }
-    objects.push({ source: input.source, location, object: document });
+    objects.push({ source: input.source, location, object });
   });
   return objects;
 }

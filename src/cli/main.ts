@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config/load.js';
 import { EXIT_OK, EXIT_UNUSABLE, InputError, UsageError, writeLine, type Command, type CommandIO } from './usage.js';
 
+/** How long stray handles may keep the process alive once a command has returned. */
+const EXIT_GRACE_MS = 1_000;
+
 interface CommandEntry {
   summary: string;
   /** Commands are loaded on use: `check-config` need not start the Kubernetes client. */
@@ -32,6 +35,14 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'report every policy violation among the live DaemonSets and watched ConfigMaps',
     load: async () => (await import('./commands/audit.js')).auditCommand,
   },
+  version: {
+    summary: 'print the release of promgate (also --version)',
+    load: async () => (await import('./commands/version.js')).versionCommand,
+  },
+  'check-install': {
+    summary: "check that promgate's webhook configurations send exactly what its configuration judges",
+    load: async () => (await import('./commands/check-install.js')).checkInstallCommand,
+  },
 };
 
 function overview(): string {
@@ -41,7 +52,8 @@ function overview(): string {
 }
 
 export async function main(argv: string[], io: CommandIO): Promise<number> {
-  const [name, ...rest] = argv;
+  const [given, ...rest] = argv;
+  const name = given === '--version' ? 'version' : given;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     writeLine(name === undefined ? io.stderr : io.stdout, overview());
     return name === undefined ? EXIT_UNUSABLE : EXIT_OK;
@@ -86,4 +98,8 @@ if (invokedDirectly()) {
     stdin: process.stdin,
   });
   process.exitCode = code;
+  // The command has finished; whatever still holds the event loop (a socket of an API call it
+  // abandoned, a worker thread of a `serve` that failed to start) gets a moment to close, then the
+  // process exits: a pod must never stay Running with nothing listening.
+  setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
 }

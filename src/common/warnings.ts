@@ -1,9 +1,10 @@
-// How long an admission warning may be. The limit is kubectl's (it prints each warning on one line
-// and the API server truncates long ones); the protocol layer (src/admission/review.ts) applies it
-// to every warning it sends. `promgate check` and `audit` print warnings as the engine returns them,
-// not shortened: some carry what their reader must act on past 120 characters (a Prometheus config
-// warning names the header files Prometheus will read; a warn-mode violation is a full error).
-// The dcgm-exporter-placement policy writes its own warnings to fit, so they read the same everywhere.
+// How promgate's admission warnings read. kubectl prints each on one line and the API server
+// truncates long ones, so each is cut at MAX_WARNING_CHARS by the protocol layer
+// (src/admission/review.ts). Every warning opens with `promgate: POLICY: ` (who speaks, and for
+// which policy), then the object's own words: the field or position and the offending value
+// (`data.promYaml:12:7 regex: … (?=`), explanation last, so the cut only ever drops explanation.
+// `promgate check` and `audit` print warnings whole: some carry what their reader must act on past
+// 120 characters (a Prometheus config warning names the header files Prometheus will read).
 
 export const MAX_WARNING_CHARS = 120;
 
@@ -11,4 +12,9 @@ export const MAX_WARNING_CHARS = 120;
 export function shortenWarning(warning: string): string {
   const oneLine = warning.replace(/\s+/g, ' ').trim();
   return oneLine.length <= MAX_WARNING_CHARS ? oneLine : `${oneLine.slice(0, MAX_WARNING_CHARS - 1)}…`;
+}
+
+/** A warning of `policy` as the engine returns it; `text` leads with the object's own words. */
+export function policyWarning(policy: string, text: string): string {
+  return `promgate: ${policy}: ${text}`;
 }

@@ -1,7 +1,9 @@
 // Reads promgate's configuration file (SPEC §1): every key optional, unknown keys and wrong types
-// rejected with the offending key named, so a typo never silently falls back to a default.
+// rejected with the offending key named, and the line it is on shown, so a typo never silently
+// falls back to a default.
 import { readFileSync } from 'node:fs';
-import yaml from 'js-yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { systemErrorText } from '../common/errors.js';
 import { ENFORCEMENT_MODES, type EnforcementMode } from '../policies/policy.js';
 import { supportedVersion } from '../prometheus/version.js';
 import { defaultConfig, type PromgateConfig } from './schema.js';
@@ -10,7 +12,19 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-type Shape = 'string' | 'stringList' | 'enforcement' | { [key: string]: Shape };
+/** A problem with one key: its dotted path (`prometheusConfig.namespaces[1]`) lets the loader show where it is. */
+class KeyError extends ConfigError {
+  constructor(
+    readonly keyPath: string,
+    problem: string,
+    /** A string was expected and YAML read a number: quoting the text as written is the fix. */
+    readonly unquotedNumber = false,
+  ) {
+    super(`${keyPath}: ${problem}`);
+  }
+}
+
+type Shape = 'string' | 'stringList' | 'enforcement' | 'boolean' | { [key: string]: Shape };
 
 const SHAPE: Shape = {
   dcgmExporter: {
@@ -25,6 +39,9 @@ const SHAPE: Shape = {
     prometheusVersion: 'string',
   },
   skipAnnotation: 'string',
+  events: { enabled: 'boolean' },
+  optOut: { enabled: 'boolean', users: 'stringList', groups: 'stringList' },
+  excludedNamespaces: 'stringList',
 };
 
 function describe(value: unknown): string {
@@ -37,13 +54,13 @@ function describe(value: unknown): string {
 function overlay(target: Record<string, unknown>, value: unknown, shape: { [key: string]: Shape }, path: string): void {
   if (value === null || value === undefined) return;
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(`${path || 'config'}: expected a mapping, got ${describe(value)}`);
+    throw new KeyError(path || 'config', `expected a mapping, got ${describe(value)}`);
   }
   for (const [key, child] of Object.entries(value)) {
     const childPath = path ? `${path}.${key}` : key;
     const childShape = shape[key];
     if (childShape === undefined) {
-      throw new ConfigError(`${childPath}: unknown key (known keys here: ${Object.keys(shape).join(', ')})`);
+      throw new KeyError(childPath, `unknown key (known keys here: ${Object.keys(shape).join(', ')})`);
     }
     if (typeof childShape === 'object') {
       overlay(target[key] as Record<string, unknown>, child, childShape, childPath);
@@ -53,21 +70,25 @@ function overlay(target: Record<string, unknown>, value: unknown, shape: { [key:
   }
 }
 
-function checkLeaf(value: unknown, shape: 'string' | 'stringList' | 'enforcement', path: string): unknown {
+function checkLeaf(value: unknown, shape: 'string' | 'stringList' | 'enforcement' | 'boolean', path: string): unknown {
   switch (shape) {
+    case 'boolean':
+      if (typeof value !== 'boolean') throw new KeyError(path, `expected true or false, got ${describe(value)}`);
+      return value;
     case 'string':
+      if (typeof value === 'number') throw new KeyError(path, `expected a string, got the number ${value}`, true);
       if (typeof value !== 'string' || value === '') {
-        throw new ConfigError(`${path}: expected a non-empty string, got ${describe(value)}`);
+        throw new KeyError(path, `expected a non-empty string, got ${describe(value)}`);
       }
       return value;
     case 'stringList':
       if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
-        throw new ConfigError(`${path}: expected a list of non-empty strings, got ${describe(value)}`);
+        throw new KeyError(path, `expected a list of non-empty strings, got ${describe(value)}`);
       }
       return value;
     case 'enforcement':
       if (!ENFORCEMENT_MODES.includes(value as EnforcementMode)) {
-        throw new ConfigError(`${path}: expected one of ${ENFORCEMENT_MODES.join(' | ')}, got ${describe(value)}`);
+        throw new KeyError(path, `expected one of ${ENFORCEMENT_MODES.join(' | ')}, got ${describe(value)}`);
       }
       return value;
   }
@@ -109,45 +130,111 @@ function labelSelectorProblem(text: string, valueRequired: boolean): string | un
 
 function checkSemantics(config: PromgateConfig): void {
   const starshipProblem = labelSelectorProblem(config.dcgmExporter.starshipNodeLabel, false);
-  if (starshipProblem) throw new ConfigError(`dcgmExporter.starshipNodeLabel: ${starshipProblem}`);
+  if (starshipProblem) throw new KeyError('dcgmExporter.starshipNodeLabel', starshipProblem);
   for (const [index, pair] of config.dcgmExporter.match.labels.entries()) {
     const problem = labelSelectorProblem(pair, true);
-    if (problem) throw new ConfigError(`dcgmExporter.match.labels[${index}]: ${problem}`);
+    if (problem) throw new KeyError(`dcgmExporter.match.labels[${index}]`, problem);
   }
-  for (const [index, namespace] of config.prometheusConfig.namespaces.entries()) {
-    // A namespace name is a DNS-1123 label; anything else (a `*` meant as a wildcard) matches nothing.
-    if (namespace.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
-      throw new ConfigError(
-        `prometheusConfig.namespaces[${index}]: ${JSON.stringify(namespace)} is not a namespace name (lowercase letters, digits and "-", at most 63)`,
-      );
+  for (const [key, namespaces] of [
+    ['prometheusConfig.namespaces', config.prometheusConfig.namespaces],
+    ['excludedNamespaces', config.excludedNamespaces],
+  ] as const) {
+    for (const [index, namespace] of namespaces.entries()) {
+      // A namespace name is a DNS-1123 label; anything else (a `*` meant as a wildcard) matches nothing.
+      if (namespace.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
+        throw new KeyError(
+          `${key}[${index}]`,
+          `${JSON.stringify(namespace)} is not a namespace name (lowercase letters, digits and "-", at most 63)`,
+        );
+      }
     }
   }
   const version = config.prometheusConfig.prometheusVersion;
   if (!/^\d+\.\d+$/.test(version)) {
-    throw new ConfigError(
-      `prometheusConfig.prometheusVersion: expected "major.minor" such as "2.55", got ${JSON.stringify(version)}`,
+    throw new KeyError(
+      'prometheusConfig.prometheusVersion',
+      `expected "major.minor" such as "2.55", got ${JSON.stringify(version)}`,
     );
   }
   try {
     supportedVersion(version);
   } catch (err) {
-    throw new ConfigError(`prometheusConfig.prometheusVersion: ${(err as Error).message}`, { cause: err });
+    throw new KeyError('prometheusConfig.prometheusVersion', (err as Error).message);
   }
+}
+
+/** `FILE:LINE:COL: message`, then the line itself with a caret under the column. */
+function located(source: string, text: string, position: { line: number; col: number }, message: string): string {
+  const lineText = (text.split(/\r?\n/)[position.line - 1] ?? '').replace(/\t/g, '→');
+  const gutter = `  ${position.line} | `;
+  return (
+    `${source}:${position.line}:${position.col}: ${message}\n` +
+    `${gutter}${lineText}\n${' '.repeat(gutter.length - 2)}| ${' '.repeat(position.col - 1)}^`
+  );
+}
+
+/** `prometheusConfig.namespaces[1]` as steps: keys and list indexes. */
+function pathSteps(keyPath: string): Array<string | number> {
+  return [...keyPath.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((match) =>
+    match[2] !== undefined ? Number(match[2]) : (match[1] ?? ''),
+  );
+}
+
+/** The node a key path leads to, and where to point: the key of a mapping entry, or the list item. */
+function findKey(document: Document, keyPath: string): { node: YamlNode; offset: number } | undefined {
+  let node: unknown = document.contents;
+  let offset: number | undefined;
+  for (const step of pathSteps(keyPath)) {
+    if (typeof step === 'number' && isSeq(node)) {
+      node = node.items[step];
+      offset = isScalar(node) || isMap(node) || isSeq(node) ? node.range?.[0] : undefined;
+    } else if (typeof step === 'string' && isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && item.key.value === step);
+      offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+      node = pair?.value;
+    } else {
+      return undefined;
+    }
+  }
+  return offset === undefined || !(isScalar(node) || isMap(node) || isSeq(node)) ? undefined : { node, offset };
+}
+
+/** A KeyError with the file, line and column of its key (of the value, for a number that should be a
+ *  quoted string, with that hint), and the line shown. */
+function locatedKeyError(err: KeyError, source: string, text: string, document: Document, lines: LineCounter): string {
+  const found = err.keyPath === 'config' ? undefined : findKey(document, err.keyPath);
+  if (!found) return `${source}: ${err.message}`;
+  const { node } = found;
+  if (err.unquotedNumber && isScalar(node) && node.source && node.range) {
+    const hint = `unquoted, YAML reads ${node.source} as a number; write "${node.source}"`;
+    return located(source, text, lines.linePos(node.range[0]), `${err.message}: ${hint}`);
+  }
+  return located(source, text, lines.linePos(found.offset), err.message);
 }
 
 /** Parses configuration text; `source` names it in errors. */
 export function parseConfig(text: string, source: string): PromgateConfig {
-  let document: unknown;
+  const lines = new LineCounter();
+  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const [syntaxError] = document.errors;
+  if (syntaxError) {
+    throw new ConfigError(
+      located(source, text, lines.linePos(syntaxError.pos[0]), `not valid YAML: ${syntaxError.message}`),
+    );
+  }
+  let value: unknown;
   try {
-    document = yaml.load(text, { filename: source, json: false });
+    value = document.toJS();
   } catch (err) {
+    // An alias to an anchor that does not exist is found only when values are built.
     throw new ConfigError(`${source}: not valid YAML: ${(err as Error).message}`);
   }
   const config = defaultConfig();
   try {
-    overlay(config as unknown as Record<string, unknown>, document, SHAPE as { [key: string]: Shape }, '');
+    overlay(config as unknown as Record<string, unknown>, value, SHAPE as { [key: string]: Shape }, '');
     checkSemantics(config);
   } catch (err) {
+    if (err instanceof KeyError) throw new ConfigError(locatedKeyError(err, source, text, document, lines));
     if (err instanceof ConfigError) throw new ConfigError(`${source}: ${err.message}`);
     throw err;
   }
@@ -161,9 +248,7 @@ export function loadConfig(path: string | undefined): PromgateConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(
-      `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-    );
+    throw new ConfigError(`cannot read config file ${path}: ${systemErrorText(err)}`);
   }
   return parseConfig(text, path);
 }

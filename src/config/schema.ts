@@ -21,10 +21,30 @@ export interface PrometheusConfigPolicyConfig {
   prometheusVersion: string;
 }
 
+export interface EventsConfig {
+  /** A denial and an audit finding become a Warning Event on the object (needs credentials). */
+  enabled: boolean;
+}
+
+/** Who may opt an object out with the skip annotation (AdmissionReview `request.userInfo`). */
+export interface OptOutConfig {
+  /** false: the skip annotation is ignored and every object is judged. */
+  enabled: boolean;
+  /** `userInfo.username`s that may add the annotation. */
+  users: string[];
+  /** Groups (`userInfo.groups`) whose members may add it. */
+  groups: string[];
+}
+
 export interface PromgateConfig {
   dcgmExporter: DcgmExporterConfig;
   prometheusConfig: PrometheusConfigPolicyConfig;
   skipAnnotation: string;
+  events: EventsConfig;
+  optOut: OptOutConfig;
+  /** Namespaces the webhook configurations never send to promgate (their namespaceSelector):
+   *  objects there are not admitted through promgate, whatever the policies say. */
+  excludedNamespaces: string[];
 }
 
 export function defaultConfig(): PromgateConfig {
@@ -49,5 +69,8 @@ export function defaultConfig(): PromgateConfig {
       prometheusVersion: '2.55',
     },
     skipAnnotation: 'promgate.io/skip',
+    events: { enabled: true },
+    optOut: { enabled: true, users: [], groups: ['system:masters'] },
+    excludedNamespaces: ['promgate-system', 'kube-system'],
   };
 }

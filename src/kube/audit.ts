@@ -38,6 +38,9 @@ export interface AuditFinding {
   /** What the policy's mutation would still change (the webhook applies it in enforce and warn mode):
    *  non-empty means the object never went through the mutating webhook. */
   pendingPatch: Operation[];
+  /** Why the webhooks never see this object (its namespace is excluded): nothing patches or denies
+   *  it, whatever the policy finds. */
+  notAdmitted?: string;
   /** The policy threw; its message is also among `violations`. */
   internalError?: string;
 }
@@ -51,6 +54,8 @@ export interface PolicyTotals {
   skippedViolations: number;
   /** Objects the mutating webhook would still patch. */
   pendingMutations: number;
+  /** Objects in excluded namespaces: not admitted through promgate. */
+  notAdmitted: number;
 }
 
 export interface AuditReport {
@@ -75,7 +80,7 @@ export interface AuditOptions {
 const AUDIT_CONTEXT: EvaluationContext = { operation: 'CREATE' };
 
 function emptyTotals(): PolicyTotals {
-  return { objects: 0, violations: 0, skippedViolations: 0, pendingMutations: 0 };
+  return { objects: 0, violations: 0, skippedViolations: 0, pendingMutations: 0, notAdmitted: 0 };
 }
 
 export async function runAudit(
@@ -98,6 +103,11 @@ export async function runAudit(
     // Inside `serve`, admission requests must not wait behind a whole page of audited objects.
     await new Promise<void>((resolve) => setImmediate(resolve));
     let counted = false;
+    const namespace = object.metadata?.namespace;
+    const notAdmitted =
+      namespace !== undefined && config.excludedNamespaces.includes(namespace)
+        ? `not admitted through promgate: namespace ${namespace} is excluded`
+        : undefined;
     for (const outcome of decision.outcomes) {
       const finding: AuditFinding = {
         apiVersion: object.apiVersion ?? '',
@@ -110,12 +120,14 @@ export async function runAudit(
         violations: outcome.evaluation.violations,
         warnings: outcome.evaluation.warnings,
         pendingPatch: outcome.evaluation.patch,
+        ...(notAdmitted ? { notAdmitted } : {}),
         ...(outcome.internalError ? { internalError: outcome.internalError.message } : {}),
       };
       findings.push(finding);
       const totals = (byPolicy[outcome.policy] ??= emptyTotals());
       totals.objects++;
-      if (finding.pendingPatch.length > 0 && !finding.skipped) totals.pendingMutations++;
+      if (notAdmitted) totals.notAdmitted++;
+      else if (finding.pendingPatch.length > 0 && !finding.skipped) totals.pendingMutations++;
       if (finding.skipped) totals.skippedViolations += finding.violations.length;
       else totals.violations += finding.violations.length;
       if (!finding.skipped && finding.violations.length > 0 && !counted) {
@@ -130,6 +142,7 @@ export async function runAudit(
     totals.violations += policyTotals.violations;
     totals.skippedViolations += policyTotals.skippedViolations;
     totals.pendingMutations += policyTotals.pendingMutations;
+    totals.notAdmitted += policyTotals.notAdmitted;
   }
   return { finishedAt: (options.now?.() ?? new Date()).toISOString(), objectsScanned, findings, totals, byPolicy };
 }
@@ -138,6 +151,9 @@ export async function runAudit(
 export function auditExitCode(report: AuditReport): 0 | 1 {
   return report.totals.violations > 0 ? 1 : 0;
 }
+
+/** What an excluded namespace means, for whoever reads the audit. */
+const NOT_ADMITTED_MEANS = 'the webhooks never see it: nothing patches or denies it; fix it by hand';
 
 function objectName(finding: AuditFinding): string {
   return namespacedName(finding.namespace, finding.name);
@@ -148,6 +164,8 @@ function resultText(finding: AuditFinding): string {
   const violations = `${count} violation${count === 1 ? '' : 's'}`;
   if (finding.skipped) return count > 0 ? `opted out (${violations})` : 'opted out';
   if (finding.internalError) return 'internal error';
+  if (finding.notAdmitted)
+    return count > 0 ? `${violations}, not admitted through promgate` : 'not admitted through promgate';
   if (count > 0) return violations;
   return finding.pendingPatch.length > 0 ? 'not mutated yet' : 'ok';
 }
@@ -158,7 +176,7 @@ function resultText(finding: AuditFinding): string {
  */
 export function formatAuditText(report: AuditReport, options: { verbose?: boolean } = {}): string {
   const shown = report.findings.filter(
-    (f) => options.verbose || f.violations.length > 0 || f.pendingPatch.length > 0 || f.skipped,
+    (f) => options.verbose || f.violations.length > 0 || f.pendingPatch.length > 0 || f.skipped || f.notAdmitted,
   );
   const lines: string[] = [];
   if (shown.length > 0) {
@@ -170,6 +188,11 @@ export function formatAuditText(report: AuditReport, options: { verbose?: boolea
       '',
     );
     for (const finding of shown) {
+      if (finding.notAdmitted) {
+        lines.push(
+          `${finding.kind} ${objectName(finding)} [${finding.policy}] ${finding.notAdmitted} (${NOT_ADMITTED_MEANS})`,
+        );
+      }
       for (const violation of finding.violations) {
         const where = violation.field ? `${violation.field}: ` : '';
         lines.push(`${finding.kind} ${objectName(finding)} [${finding.policy}] ${where}${violation.message}`);
@@ -180,10 +203,11 @@ export function formatAuditText(report: AuditReport, options: { verbose?: boolea
   const { totals } = report;
   const skipped = totals.skippedViolations > 0 ? `, ${totals.skippedViolations} more on opted-out objects` : '';
   const pending = totals.pendingMutations > 0 ? `, ${totals.pendingMutations} not mutated yet` : '';
+  const notAdmitted = totals.notAdmitted > 0 ? `, ${totals.notAdmitted} not admitted through promgate` : '';
   lines.push(
     `${report.objectsScanned} object${report.objectsScanned === 1 ? '' : 's'} scanned, ` +
       `${totals.objects} judged: ${totals.violations} violation${totals.violations === 1 ? '' : 's'} ` +
-      `in ${totals.objectsWithViolations} object${totals.objectsWithViolations === 1 ? '' : 's'}${skipped}${pending}`,
+      `in ${totals.objectsWithViolations} object${totals.objectsWithViolations === 1 ? '' : 's'}${skipped}${pending}${notAdmitted}`,
   );
   return `${lines.join('\n')}\n`;
 }

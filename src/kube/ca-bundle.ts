@@ -33,7 +33,7 @@ interface ConfigurationClient {
   patch(name: string, body: JsonPatchOperation[]): Promise<unknown>;
 }
 
-function clients(kc: KubeConfig): Record<WebhookConfigurationKind, ConfigurationClient> {
+export function clients(kc: KubeConfig): Record<WebhookConfigurationKind, ConfigurationClient> {
   const api = kc.makeApiClient(AdmissionregistrationV1Api);
   return {
     MutatingWebhookConfiguration: {
@@ -74,7 +74,8 @@ export function caBundlePatch(
 
 const KINDS = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'] as const;
 
-async function readConfiguration(
+/** A webhook configuration as the API server holds it, or undefined when it does not exist. */
+export async function readConfiguration(
   kc: KubeConfig,
   client: ConfigurationClient,
   kind: WebhookConfigurationKind,

@@ -23,7 +23,8 @@ export function entry<C extends PolicyConfigSection>(
 }
 
 const policies: readonly RegisteredPolicy[] = [
-  entry(dcgmExporterPlacementPolicy, (config) => config.dcgmExporter),
+  // Its messages name the opt-out annotation, which is configured beside the policies.
+  entry(dcgmExporterPlacementPolicy, (config) => ({ ...config.dcgmExporter, skipAnnotation: config.skipAnnotation })),
   entry(prometheusConfigPolicy, (config) => config.prometheusConfig),
 ];
 

@@ -6,11 +6,10 @@ import { struct } from './schema/decoder.js';
 import { parsedString, string } from './schema/types.js';
 import { duration } from './model/duration.js';
 import { goQuote } from './model/go-string.js';
-import { compileAnchored } from './regex.js';
-import type { CompiledRegex } from './regex.js';
+import { DEFAULT_RELABEL_REGEXP } from './regex.js';
 import { httpClientAuthMethods, httpClientConfigSpec } from './http-client.js';
 import type { LabelSet } from './relabel-process.js';
-import { processRelabelRules } from './relabel-process.js';
+import { processRelabelRules, RelabelNotRun } from './relabel-process.js';
 import { relabelRules, sigV4ConfigSpec, structList } from './remote-write.js';
 import { staticConfigsField } from './service-discovery.js';
 import { serviceDiscoveryFields } from './discovery/index.js';
@@ -66,14 +65,19 @@ function validateStaticAlertmanagers(alertmanager: DecodedStruct, ctx: DecodeCon
   // promtool relabels only what the loader accepted: a rule already found wrong (a hashmod without
   // modulus, say) is not applied.
   if (rules.length > 0 && ctx.errors.length > 0) return;
-  const defaultRegex = compileAnchored('(.*)', ctx) as CompiledRegex;
   for (const group of staticTargetGroups(alertmanager)) {
     const groupLabels = group.get<Map<string, string | undefined>>('labels') ?? new Map<string, string | undefined>();
     for (const target of group.get<(string | undefined)[]>('targets') ?? []) {
       let address = target ?? '';
       if (rules.length > 0) {
         const labels = alertmanagerLabels(address, groupLabels, alertmanager);
-        if (!processRelabelRules(labels, rules, defaultRegex)) continue;
+        try {
+          if (!processRelabelRules(labels, rules, DEFAULT_RELABEL_REGEXP)) continue;
+        } catch (error) {
+          if (!(error instanceof RelabelNotRun)) throw error;
+          ctx.warnings.push(error.warningFor(alertmanager));
+          return;
+        }
         address = labels.get('__address__') ?? '';
       }
       if (address.includes('/')) {

@@ -229,8 +229,8 @@ function validateHttpHeaders(value: DecodedStruct, ctx: DecodeContext): void {
     );
     if (files.length > 0) {
       ctx.warnings.push(
-        `${value.pathOf('http_headers')}: Prometheus ${formatVersion(ctx.version)} reads the files of header ` +
-          `${goQuote(canonicalHeaderKey(name))} (${files.join(', ')}) when it loads the config and fails if one is missing; ` +
+        `${value.pathOf('http_headers')}: header ${goQuote(canonicalHeaderKey(name))} files ${files.join(', ')}: ` +
+          `Prometheus ${formatVersion(ctx.version)} reads them when it loads the config and fails if one is missing; ` +
           'promgate cannot check that they exist on the Prometheus host',
       );
     }

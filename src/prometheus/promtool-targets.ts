@@ -6,13 +6,12 @@ import type { DecodeContext, DecodedStruct } from './schema/decoder.js';
 import { goQuote } from './model/go-string.js';
 import { formatDuration, parseDuration } from './model/duration.js';
 import { isValidLabelValue } from './model/labels.js';
-import { compileAnchored } from './regex.js';
-import type { CompiledRegex } from './regex.js';
+import { DEFAULT_RELABEL_REGEXP } from './regex.js';
 import type { GlobalDefaults } from './global.js';
 import { globalDefaults } from './global.js';
 import { staticTargetGroups } from './scrape.js';
 import type { LabelSet } from './relabel-process.js';
-import { processRelabelRules } from './relabel-process.js';
+import { processRelabelRules, RelabelNotRun } from './relabel-process.js';
 
 /** Go's net.SplitHostPort succeeds: `host:port` or `[v6]:port`, one colon outside brackets. */
 function hasPort(address: string): boolean {
@@ -30,10 +29,10 @@ function populateLabelsProblem(
   labels: LabelSet,
   scrape: DecodedStruct,
   rules: DecodedStruct[],
-  defaultRegex: CompiledRegex,
   ctx: DecodeContext,
 ): string | undefined {
-  if (!processRelabelRules(labels, rules, defaultRegex, { sortedIteration: !ctx.atLeast('2.43') })) return undefined;
+  const options = { sortedIteration: !ctx.atLeast('2.43') };
+  if (!processRelabelRules(labels, rules, DEFAULT_RELABEL_REGEXP, options)) return undefined;
   let address = labels.get('__address__') ?? '';
   if (address === '') return 'no address';
   const scheme = labels.get('__scheme__') ?? '';
@@ -74,7 +73,6 @@ export function checkStaticTargetsLikePromtool(
   global: GlobalDefaults,
   ctx: DecodeContext,
 ): void {
-  const defaultRegex = compileAnchored('(.*)', ctx) as CompiledRegex;
   const rules = (scrape.get<(DecodedStruct | undefined)[]>('relabel_configs') ?? []).filter(
     (rule): rule is DecodedStruct => rule !== undefined,
   );
@@ -91,28 +89,33 @@ export function checkStaticTargetsLikePromtool(
   // An aliased target group (`- *group`) is the same YAML node each time: same targets, same job,
   // same verdict. Judging it once keeps an alias-heavy document from costing time per copy.
   const judgedGroups = new Set<unknown>();
-  staticTargetGroups(scrape).forEach((group, groupIndex) => {
-    if (judgedGroups.has(group.node)) return;
-    judgedGroups.add(group.node);
-    const groupLabels = group.get<Map<string, string | undefined>>('labels') ?? new Map();
-    const targets = group.get<(string | undefined)[]>('targets') ?? [];
-    for (const [targetIndex, target] of targets.entries()) {
-      const labels: LabelSet = new Map([['__address__', target ?? '']]);
-      for (const [name, value] of groupLabels) if (!labels.has(name)) labels.set(name, value ?? '');
-      for (const [name, value] of defaults) if ((labels.get(name) ?? '') === '') labels.set(name, value);
-      for (const [name, values] of params)
-        if (values !== undefined && values.length > 0) labels.set(`__param_${name}`, values[0] ?? '');
-      const problem = populateLabelsProblem(labels, scrape, rules, defaultRegex, ctx);
-      if (problem !== undefined) {
-        group.error(
-          ctx,
-          `instance ${targetIndex} in group ${groupIndex}: ${problem} (promtool checks static targets)`,
-          'targets',
-        );
-        return;
+  try {
+    staticTargetGroups(scrape).forEach((group, groupIndex) => {
+      if (judgedGroups.has(group.node)) return;
+      judgedGroups.add(group.node);
+      const groupLabels = group.get<Map<string, string | undefined>>('labels') ?? new Map();
+      const targets = group.get<(string | undefined)[]>('targets') ?? [];
+      for (const [targetIndex, target] of targets.entries()) {
+        const labels: LabelSet = new Map([['__address__', target ?? '']]);
+        for (const [name, value] of groupLabels) if (!labels.has(name)) labels.set(name, value ?? '');
+        for (const [name, value] of defaults) if ((labels.get(name) ?? '') === '') labels.set(name, value);
+        for (const [name, values] of params)
+          if (values !== undefined && values.length > 0) labels.set(`__param_${name}`, values[0] ?? '');
+        const problem = populateLabelsProblem(labels, scrape, rules, ctx);
+        if (problem !== undefined) {
+          group.error(
+            ctx,
+            `instance ${targetIndex} in group ${groupIndex}: ${problem} (promtool checks static targets)`,
+            'targets',
+          );
+          return;
+        }
       }
-    }
-  });
+    });
+  } catch (error) {
+    if (!(error instanceof RelabelNotRun)) throw error;
+    ctx.warnings.push(error.warningFor(scrape));
+  }
 }
 
 /** promtool's checkTLSConfig, syntax-only part: only the file fields count, so from 2.45 it adds

@@ -1,11 +1,16 @@
 // Prometheus's relabel.Regexp: a Go RE2 expression, anchored as `^(?:…)$` before it is compiled.
-// Compiled with re2js (RE2 semantics and Go's error messages), never with JavaScript's RegExp.
+// Judging a config needs only to know whether Go accepts the expression: Go's parser (ported in
+// regexp-syntax.ts) answers in time linear in its length. promgate runs an expression only where
+// promtool does, relabelling static targets; most relabel expressions are then matched by string
+// comparison (a literal, a prefix followed by `.*`, a list of literals), and the rest are compiled
+// with re2js (RE2 semantics and Go's error messages, never JavaScript's RegExp) within a budget.
 // Go's regexp only learned `(?<name>…)` in Go 1.22, which Prometheus 2.51 was the first to use.
 import { LRUCache } from 'lru-cache';
 import { RE2JS } from 're2js';
 import type { DecodeContext, FieldType } from './schema/decoder.js';
 import { parsedString } from './schema/types.js';
 import { formatVersion } from './version.js';
+import { parseGoRegexp } from './regexp-syntax.js';
 
 export const NAMED_GROUP_SHORT_SYNTAX_SINCE = '2.51';
 
@@ -51,11 +56,20 @@ function compileGoRegexp(anchored: string): RE2JS {
   }
 }
 
-export interface CompiledRegex {
-  /** The expression as written in the config (unanchored). */
-  source: string;
-  compiled: RE2JS;
+/** Runs an anchored expression on label values. */
+export interface RegexMatcher {
+  /** The submatches when `value` matches the whole expression (index 0 is the value itself). */
+  submatches(value: string): string[] | undefined;
+  /** Capture-group names and their indexes, for `${name}` in a replacement. */
+  readonly groupNames: Readonly<Record<string, number>>;
 }
+
+/**
+ * Work promgate spends compiling one expression to run it: the larger of its length and the RE2
+ * instructions Go's parser estimates for its program. re2js compiles about 0.3 million
+ * instructions a second; an expression past this is not run (see RelabelRegexp.matcher).
+ */
+export const COMPILE_BUDGET = 20_000;
 
 /**
  * Budget of the compiled-expression cache, in RE2 program instructions. Configs repeat the same few
@@ -67,9 +81,9 @@ export interface CompiledRegex {
  */
 export const COMPILED_CACHE_INSTRUCTIONS = 100_000;
 
-const compiledCache = new LRUCache<string, CompiledRegex>({
+const compiledCache = new LRUCache<string, RE2JS>({
   maxSize: COMPILED_CACHE_INSTRUCTIONS,
-  sizeCalculation: (entry) => Math.max(1, entry.compiled.programSize()),
+  sizeCalculation: (compiled) => Math.max(1, compiled.programSize()),
 });
 
 /** Instructions of the programs cached now (for tests of the bound). */
@@ -77,8 +91,154 @@ export function compiledCacheInstructions(): number {
   return compiledCache.calculatedSize;
 }
 
-/** Compile like relabel.NewRegexp for the given release; returns Go's error message on failure. */
-export function compileAnchored(source: string, ctx: DecodeContext): CompiledRegex | { error: string } {
+function compiledMatcher(compiled: RE2JS): RegexMatcher {
+  return {
+    submatches(value) {
+      const matcher = compiled.matcher(value);
+      if (!matcher.matches()) return undefined;
+      const groups: string[] = [];
+      for (let i = 0; i <= matcher.groupCount(); i++) groups.push(matcher.group(i) ?? '');
+      return groups;
+    },
+    groupNames: compiled.namedGroups() as Record<string, number>,
+  };
+}
+
+const NO_GROUP_NAMES: Readonly<Record<string, number>> = Object.freeze({});
+
+/** The characters that mean something in RE2 outside a class (braces count: `a{2}` repeats). */
+const META = /[\\.+*?()|[\]{}^$]/;
+
+/** The text an RE2 literal stands for, or undefined when it is more than a literal: plain
+ *  characters and escaped ASCII punctuation only. */
+function literalText(expression: string): string | undefined {
+  if (!expression.includes('\\')) return META.test(expression) ? undefined : expression;
+  let text = '';
+  for (let i = 0; i < expression.length; i++) {
+    let char = expression[i]!;
+    if (char === '\\') {
+      char = expression[++i] ?? '';
+      if (!/^[\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e]$/.test(char)) return undefined;
+    } else if (META.test(char)) {
+      return undefined;
+    }
+    text += char;
+  }
+  return text;
+}
+
+/** `|` outside escapes (the branches of a list of literals). */
+function splitBranches(expression: string): string[] {
+  const branches: string[] = [];
+  let start = 0;
+  for (let i = 0; i < expression.length; i++) {
+    if (expression[i] === '\\') i++;
+    else if (expression[i] === '|') {
+      branches.push(expression.slice(start, i));
+      start = i + 1;
+    }
+  }
+  branches.push(expression.slice(start));
+  return branches;
+}
+
+/** A matcher that needs no program, for the shapes relabel rules mostly take; `.` matches any
+ *  character but a newline, as in RE2 without the s flag. */
+function stringMatcher(expression: string): RegexMatcher | undefined {
+  const whole = (matches: (value: string) => boolean): RegexMatcher => ({
+    submatches: (value) => (matches(value) ? [value] : undefined),
+    groupNames: NO_GROUP_NAMES,
+  });
+  if (expression === '(.*)') {
+    return { submatches: (value) => (value.includes('\n') ? undefined : [value, value]), groupNames: NO_GROUP_NAMES };
+  }
+  const literal = literalText(expression);
+  if (literal !== undefined) return whole((value) => value === literal);
+  if (expression.endsWith('.*')) {
+    const prefix = literalText(expression.slice(0, -2));
+    if (prefix !== undefined) return whole((value) => value.startsWith(prefix) && !value.includes('\n', prefix.length));
+  }
+  const branches = splitBranches(expression).map(literalText);
+  if (branches.length > 1 && branches.every((branch) => branch !== undefined)) {
+    const set = new Set(branches);
+    return whole((value) => set.has(value));
+  }
+  return undefined;
+}
+
+/** relabel.Regexp: the expression as written and what running it takes. */
+export class RelabelRegexp {
+  /** A string matcher or the reason not to run, once known; compiled programs live in the cache. */
+  private settled: RegexMatcher | { cannotRun: string } | undefined;
+
+  constructor(
+    /** The expression as written in the config (unanchored). */
+    readonly source: string,
+    /** RE2 instructions of its program as Go's parser estimates them. */
+    readonly programSize: number,
+  ) {}
+
+  /** How to run the anchored expression, or why promgate does not: its program would cost more
+   *  than COMPILE_BUDGET to compile. */
+  matcher(): RegexMatcher | { cannotRun: string } {
+    if (this.settled === undefined) {
+      const cost = Math.max(this.source.length, this.programSize);
+      this.settled =
+        stringMatcher(this.source) ??
+        (cost > COMPILE_BUDGET
+          ? {
+              cannotRun: `a regex of ${this.source.length} characters and about ${this.programSize} RE2 instructions is more than promgate compiles to run (${COMPILE_BUDGET})`,
+            }
+          : undefined);
+    }
+    return this.settled ?? this.compiledMatcher();
+  }
+
+  private compiledMatcher(): RegexMatcher | { cannotRun: string } {
+    let compiled = compiledCache.get(this.source);
+    if (compiled === undefined) {
+      try {
+        compiled = compileGoRegexp(`^(?:${this.source})$`);
+      } catch (error) {
+        // Go accepts it (regexp-syntax.ts said so) but re2js does not: nothing to run it with.
+        this.settled = {
+          cannotRun: `re2js cannot compile the regex: ${error instanceof Error ? error.message : String(error)}`,
+        };
+        return this.settled;
+      }
+      // An expression larger than the whole cache is not kept (LRUCache leaves it out).
+      compiledCache.set(this.source, compiled);
+    }
+    return compiledMatcher(compiled);
+  }
+}
+
+/** Verdicts by expression: configs repeat the same few across their jobs. Long ones are not kept. */
+const verdictCache = new LRUCache<string, RelabelRegexp | { error: string }>({ max: 4096 });
+const CACHED_EXPRESSION_MAX_LENGTH = 1024;
+/** Go's parser refuses an expression of more than 2^25 runes; a literal shorter than that is fine. */
+const LITERAL_MAX_LENGTH = 1 << 24;
+
+/** Go's verdict on `^(?:source)$`: parsed here, or by re2js for the few expressions near RE2's
+ *  limits whose verdict hangs on Unicode data the port leaves out (regexp-syntax.ts). */
+function judge(source: string): RelabelRegexp | { error: string } {
+  // A literal is always valid below Go's limit of runes in one expression.
+  if (!META.test(source) && source.length <= LITERAL_MAX_LENGTH) return new RelabelRegexp(source, source.length + 2);
+  const anchored = `^(?:${source})$`;
+  const verdict = parseGoRegexp(anchored);
+  if (verdict.kind === 'valid') return new RelabelRegexp(source, verdict.programSize);
+  if (verdict.kind === 'invalid') return { error: verdict.message };
+  try {
+    const compiled = compileGoRegexp(anchored);
+    compiledCache.set(source, compiled);
+    return new RelabelRegexp(source, compiled.programSize());
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** relabel.NewRegexp for the given release: the expression, or Go's error message. */
+export function parseRelabelRegexp(source: string, ctx: DecodeContext): RelabelRegexp | { error: string } {
   if (!ctx.atLeast(NAMED_GROUP_SHORT_SYNTAX_SINCE) && findShortNamedGroup(source) >= 0) {
     return {
       error:
@@ -87,19 +247,19 @@ export function compileAnchored(source: string, ctx: DecodeContext): CompiledReg
         `prometheusVersion is ${formatVersion(ctx.version)}: write (?P<name>…))`,
     };
   }
-  const cached = compiledCache.get(source);
-  if (cached !== undefined) return cached;
-  try {
-    const compiled = { source, compiled: compileGoRegexp(`^(?:${source})$`) };
-    // An expression larger than the whole budget is not cached (LRUCache leaves it out).
-    compiledCache.set(source, compiled);
-    return compiled;
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+  if (source.length > CACHED_EXPRESSION_MAX_LENGTH) return judge(source);
+  let verdict = verdictCache.get(source);
+  if (verdict === undefined) {
+    verdict = judge(source);
+    verdictCache.set(source, verdict);
   }
+  return verdict;
 }
 
 /** relabel.Regexp as a field type. */
-export const regexp: FieldType<CompiledRegex> = parsedString('relabel.Regexp', undefined, (text, ctx) =>
-  compileAnchored(text, ctx),
+export const regexp: FieldType<RelabelRegexp> = parsedString('relabel.Regexp', undefined, (text, ctx) =>
+  parseRelabelRegexp(text, ctx),
 );
+
+/** The default of relabel rules. */
+export const DEFAULT_RELABEL_REGEXP = judge('(.*)') as RelabelRegexp;

@@ -1,25 +1,31 @@
 // relabel.Process: applying relabel rules to a label set, as promtool does to static targets.
-// Regexes are the compiled, anchored RE2 ones from regex.ts; `$1`/`${name}` expansion follows Go's
-// regexp.Expand.
+// Regexes run anchored through their RelabelRegexp matcher (regex.ts); `$1`/`${name}` expansion
+// follows Go's regexp.Expand.
 import { createHash } from 'node:crypto';
 import type { DecodedStruct } from './schema/decoder.js';
-import type { CompiledRegex } from './regex.js';
+import type { RegexMatcher, RelabelRegexp } from './regex.js';
 import { isValidLabelName } from './model/labels.js';
 
 export type LabelSet = Map<string, string>;
 
-/** The submatches of an anchored regex on `value`, or undefined when it does not match. */
-function submatches(regex: CompiledRegex, value: string): string[] | undefined {
-  const matcher = regex.compiled.matcher(value);
-  if (!matcher.matches()) return undefined;
-  const groups: string[] = [];
-  for (let i = 0; i <= matcher.groupCount(); i++) groups.push(matcher.group(i) ?? '');
-  return groups;
+/** A rule promgate does not run (its regex is past the compile budget): the label set's fate is
+ *  unknown, so whatever promtool would check after relabelling cannot be checked. */
+export class RelabelNotRun extends Error {
+  /** The warning for `owner`, whose relabel_configs hold the rule. */
+  warningFor(owner: DecodedStruct): string {
+    return `${owner.pathOf('relabel_configs')}: ${this.message}: its static targets were not relabelled and checked as promtool checks them`;
+  }
+}
+
+function matcherOf(regex: RelabelRegexp): RegexMatcher {
+  const matcher = regex.matcher();
+  if ('cannotRun' in matcher) throw new RelabelNotRun(matcher.cannotRun);
+  return matcher;
 }
 
 /** Go's regexp.Expand: `$1`, `${1}`, `$name`, `${name}`, `$$`; unknown groups expand to "". */
-export function expandTemplate(template: string, regex: CompiledRegex, groups: string[]): string {
-  const names = regex.compiled.namedGroups() as Record<string, number>;
+export function expandTemplate(template: string, matcher: RegexMatcher, groups: string[]): string {
+  const names = matcher.groupNames;
   return template.replace(/\$(?:\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (whole, braced?: string, bare?: string) => {
     if (whole === '$$') return '$';
     const name = braced ?? bare ?? '';
@@ -45,11 +51,13 @@ export interface RelabelOptions {
 function applyRule(
   labels: LabelSet,
   rule: DecodedStruct,
-  defaultRegex: CompiledRegex,
+  defaultRegex: RelabelRegexp,
   options: RelabelOptions,
 ): boolean {
   const action = rule.get<string>('action') ?? 'replace';
-  const regex = rule.get<CompiledRegex>('regex') ?? defaultRegex;
+  const regex = rule.get<RelabelRegexp>('regex') ?? defaultRegex;
+  // Only the actions that match run the regex (keepequal and the like must not need it).
+  const submatches = (value: string) => matcherOf(regex).submatches(value);
   const sourceLabels = (rule.get<(string | undefined)[]>('source_labels') ?? []).map(
     (name) => labels.get(name ?? '') ?? '',
   );
@@ -58,19 +66,20 @@ function applyRule(
   const replacement = rule.get<string>('replacement') ?? '$1';
   switch (action) {
     case 'drop':
-      return submatches(regex, value) === undefined;
+      return submatches(value) === undefined;
     case 'keep':
-      return submatches(regex, value) !== undefined;
+      return submatches(value) !== undefined;
     case 'dropequal':
       return (labels.get(targetLabel) ?? '') !== value;
     case 'keepequal':
       return (labels.get(targetLabel) ?? '') === value;
     case 'replace': {
-      const groups = submatches(regex, value);
+      const matcher = matcherOf(regex);
+      const groups = matcher.submatches(value);
       if (groups === undefined) return true;
-      const target = expandTemplate(targetLabel, regex, groups);
+      const target = expandTemplate(targetLabel, matcher, groups);
       if (!isValidLabelName(target)) return true;
-      const result = expandTemplate(replacement, regex, groups);
+      const result = expandTemplate(replacement, matcher, groups);
       if (result === '') labels.delete(target);
       else labels.set(target, result);
       return true;
@@ -85,18 +94,19 @@ function applyRule(
       labels.set(targetLabel, hashMod(value, rule.get<number>('modulus') ?? 1));
       return true;
     case 'labelmap': {
+      const matcher = matcherOf(regex);
       const entries =
         options.sortedIteration === true ? [...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : [...labels];
       for (const [name, labelValue] of entries) {
-        const groups = submatches(regex, name);
-        if (groups !== undefined) labels.set(expandTemplate(replacement, regex, groups), labelValue);
+        const groups = matcher.submatches(name);
+        if (groups !== undefined) labels.set(expandTemplate(replacement, matcher, groups), labelValue);
       }
       return true;
     }
     case 'labeldrop':
     case 'labelkeep':
       for (const name of [...labels.keys()]) {
-        const matches = submatches(regex, name) !== undefined;
+        const matches = submatches(name) !== undefined;
         if (matches === (action === 'labeldrop')) labels.delete(name);
       }
       return true;
@@ -105,11 +115,12 @@ function applyRule(
   }
 }
 
-/** relabel.Process: false when a rule dropped the label set. */
+/** relabel.Process: false when a rule dropped the label set. Throws RelabelNotRun for a rule whose
+ *  regex promgate does not run. */
 export function processRelabelRules(
   labels: LabelSet,
   rules: DecodedStruct[],
-  defaultRegex: CompiledRegex,
+  defaultRegex: RelabelRegexp,
   options: RelabelOptions = {},
 ): boolean {
   return rules.every((rule) => applyRule(labels, rule, defaultRegex, options));

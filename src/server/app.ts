@@ -128,6 +128,7 @@ function registerWebhook(
     logger.info(
       {
         uid: review.request.uid,
+        username: review.request.userInfo.username,
         webhook,
         kind,
         namespace: review.request.namespace,
@@ -153,6 +154,26 @@ function slowClientLimits(timeouts: ServerTimeouts): { headersTimeout: number; c
     headersTimeout: timeouts.requestTimeoutMs,
     connectionsCheckingInterval: Math.min(1_000, Math.max(50, timeouts.requestTimeoutMs / 4)),
   };
+}
+
+/** Node's client error codes that mean promgate closed the connection, as metric reasons. */
+const CLIENT_ERROR_REASONS: Record<string, string> = {
+  ERR_HTTP_REQUEST_TIMEOUT: 'request_timeout',
+  HPE_HEADER_OVERFLOW: 'header_overflow',
+};
+
+/**
+ * Counts connections closed without an answer (fastify's own handler writes the 408/431/400).
+ * A client that went away (a reset, a broken pipe) is its own doing and not counted.
+ */
+function countClientErrors(app: FastifyInstance, metrics: Metrics): void {
+  const gone = (err: NodeJS.ErrnoException): boolean => err.code === 'ECONNRESET' || err.code === 'EPIPE';
+  app.server.on('clientError', (err: NodeJS.ErrnoException) => {
+    if (!gone(err)) metrics.clientErrors.inc({ reason: CLIENT_ERROR_REASONS[err.code ?? ''] ?? 'bad_request' });
+  });
+  app.server.on('tlsClientError', (err: NodeJS.ErrnoException) => {
+    if (!gone(err)) metrics.clientErrors.inc({ reason: 'tls_handshake' });
+  });
 }
 
 export function buildApp(options: AppOptions): FastifyInstance {
@@ -209,6 +230,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return reply.code(500).send(errorBody('InternalError', 'promgate failed to answer; see its log'));
   });
 
+  countClientErrors(app, options.metrics);
   registerProbes(app, options);
   if (options.admission) {
     registerWebhook(app, 'mutate', options.admission.decider, options.metrics, options.logger);

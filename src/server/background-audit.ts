@@ -13,8 +13,10 @@ import { namespacedName } from '../policies/policy.js';
 import { registeredPolicies } from '../policies/registry.js';
 import { asError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
+import type { EventSink } from '../kube/events.js';
 import { failedDecision, type Judge } from './judge.js';
 import type { Metrics } from './metrics.js';
+import { checkRegistrations } from './registration-check.js';
 import { PoolRejection } from './worker-pool.js';
 
 export interface BackgroundAuditOptions {
@@ -25,6 +27,8 @@ export interface BackgroundAuditOptions {
   intervalMs: number;
   /** The webhooks' judge, so that large objects are audited in the worker pool too. */
   judge: Judge;
+  /** Where each violating object's Event goes, when Events are on. */
+  events?: EventSink;
 }
 
 /** An audited object has no API server waiting on it; this only bounds a worker stuck on one. */
@@ -68,7 +72,7 @@ export function auditDecide(
   };
 }
 
-function publish(report: AuditReport, metrics: Metrics, logger: Logger): void {
+function publish(report: AuditReport, metrics: Metrics, logger: Logger, events?: EventSink): void {
   for (const [policy, totals] of Object.entries(report.byPolicy)) {
     metrics.auditViolations.set({ policy }, totals.violations);
   }
@@ -81,9 +85,20 @@ function publish(report: AuditReport, metrics: Metrics, logger: Logger): void {
         mode: finding.mode,
         object: `${finding.kind} ${namespacedName(finding.namespace, finding.name)}`,
         violations: finding.violations,
+        ...(finding.notAdmitted ? { notAdmitted: finding.notAdmitted } : {}),
       },
       'audit found a violation',
     );
+    events?.emit({
+      regarding: {
+        apiVersion: finding.apiVersion,
+        kind: finding.kind,
+        ...(finding.namespace ? { namespace: finding.namespace } : {}),
+        name: finding.name,
+      },
+      action: 'Audit',
+      note: finding.violations.map((violation) => `${finding.policy}: ${violation.message}`).join('\n'),
+    });
   }
   logger.info({ audit: true, objectsScanned: report.objectsScanned, totals: report.totals }, 'audit finished');
 }
@@ -95,16 +110,19 @@ export function startBackgroundAudit(options: BackgroundAuditOptions): () => Pro
   return repeatEvery(
     (signal) =>
       // A list call the API server never answers must not hold shutdown: the round ends on abort.
-      unlessAborted(
-        runAudit(
-          ClusterAuditSource.forConfig(options.kubeConfig, options.config),
-          options.config,
-          auditDecide(options.judge, { signal }),
-          { policyNames, signal },
-        ),
-        signal,
-      )
-        .then((report) => publish(report, metrics, logger))
+      unlessAborted(checkRegistrations(options), signal)
+        .then(() =>
+          unlessAborted(
+            runAudit(
+              ClusterAuditSource.forConfig(options.kubeConfig, options.config),
+              options.config,
+              auditDecide(options.judge, { signal }),
+              { policyNames, signal },
+            ),
+            signal,
+          ),
+        )
+        .then((report) => publish(report, metrics, logger, options.events))
         .catch((err: unknown) => {
           // Cut short by shutdown: nothing failed, and a partial round publishes nothing.
           if (signal.aborted) return;

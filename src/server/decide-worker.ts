@@ -1,6 +1,5 @@
 // Entry of a DecidePool worker thread: runs the engine's `decide` on objects the main thread sends,
 // so that judging a large object never blocks the event loop that answers everyone else.
-// Under ts-node (tests) the worker inherits the parent's loader and this file runs as TypeScript.
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { asError } from '../common/errors.js';

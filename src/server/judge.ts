@@ -4,7 +4,7 @@
 import type { Logger } from '../common/logger.js';
 import type { PromgateConfig } from '../config/schema.js';
 import { decide, type Decision, type Stage } from '../policies/engine.js';
-import type { EvaluationContext, KubernetesObject } from '../policies/policy.js';
+import { judges, type EvaluationContext, type KubernetesObject } from '../policies/policy.js';
 import { registeredPolicies, type RegisteredPolicy } from '../policies/registry.js';
 import { PoolUnavailableError, type DecidePool } from './worker-pool.js';
 
@@ -25,6 +25,15 @@ export type Judge = (
  * per KiB (ADR 050): from here on, judging inline would hold the event loop longer than moving.
  */
 export const DEFAULT_OFFLOAD_MIN_CHARS = 16 * 1024;
+
+/**
+ * Share of the time left before the API server's deadline that a large object may wait for a
+ * worker; after it, the object is judged on the event loop instead. Workers run at the lowest CPU
+ * priority so that the event loop keeps its share, which lets other busy processes on the node
+ * starve them: a valid 1 MiB config was refused at the deadline after 9–10 s, where judging it
+ * inline takes a few hundred milliseconds (issue 15).
+ */
+export const POOL_PATIENCE = 0.5;
 
 export interface JudgeOptions {
   /** Judges large objects off the event loop; without it everything is judged inline. */
@@ -53,7 +62,7 @@ export function payloadChars(object: KubernetesObject, context: EvaluationContex
 function applicablePolicies(object: KubernetesObject, config: PromgateConfig): RegisteredPolicy[] {
   return registeredPolicies().filter(({ policy, section }) => {
     const policyConfig = section(config);
-    return policyConfig.enforcement !== 'off' && policy.appliesTo(object, policyConfig);
+    return policyConfig.enforcement !== 'off' && judges(policy, object, policyConfig);
   });
 }
 
@@ -72,7 +81,8 @@ export function failedDecision(
     section,
     policy: {
       name: policy.name,
-      appliesTo: () => true,
+      judges: policy.judges,
+      notJudged: () => undefined,
       evaluate: () => {
         throw error;
       },
@@ -92,14 +102,31 @@ export function createJudge(config: PromgateConfig, logger: Logger, options: Jud
     stage: Stage,
     deadlineAtMs: number,
   ): Promise<Decision> => {
+    const withdraw = new AbortController();
+    let patience: NodeJS.Timeout | undefined;
+    const outOfPatience = new Promise<'out of patience'>((resolve) => {
+      patience = setTimeout(() => resolve('out of patience'), (deadlineAtMs - Date.now()) * POOL_PATIENCE);
+    });
     try {
-      return await pool.run(object, context, stage, deadlineAtMs);
+      const outcome = await Promise.race([
+        pool.run(object, context, stage, deadlineAtMs, withdraw.signal),
+        outOfPatience,
+      ]);
+      if (outcome !== 'out of patience') return outcome;
+      withdraw.abort();
+      logger.warn(
+        { kind: object.kind, name: object.metadata?.name },
+        'no worker judged this object in time (are other processes starving them?); judging it on the event loop',
+      );
+      return decide(object, config, context, stage);
     } catch (err) {
       if (!(err instanceof PoolUnavailableError)) throw err;
       // The pool cannot run at all: slower answers beat wrong ones, so judge here from now on.
       poolUnusable = true;
       logger.error({ err }, 'worker pool unusable; judging every object on the event loop');
       return decide(object, config, context, stage);
+    } finally {
+      clearTimeout(patience);
     }
   };
 

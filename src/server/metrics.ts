@@ -7,9 +7,15 @@ export interface Metrics {
   admissionDuration: Histogram<'webhook' | 'kind'>;
   policyViolations: Counter<'policy' | 'mode'>;
   policyErrors: Counter<'policy'>;
+  optOuts: Counter<'policy' | 'result'>;
   malformedRequests: Counter<'webhook' | 'reason'>;
+  clientErrors: Counter<'reason'>;
   auditViolations: Gauge<'policy'>;
+  eventsDropped: Counter<'reason'>;
+  registrationMismatches: Gauge;
   certificateExpiry: Gauge<'certificate'>;
+  /** Reports the worker pool's queue and running tasks as `promgate_worker_pool_tasks{state}`. */
+  observePool(load: () => { queued: number; running: number }): void;
   /** The `kind` label for an object kind: itself, or `other` past the bound (see MAX_KIND_LABELS). */
   kindLabel(kind: string): string;
 }
@@ -62,10 +68,25 @@ export function createMetrics(): Metrics {
       labelNames: ['policy'],
       registers: [registry],
     }),
+    optOuts: new Counter({
+      name: 'promgate_opt_outs_total',
+      help: 'Objects carrying the skip annotation at /validate, by policy and result: honoured (not enforced), refused (added by someone optOut does not name), ignored (opt-out switched off).',
+      labelNames: ['policy', 'result'],
+      registers: [registry],
+    }),
     malformedRequests: new Counter({
       name: 'promgate_malformed_requests_total',
       help: 'Requests answered with an HTTP error instead of an AdmissionReview, by reason.',
       labelNames: ['webhook', 'reason'],
+      registers: [registry],
+    }),
+    clientErrors: new Counter({
+      name: 'promgate_client_errors_total',
+      help:
+        'Connections promgate closed without an answer, by reason: request_timeout (the request did not arrive ' +
+        'whole within the request timeout: a slow client, or one starved of CPU), header_overflow, bad_request ' +
+        '(not HTTP), tls_handshake (no TLS version or cipher suite in common, or a broken handshake).',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     auditViolations: new Gauge({
@@ -74,12 +95,36 @@ export function createMetrics(): Metrics {
       labelNames: ['policy'],
       registers: [registry],
     }),
+    eventsDropped: new Counter({
+      name: 'promgate_events_dropped_total',
+      help: 'Kubernetes Events not written: rate-limited (per object, as client-go does) or failed.',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    registrationMismatches: new Gauge({
+      name: 'promgate_webhook_registration_mismatches',
+      help: "Ways promgate's webhook configurations and its configuration disagree (objects judged but never sent, or sent but never judged), as last read; promgate check-install names them.",
+      registers: [registry],
+    }),
     certificateExpiry: new Gauge({
       name: 'promgate_certificate_expiry_timestamp_seconds',
       help: 'When the serving certificate in use expires (Unix time).',
       labelNames: ['certificate'],
       registers: [registry],
     }),
+    observePool(load) {
+      new Gauge({
+        name: 'promgate_worker_pool_tasks',
+        help: 'Large objects waiting for a worker thread (queued) or being judged in one (running).',
+        labelNames: ['state'],
+        registers: [registry],
+        collect() {
+          const { queued, running } = load();
+          this.set({ state: 'queued' }, queued);
+          this.set({ state: 'running' }, running);
+        },
+      });
+    },
     kindLabel: boundedKindLabel(),
   };
 }

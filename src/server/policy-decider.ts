@@ -10,6 +10,7 @@ import type { Decision } from '../policies/engine.js';
 import { namespacedName, type EvaluationContext, type KubernetesObject } from '../policies/policy.js';
 import { asError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
+import type { EventSink, PolicyEvent } from '../kube/events.js';
 import { createJudge, failedDecision, type Judge } from './judge.js';
 import type { Metrics } from './metrics.js';
 
@@ -42,17 +43,35 @@ export function verdictOf(request: AdmissionRequest, decision: Decision): Admiss
   return verdict;
 }
 
+/** The object a request is about, as an Event's `regarding`. */
+function regardingOf(request: AdmissionRequest): PolicyEvent['regarding'] {
+  const { group, version, kind } = request.kind;
+  type Metadata = { name?: string; uid?: string } | undefined;
+  const metadata = (request.object?.['metadata'] ?? {}) as NonNullable<Metadata>;
+  // A CREATE's object has no uid yet; an UPDATE's stored object (oldObject) has.
+  const uid = metadata.uid ?? (request.oldObject?.['metadata'] as Metadata)?.uid;
+  return {
+    apiVersion: group ? `${group}/${version}` : version,
+    kind,
+    ...(request.namespace ? { namespace: request.namespace } : {}),
+    name: request.name ?? metadata.name ?? '',
+    ...(typeof uid === 'string' ? { uid } : {}),
+  };
+}
+
 export function createPolicyDecider(
   config: PromgateConfig,
   metrics: Metrics,
   logger: Logger,
   judge: Judge = createJudge(config, logger),
+  events?: EventSink,
 ): Decider {
   const answer = (request: AdmissionRequest, webhook: Webhook, decision: Decision): AdmissionVerdict => {
     for (const outcome of decision.outcomes) {
       // Built only for the lines that need it: most reviews log nothing here.
       const fields = (): object => ({
         uid: request.uid,
+        username: request.userInfo.username,
         webhook,
         policy: outcome.policy,
         mode: outcome.mode,
@@ -63,13 +82,39 @@ export function createPolicyDecider(
         metrics.policyErrors.inc({ policy: outcome.policy });
         logger.error({ ...fields(), err: outcome.internalError }, 'policy failed with an internal error');
       }
+      // Both webhooks see an object; the validating one, which every judged kind goes through,
+      // logs and counts what it concluded.
+      if (webhook !== 'validate') continue;
+      if (decision.optOut !== 'none') {
+        metrics.optOuts.inc({ policy: outcome.policy, result: decision.optOut });
+        if (decision.optOut === 'honoured') {
+          logger.warn({ ...fields(), skipAnnotation: config.skipAnnotation }, 'opted out with the skip annotation');
+        }
+      }
       const violations = outcome.evaluation.violations;
-      if (webhook === 'validate' && violations.length > 0 && !outcome.internalError) {
+      if (violations.length > 0 && !outcome.internalError) {
         metrics.policyViolations.inc({ policy: outcome.policy, mode: outcome.skipped ? 'skipped' : outcome.mode });
         logger.warn({ ...fields(), skipped: outcome.skipped, violations }, 'policy violation');
       }
     }
-    return verdictOf(request, decision);
+    if (webhook === 'validate' && !decision.allowed) {
+      logger.warn(
+        {
+          uid: request.uid,
+          username: request.userInfo.username,
+          object: objectReference(request),
+          dryRun: request.dryRun,
+          denials: decision.denials,
+        },
+        'denied',
+      );
+    }
+    const verdict = verdictOf(request, decision);
+    // A dry run must have no side effects (the webhooks say NoneOnDryRun).
+    if (verdict.denial && events && !request.dryRun) {
+      events.emit({ regarding: regardingOf(request), action: 'Admission', note: verdict.denial.message });
+    }
+    return verdict;
   };
 
   const answerWhenJudged = async (
@@ -96,6 +141,7 @@ export function createPolicyDecider(
     const object = request.object as KubernetesObject;
     const context: EvaluationContext = {
       operation: request.operation,
+      user: request.userInfo,
       ...(request.oldObject ? { oldObject: request.oldObject as KubernetesObject } : {}),
     };
     const judged = judge(object, context, webhook, deadlineAtMs);

@@ -3,10 +3,13 @@
 // in-flight reviews finish, then the listeners close. `createJudging` assembles what the webhooks
 // judge with, for `promgate serve` and the benchmark alike.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Decider } from '../admission/handler.js';
+import { systemErrorText } from '../common/errors.js';
 import type { PromgateConfig } from '../config/schema.js';
+import { EventRecorder, type EventsApi } from '../kube/events.js';
 import { buildApp, type ServerTimeouts } from './app.js';
 import { Readiness } from './health.js';
 import { createJudge, type Judge } from './judge.js';
@@ -26,6 +29,40 @@ export interface ServeOptions {
   /** Time between readiness going false and the listeners closing, for endpoints to catch up. */
   shutdownDelayMs: number;
   timeouts?: ServerTimeouts;
+}
+
+export type Listener = 'webhooks' | 'probes';
+
+/** Node's own listen backlog, kept where the kernel does not say how much it allows. */
+const NODE_DEFAULT_BACKLOG = 511;
+
+/**
+ * How many connections may wait to be accepted. Node asks for 511; a burst of new connections
+ * beyond that (the API server opening one per concurrent admission) overflows the kernel's
+ * queues, and the connections its SYN cookies cannot restore are reset. Like Go's net package
+ * (the API server's own), ask for what net.core.somaxconn allows, which Linux caps it to anyway.
+ */
+export function listenBacklog(): number {
+  try {
+    const allowed = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8').trim());
+    if (Number.isSafeInteger(allowed) && allowed > 0) return Math.min(allowed, 65_535);
+  } catch {
+    // Not Linux: the platform's own limit applies to Node's default.
+  }
+  return NODE_DEFAULT_BACKLOG;
+}
+
+/** A listener could not open its port (in use, privileged, an address this machine lacks). */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  constructor(
+    readonly listener: Listener,
+    readonly port: number,
+    host: string,
+    cause: unknown,
+  ) {
+    super(`cannot listen on ${host}:${port} for the ${listener}: ${systemErrorText(cause)}`, { cause });
+  }
 }
 
 export interface RunningServer {
@@ -68,9 +105,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     },
   });
 
+  const listen = async (app: FastifyInstance, listener: Listener, port: number): Promise<void> => {
+    try {
+      await app.listen({ host: options.host, port, backlog: listenBacklog() });
+    } catch (err) {
+      throw new ListenError(listener, port, options.host, err);
+    }
+  };
   try {
-    await webhookApp.listen({ host: options.host, port: options.port });
-    await probeApp.listen({ host: options.host, port: options.metricsPort });
+    await listen(webhookApp, 'webhooks', options.port);
+    await listen(probeApp, 'probes', options.metricsPort);
   } catch (err) {
     stopWatching();
     await Promise.allSettled([webhookApp.close(), probeApp.close()]);
@@ -96,17 +140,33 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
 export interface Judging {
   metrics: Metrics;
+  /** Present when Events are on and promgate has Kubernetes credentials. */
+  events?: EventRecorder;
   /** Absent with 0 workers: everything is judged on the event loop. */
   pool?: DecidePool;
   judge: Judge;
   decider: Decider;
 }
 
-/** How `serve` judges: the worker pool, the judge that uses it, and the webhooks' decider. */
-export function createJudging(config: PromgateConfig, logger: FastifyBaseLogger, workers: number): Judging {
+/**
+ * How `serve` judges: the worker pool, the judge that uses it, the webhooks' decider and, given
+ * the cluster's Events API, the recorder its denials and audit findings go to.
+ */
+export function createJudging(
+  config: PromgateConfig,
+  logger: FastifyBaseLogger,
+  workers: number,
+  eventsApi?: EventsApi,
+): Judging {
   const metrics = createMetrics();
   // Large ConfigMaps are judged in worker threads so that they never stall other reviews.
   const pool = workers > 0 ? new DecidePool({ config, logger, size: workers }) : undefined;
+  if (pool) metrics.observePool(() => pool.load());
   const judge = createJudge(config, logger, pool ? { pool } : {});
-  return { metrics, ...(pool ? { pool } : {}), judge, decider: createPolicyDecider(config, metrics, logger, judge) };
+  const events =
+    eventsApi && config.events.enabled
+      ? new EventRecorder({ api: eventsApi, logger, onDropped: (reason) => metrics.eventsDropped.inc({ reason }) })
+      : undefined;
+  const decider = createPolicyDecider(config, metrics, logger, judge, events);
+  return { metrics, ...(pool ? { pool } : {}), ...(events ? { events } : {}), judge, decider };
 }

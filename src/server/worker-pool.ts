@@ -12,7 +12,7 @@ import type { EvaluationContext, KubernetesObject } from '../policies/policy.js'
 import { usableCpus } from './cpu-limit.js';
 import { fromWireDecision, type TaskMessage, type WorkerMessage } from './worker-protocol.js';
 
-export type PoolRejectionReason = 'overloaded' | 'deadline' | 'worker-lost' | 'unclonable' | 'closed';
+export type PoolRejectionReason = 'overloaded' | 'deadline' | 'worker-lost' | 'unclonable' | 'closed' | 'withdrawn';
 
 /** The pool did not judge the object; `message` says why in words fit for an admission answer. */
 export class PoolRejection extends Error {
@@ -93,8 +93,25 @@ export class DecidePool {
     for (let index = 0; index < this.size; index += 1) this.spawn();
   }
 
-  /** Judges `object` in a worker; rejects with PoolRejection or PoolUnavailableError. */
-  run(object: KubernetesObject, context: EvaluationContext, stage: Stage, deadlineAtMs: number): Promise<Decision> {
+  /** Objects waiting for a worker, and objects being judged: what the dashboard's pool panel shows. */
+  load(): { queued: number; running: number } {
+    let running = 0;
+    for (const slot of this.slots) if (slot.running) running += 1;
+    return { queued: this.queue.length, running };
+  }
+
+  /**
+   * Judges `object` in a worker; rejects with PoolRejection or PoolUnavailableError. Aborting
+   * `signal` withdraws the task: it leaves the queue, or its worker's answer is ignored (a worker
+   * still busy with it at the deadline is replaced as usual).
+   */
+  run(
+    object: KubernetesObject,
+    context: EvaluationContext,
+    stage: Stage,
+    deadlineAtMs: number,
+    signal?: AbortSignal,
+  ): Promise<Decision> {
     if (this.unavailable) return Promise.reject(this.unavailable);
     if (this.closed) return Promise.reject(new PoolRejection('closed', 'promgate is shutting down'));
     const idle = this.idleSlot();
@@ -111,6 +128,7 @@ export class DecidePool {
     return new Promise<Decision>((resolve, reject) => {
       const task: Task = { message: { id: this.nextId++, object, context, stage }, resolve, reject, settled: false };
       task.timer = setTimeout(() => this.expire(task), remainingMs);
+      signal?.addEventListener('abort', () => this.withdraw(task), { once: true });
       if (idle) this.dispatch(idle, task);
       else this.queue.push(task);
     });
@@ -197,6 +215,21 @@ export class DecidePool {
     this.settle(task, this.deadlineRejection());
   }
 
+  private withdraw(task: Task): void {
+    if (task.settled) return;
+    const withdrawn = new PoolRejection('withdrawn', 'the caller stopped waiting for a worker');
+    const queuedAt = this.queue.indexOf(task);
+    if (queuedAt >= 0) {
+      this.queue.splice(queuedAt, 1);
+      this.settle(task, withdrawn);
+      return;
+    }
+    // Running: the answer will be ignored, and the deadline timer still replaces a worker that
+    // is busy with it past the deadline.
+    task.settled = true;
+    task.reject(withdrawn);
+  }
+
   private deadlineRejection(): PoolRejection {
     return new PoolRejection('deadline', "judging this object would not finish before the API server's timeout");
   }
@@ -225,9 +258,9 @@ export class DecidePool {
   }
 
   private settle(task: Task, outcome: Decision | Error): void {
+    clearTimeout(task.timer);
     if (task.settled) return;
     task.settled = true;
-    clearTimeout(task.timer);
     if (outcome instanceof Error) task.reject(outcome);
     else task.resolve(outcome);
   }

@@ -7,7 +7,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { MAX_WARNING_CHARS } from '../../src/common/warnings.js';
 import type * as checkConfigModule from '../../src/cli/commands/check-config.js';
 import { runCli } from '../support/cli.js';
-import { corpusPath } from '../../fixtures/corpus.js';
+import { FIXTURE_DAEMONSETS_DIR } from '../../fixtures/corpus.js';
 
 type CheckConfigModule = typeof checkConfigModule;
 
@@ -37,7 +37,7 @@ t.test('check: exit codes on good, garbage and missing input', async (t) => {
   writeFileSync(good, `${plainConfigMap}---\n---\n${plainConfigMap.replace('plain', 'second')}`);
   const result = await runCli(['check', good]);
   t.equal(result.code, 0);
-  t.match(result.stdout, /2 object\(s\) checked, 0 denied/, 'empty documents are skipped');
+  t.match(result.stdout, /2 object\(s\) checked: 0 allowed, 0 denied, 2 not covered/, 'empty documents are skipped');
 
   const list = JSON.stringify({
     apiVersion: 'v1',
@@ -133,14 +133,18 @@ t.test('check-config: --prometheus-version is judged before any file, other erro
 
   const checkerBug = new Error('a bug inside the checker');
   const prometheus = await import('../../src/prometheus/index.js');
-  const { checkConfigCommand } = await t.mockImport<CheckConfigModule>('../../src/cli/commands/check-config.js', {
-    '../../src/prometheus/index.js': {
-      ...prometheus,
-      checkPrometheusConfig: () => {
-        throw checkerBug;
+  // Absolute URLs: tap resolves relative ones from the source-mapped caller, test/ rather than dist/test/.
+  const { checkConfigCommand } = await t.mockImport<CheckConfigModule>(
+    new URL('../../src/cli/commands/check-config.js', import.meta.url).href,
+    {
+      [new URL('../../src/prometheus/index.js', import.meta.url).href]: {
+        ...prometheus,
+        checkPrometheusConfig: () => {
+          throw checkerBug;
+        },
       },
     },
-  });
+  );
   const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from(['global: {}\n']) };
   const thrown = await checkConfigCommand.run(['--prometheus-version', '2.53', '-'], io).catch((err: unknown) => err);
   t.equal(thrown, checkerBug, 'propagated as is, not turned into a --prometheus-version usage error');
@@ -183,13 +187,13 @@ t.test('check prints a prometheus-config warning in full, unlike kubectl', async
   t.ok(warning !== undefined && warning.length > MAX_WARNING_CHARS, 'longer than an admission warning may be');
   t.match(
     warning,
-    `(/etc/prometheus/${file}) when it loads the config and fails if one is missing`,
+    `files /etc/prometheus/${file}: Prometheus 2.53 reads them when it loads the config and fails if one is missing`,
     'the file is named',
   );
 });
 
 t.test('check on a dcgm-exporter: patch and diff, then --no-mutate denies the same file', async (t) => {
-  const manifest = corpusPath('daemonsets', 'dcgm-exporter--gke-managed-prometheus-example.yaml');
+  const manifest = join(FIXTURE_DAEMONSETS_DIR, 'dcgm-exporter--gpu-node-affinity.yaml');
   const mutated = await runCli(['check', manifest]);
   t.equal(mutated.code, 0, 'allowed after the patch the webhook would apply');
   t.match(mutated.stdout, /allowed after patch/);

@@ -3,17 +3,18 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '../../fixtures/repository.js';
 import { runCli } from '../support/cli.js';
 
-const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+const readme = readFileSync(join(REPOSITORY_ROOT, 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('A denied `kubectl apply`'));
 
 t.test('the README example denial is what promgate says', async (t) => {
   const data = /```yaml\n(data:\n[\s\S]*?)```/.exec(section)?.[1];
   t.ok(data, 'the README shows the ConfigMap data');
-  const expected = [...section.slice(0, section.indexOf('Line and column')).matchAll(/^prometheus-config: .*$/gm)].map(
-    (m) => m[0],
-  );
+  const expected = [
+    ...section.slice(0, section.indexOf('Line and column')).matchAll(/^\* data\.promYaml: (prometheus-config: .*)$/gm),
+  ].map((m) => m[1]!);
   t.ok(expected.length >= 3, 'and the messages');
   const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: arms-prom-prometheus-yaml\n  namespace: arms-prom\n${data}`;
   const result = await runCli(['check', '-'], manifest);

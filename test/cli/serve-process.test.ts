@@ -1,15 +1,19 @@
 // `promgate serve` as a process, the way `npm start` and Kubernetes run it (needs the build in
 // dist/, which `npm ci` makes): development certificates on first start, SIGTERM exits 0.
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../support/cli.js';
 import { CLI, startServeProcess } from '../support/serve-process.js';
 import { buildReview, post } from '../../fixtures/apiserver.js';
 import { DEFAULT_OFFLOAD_MIN_CHARS } from '../../src/server/judge.js';
 import { armsConfigMap, prometheusConfigOfSize } from '../../fixtures/objects.js';
+
+// Each test starts several node processes with worker threads: on a shared 2-core machine that
+// alone can pass tap's default 120 s per file, which is for a hang, not for a slow start.
+t.setTimeout(300_000);
 
 t.test('serve creates a development set, serves, and exits 0 on SIGTERM', async (t) => {
   t.ok(existsSync(CLI), 'the build exists (npm ci runs it)');
@@ -44,12 +48,8 @@ t.test('serve --workers sizes the worker pool; 0 judges on the event loop', asyn
     t.equal(await serve.exited, 0, 'exit code 0 after SIGTERM');
   }
   for (const bad of ['-1', 'two', '1.5', '']) {
-    const child = spawn(process.execPath, [CLI, 'serve', `--workers=${bad}`, '--cert-dir', certDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // Refused before anything starts: judged in-process, where a spawned process would cost seconds.
+    const { code, stderr } = await runCli(['serve', `--workers=${bad}`, '--cert-dir', certDir]);
     t.equal(code, 2, `--workers ${JSON.stringify(bad)} is a usage error`);
     t.match(stderr, /--workers: expected a whole number 0 or more/);
   }
@@ -59,12 +59,7 @@ t.test('serve refuses a broken config with exit code 2 and names the key', async
   const dir = mkdtempSync(join(tmpdir(), 'promgate-serve-'));
   const configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, 'prometheusConfig:\n  keyz: [a]\n');
-  const child = spawn(process.execPath, [CLI, 'serve', '--config', configFile, '--cert-dir', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const { code, stderr } = await runCli(['serve', '--config', configFile, '--cert-dir', dir]);
   t.equal(code, 2);
   t.match(stderr, /prometheusConfig\.keyz: unknown key/);
 });

@@ -2,22 +2,19 @@
 // `promgate serve --bootstrap-certs` as a process (Secret, caBundle, served certificate, audit gauge).
 import t, { type Test } from 'tap';
 import type { X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import yaml from 'js-yaml';
 import { FakeApiServer, type StoredObject } from '../support/fake-apiserver.js';
 import { runCli } from '../support/cli.js';
 import { deferred } from '../support/deferred.js';
-import { corpusPath } from '../../fixtures/corpus.js';
+import { fixtureDaemonSet as daemonSetFixture } from '../../fixtures/objects.js';
 import { CLI, startServeProcess } from '../support/serve-process.js';
 
-const corpus = corpusPath('daemonsets');
-
-function corpusDaemonSet(file: string): StoredObject {
-  return yaml.load(readFileSync(join(corpus, file), 'utf8')) as StoredObject;
+function fixtureDaemonSet(file: string): StoredObject {
+  return daemonSetFixture(file) as unknown as StoredObject;
 }
 
 function armsConfigMap(name: string, promYaml: string): StoredObject {
@@ -48,11 +45,11 @@ function webhookConfiguration(kind: string): StoredObject {
 async function clusterWithObjects(t: Test): Promise<{ server: FakeApiServer; kubeconfig: string }> {
   const server = await FakeApiServer.start({ tokens: { 'admin-token': 'admin', 'stale-token': 'nobody' } });
   t.teardown(() => server.close());
-  const unmutated = corpusDaemonSet('dcgm-exporter--nvidia-helm-chart-default.yaml');
+  const unmutated = fixtureDaemonSet('dcgm-exporter--gpu-node-affinity.yaml');
   unmutated.metadata.namespace = 'gpu';
   server.put(
     unmutated,
-    { ...corpusDaemonSet('not-dcgm--fluentd-elasticsearch.yaml') },
+    { ...fixtureDaemonSet('not-dcgm--node-exporter.yaml') },
     armsConfigMap('arms-prom-prometheus-yaml', 'scrape_configs:\n  - job_name: gpu\n    scrape_interval: 1.5h\n'),
     armsConfigMap('good', 'scrape_configs:\n  - job_name: node\n    static_configs:\n      - targets: [a:9100]\n'),
     webhookConfiguration('MutatingWebhookConfiguration'),
@@ -70,7 +67,7 @@ t.test('audit reports the violations of live objects and exits 1', async (t) => 
   t.match(text.stdout, /DaemonSet\s+gpu\/\S+\s+dcgm-exporter-placement\s+enforce\s+1 violation/);
   t.match(text.stdout, /ConfigMap\s+arms-prom\/arms-prom-prometheus-yaml\s+prometheus-config\s+enforce\s+1 violation/);
   t.match(text.stdout, /promYaml:3:22: scrape_configs\[0\]\.scrape_interval: /);
-  t.notMatch(text.stdout, /fluentd/, 'objects no policy applies to are not listed');
+  t.notMatch(text.stdout, /node-exporter/, 'objects no policy applies to are not listed');
 
   const json = await runCli(['audit', '--kubeconfig', kubeconfig, '-o', 'json']);
   t.equal(json.code, 1);

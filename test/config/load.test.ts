@@ -1,4 +1,5 @@
 import t from 'tap';
+import { tmpdir } from 'node:os';
 import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
 import { defaultConfig } from '../../src/config/schema.js';
 
@@ -30,7 +31,7 @@ t.test('mistakes are errors that name the key', async (t) => {
   const cases: Array<[string, RegExp]> = [
     [
       'dcgmExporter:\n  enforcment: warn\n',
-      /c\.yaml: dcgmExporter\.enforcment: unknown key \(known keys here: enforcement, starshipNodeLabel, match\)/,
+      /c\.yaml:2:3: dcgmExporter\.enforcment: unknown key \(known keys here: enforcement, starshipNodeLabel, match\)/,
     ],
     ['skipAnnotations: x\n', /skipAnnotations: unknown key/],
     [
@@ -47,10 +48,7 @@ t.test('mistakes are errors that name the key', async (t) => {
       'prometheusConfig:\n  namespaces: [arms-prom, Monitoring]\n',
       /prometheusConfig\.namespaces\[1\]: "Monitoring" is not a namespace name/,
     ],
-    [
-      'prometheusConfig:\n  prometheusVersion: 2.55\n',
-      /prometheusVersion: expected a non-empty string, got number 2\.55/,
-    ],
+    ['prometheusConfig:\n  prometheusVersion: 2.55\n', /prometheusVersion: expected a string, got the number 2\.55/],
     ['dcgmExporter:\n  match:\n    labels: [app]\n', /dcgmExporter\.match\.labels\[0\]: expected "key=value"/],
     ['dcgmExporter:\n  starshipNodeLabel: a=b=c\n', /starshipNodeLabel: expected "key" or "key=value"/],
     ['dcgmExporter:\n  starshipNodeLabel: "star~ship"\n', /starshipNodeLabel: label name "star~ship" must be/],
@@ -68,6 +66,57 @@ t.test('mistakes are errors that name the key', async (t) => {
     t.throws(() => parseConfig(text, 'c.yaml'), { message }, text);
   }
   t.throws(() => loadConfig('/nonexistent/promgate.yaml'), {
-    message: /cannot read config file \/nonexistent\/promgate\.yaml: ENOENT/,
+    message: /cannot read config file \/nonexistent\/promgate\.yaml: no such file or directory \(ENOENT\)/,
   });
+  t.throws(() => loadConfig(tmpdir()), {
+    message: /^cannot read config file .*: illegal operation on a directory \(EISDIR\)$/,
+  });
+});
+
+t.test('an error shows the file, line and column, and the line itself', async (t) => {
+  const cases: Array<[string, string]> = [
+    [
+      'dcgmExporter:\n  enforcement: warn\n  enforcment: warn\n',
+      [
+        'c.yaml:3:3: dcgmExporter.enforcment: unknown key (known keys here: enforcement, starshipNodeLabel, match)',
+        '  3 |   enforcment: warn',
+        '    |   ^',
+      ].join('\n'),
+    ],
+    [
+      'prometheusConfig:\n  namespaces:\n    - arms-prom\n    - Monitoring\n',
+      [
+        'c.yaml:4:7: prometheusConfig.namespaces[1]: "Monitoring" is not a namespace name (lowercase letters, digits and "-", at most 63)',
+        '  4 |     - Monitoring',
+        '    |       ^',
+      ].join('\n'),
+    ],
+    [
+      'dcgmExporter:\n\tenforcement: warn\n',
+      ['c.yaml:2:1: not valid YAML: Tabs are not allowed as indentation', '  2 | →enforcement: warn', '    | ^'].join(
+        '\n',
+      ),
+    ],
+  ];
+  for (const [text, message] of cases) t.throws(() => parseConfig(text, 'c.yaml'), { name: 'ConfigError', message });
+});
+
+t.test('a version written as a number: quote it as written', async (t) => {
+  for (const written of ['2.50', '2.5', '3.0']) {
+    t.throws(
+      () => parseConfig(`prometheusConfig:\n  prometheusVersion: ${written}\n`, 'c.yaml'),
+      {
+        message: [
+          `c.yaml:2:22: prometheusConfig.prometheusVersion: expected a string, got the number ${Number(written)}: unquoted, YAML reads ${written} as a number; write "${written}"`,
+          `  2 |   prometheusVersion: ${written}`,
+          `    |                      ^`,
+        ].join('\n'),
+      },
+      written,
+    );
+  }
+  t.equal(
+    parseConfig('prometheusConfig:\n  prometheusVersion: "2.50"\n', 'c.yaml').prometheusConfig.prometheusVersion,
+    '2.50',
+  );
 });

@@ -1,26 +1,19 @@
-// Hostile AdmissionReviews and connections: deep JSON, truncated JSON, wrong JSON types, many
-// concurrent connections and slow-loris bodies. Every request is answered well-formed (an
+// Hostile AdmissionReviews and connections: deep JSON, truncated JSON, wrong JSON types and
+// slow-loris bodies (the storm of concurrent connections is in connection-storm.slow.test.ts). Every request is answered well-formed (an
 // AdmissionReview or a JSON 4xx) or cut off by the server's timeouts, and the server stays healthy.
 import t from 'tap';
 import { connect } from 'node:tls';
 import { buildReview, post } from '../../fixtures/apiserver.js';
 import {
   armsConfigMap,
-  corpusDaemonSet,
+  fixtureDaemonSet,
   DCGM_EXPORTER_MANIFEST,
   ONE_MIB,
   prometheusConfigOfSize,
   smallPrometheusConfig,
 } from '../../fixtures/objects.js';
-import {
-  deepJsonArray,
-  deepJsonObject,
-  FILES_BESIDE_CONNECTIONS,
-  HOSTILE_JSON_DEPTH,
-  openFileLimit,
-  reviewWithDeepValue,
-} from '../../fixtures/hostile.js';
-import { assertHealthy, assertWellFormed, startServerFor, type PooledServer } from './support.js';
+import { deepJsonArray, deepJsonObject, HOSTILE_JSON_DEPTH, reviewWithDeepValue } from '../../fixtures/hostile.js';
+import { assertHealthy, assertWellFormed, requestTimeouts, startServerFor, type PooledServer } from './support.js';
 
 const request = (review: Record<string, unknown>): Record<string, unknown> => review.request as Record<string, unknown>;
 const requestObject = (review: Record<string, unknown>): Record<string, unknown> =>
@@ -32,7 +25,7 @@ async function send(server: PooledServer, webhook: string, body: string | Buffer
 
 t.test('deeply nested JSON in the AdmissionReview', async (t) => {
   const server = await startServerFor(t, { pool: true });
-  const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
+  const daemonSet = fixtureDaemonSet(DCGM_EXPORTER_MANIFEST);
   type Place = (review: Record<string, unknown>, placeholder: string) => void;
   const cases: Array<{ name: string; object: Record<string, unknown>; place: Place }> = [
     {
@@ -167,7 +160,7 @@ t.test('truncated JSON and JSON of the wrong types', async (t) => {
   ];
   const sources: Array<[Record<string, unknown>, typeof mangle]> = [
     [armsConfigMap('typed', smallPrometheusConfig()), mangle],
-    [corpusDaemonSet(DCGM_EXPORTER_MANIFEST), [...mangle, ...daemonSetMangle]],
+    [fixtureDaemonSet(DCGM_EXPORTER_MANIFEST), [...mangle, ...daemonSetMangle]],
   ];
   for (const [object, changes] of sources) {
     for (const [name, change] of changes) {
@@ -181,36 +174,6 @@ t.test('truncated JSON and JSON of the wrong types', async (t) => {
     }
   }
   await assertHealthy(t, server, 'malformed JSON');
-});
-
-/**
- * `wanted` connections, or fewer when this process may not open twice as many files (client and
- * server ends are both here): macOS allows 256 by default, many Linux shells 1 024.
- */
-function connectionsWithinFileLimit(wanted: number): number {
-  return Math.min(wanted, Math.floor((openFileLimit() - FILES_BESIDE_CONNECTIONS) / 2));
-}
-
-t.test('two thousand concurrent TLS connections', async (t) => {
-  const server = await startServerFor(t, { pool: false });
-  const connections = connectionsWithinFileLimit(2000);
-  if (connections < 2000) t.comment(`only ${connections} connections: raise \`ulimit -n\` to test 2000`);
-  const daemonSet = corpusDaemonSet(DCGM_EXPORTER_MANIFEST);
-  const answers = await Promise.all(
-    Array.from({ length: connections }, async () => {
-      const { uid, review } = buildReview({ object: daemonSet });
-      // The global agent has no socket limit: every concurrent request gets its own TLS connection.
-      const answer = await post(server.port, '/mutate?timeout=10s', JSON.stringify(review), server.tls);
-      return { uid, answer };
-    }),
-  );
-  let patched = 0;
-  for (const { uid, answer } of answers) {
-    const response = (JSON.parse(answer.body) as { response?: { uid?: string; patch?: string } }).response;
-    if (answer.statusCode === 200 && response?.uid === uid && response.patch) patched += 1;
-  }
-  t.equal(patched, connections, `all ${connections} connections answered with their own uid and a patch`);
-  await assertHealthy(t, server, `${connections} concurrent connections`);
 });
 
 /**
@@ -267,5 +230,6 @@ t.test('slow-loris bodies and headers are cut off by the request timeout', async
       `${name}: cut off (${answer.split('\r\n')[0] ?? 'closed'})`,
     );
   }
+  t.equal(await requestTimeouts(server), 2, 'both counted in promgate_client_errors_total{reason="request_timeout"}');
   await assertHealthy(t, server, 'slow-loris connections');
 });

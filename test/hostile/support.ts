@@ -12,7 +12,7 @@ import { DecidePool } from '../../src/server/worker-pool.js';
 import { buildReview, post, verifyAnswer, type HttpAnswer, type WebhookResult } from '../../fixtures/apiserver.js';
 import { answerProblem } from '../../fixtures/hostile.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { corpusDaemonSet, DCGM_EXPORTER_MANIFEST } from '../../fixtures/objects.js';
+import { fixtureDaemonSet, DCGM_EXPORTER_MANIFEST } from '../../fixtures/objects.js';
 
 export interface PooledServer extends TestServer {
   tls: { ca: string };
@@ -26,7 +26,7 @@ export async function startServerFor(
 ): Promise<PooledServer> {
   const config = defaultConfig();
   const logger = pino({ level: 'silent' });
-  // One worker: every worker start costs seconds under ts-node, and one proves the path.
+  // One worker proves the path; each start costs about a second of CPU under tap's loaders.
   const pool = options.pool ? new DecidePool({ config, size: 1, logger }) : undefined;
   const decider = createPolicyDecider(
     config,
@@ -75,6 +75,12 @@ export function getReadyz(server: PooledServer): Promise<number> {
 /** readyz is 200 and an ordinary dcgm-exporter DaemonSet is still mutated. */
 export async function assertHealthy(t: Test, server: PooledServer, after: string): Promise<void> {
   t.equal(await getReadyz(server), 200, `after ${after}: readyz 200`);
-  const result = await admit(server, 'mutate', corpusDaemonSet(DCGM_EXPORTER_MANIFEST));
+  const result = await admit(server, 'mutate', fixtureDaemonSet(DCGM_EXPORTER_MANIFEST));
   t.ok(result.allowed && result.patch.length > 0, `after ${after}: a DaemonSet is still mutated`);
+}
+
+/** Connections the server closed because their request did not arrive whole within the request timeout. */
+export async function requestTimeouts(server: PooledServer): Promise<number> {
+  const { values } = await server.metrics.clientErrors.get();
+  return values.find((value) => value.labels.reason === 'request_timeout')?.value ?? 0;
 }

@@ -1,5 +1,6 @@
-// The worker pool under misbehaving workers and overload: every task is settled (decision or a
-// PoolRejection the decider turns into the policy's failure mode) and the pool keeps working.
+// The worker pool under misbehaving workers, overload and callers that stop waiting: every task is
+// settled (decision or a PoolRejection the decider turns into the policy's failure mode) and the
+// pool keeps working.
 import t from 'tap';
 import { pino } from 'pino';
 import { defaultConfig, type PromgateConfig } from '../../src/config/schema.js';
@@ -48,7 +49,7 @@ t.test('the real worker decides exactly as the engine does inline', async (t) =>
 });
 
 t.test('misbehaving workers and overload', async (t) => {
-  // One pool for all cases: every worker start costs seconds under ts-node.
+  // One pool for all cases: each worker start costs about a second of CPU under tap's loaders.
   const pool = new DecidePool({ config: defaultConfig(), size: 1, maxQueued: 1, workerUrl: MISBEHAVING_WORKER });
   t.teardown(() => pool.close());
   const judged = async (what: string): Promise<void> => {
@@ -75,6 +76,22 @@ t.test('misbehaving workers and overload', async (t) => {
   t.equal((await queued).allowed, false, 'the queued task runs on the replacement worker');
   const past = await rejection(pool.run(invalidConfigMap('late'), create, 'validate', Date.now() - 1));
   t.equal((past as PoolRejection).reason, 'deadline', 'a deadline already passed: refused');
+
+  const busy = pool.run(invalidConfigMap('arms-busy'), create, 'validate', soon());
+  const stopWaiting = new AbortController();
+  const queuedThenWithdrawn = rejection(
+    pool.run(invalidConfigMap('arms-withdrawn'), create, 'validate', soon(), stopWaiting.signal),
+  );
+  stopWaiting.abort();
+  t.equal(((await queuedThenWithdrawn) as PoolRejection).reason, 'withdrawn', 'withdrawn from the queue: refused');
+  t.equal((await busy).allowed, false, 'the task ahead of it is judged');
+  const stopRunning = new AbortController();
+  const runningThenWithdrawn = rejection(
+    pool.run(invalidConfigMap('arms-running'), create, 'validate', soon(), stopRunning.signal),
+  );
+  stopRunning.abort();
+  t.equal(((await runningThenWithdrawn) as PoolRejection).reason, 'withdrawn', 'withdrawn while running: refused');
+  await judged('a task withdrawn while running');
 
   const exited = await rejection(pool.run(invalidConfigMap('exit'), create, 'validate', soon()));
   t.equal((exited as PoolRejection).reason, 'worker-lost', 'exit: worker lost');
@@ -104,6 +121,7 @@ function admissionRequest(object: KubernetesObject): AdmissionRequest {
     uid: 'c0ffee00-0000-4000-8000-000000000000',
     kind: { group: '', version: 'v1', kind: 'ConfigMap' },
     operation: 'CREATE',
+    userInfo: { username: 'kubernetes-admin', groups: ['system:masters'] },
     object: object as Record<string, unknown>,
     oldObject: null,
     dryRun: false,
@@ -134,7 +152,11 @@ t.test("a refused task is answered by the policy's failure mode", async (t) => {
     });
     t.equal(verdict.allowed, allowed, `${enforcement}: allowed=${allowed}`);
     const said = [verdict.denial?.message ?? '', ...verdict.warnings].join('\n');
-    t.match(said, /internal error in policy prometheus-config: .*timeout/, `${enforcement}: says why`);
+    t.match(
+      said,
+      /(internal error in policy prometheus-config|promgate: prometheus-config: internal error): .*timeout/,
+      `${enforcement}: says why`,
+    );
     t.match(
       await metrics.registry.getSingleMetricAsString('promgate_policy_errors_total'),
       /policy="prometheus-config"\} 1/,

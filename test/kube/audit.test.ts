@@ -56,7 +56,15 @@ function decideWith(
         });
       }
     }
-    const decision: Decision = { allowed: true, patch: [], warnings: [], denials: [], outcomes };
+    const decision: Decision = {
+      allowed: true,
+      patch: [],
+      warnings: [],
+      denials: [],
+      outcomes,
+      notApplied: [],
+      optOut: object.metadata?.annotations?.[config.skipAnnotation] === 'true' ? 'honoured' : 'none',
+    };
     return decision;
   };
 }
@@ -99,10 +107,16 @@ t.test('report: findings, totals per policy, exit code', async (t) => {
   });
   t.equal(report.objectsScanned, 5);
   t.equal(report.findings.length, 4, 'one finding per DaemonSet; the ConfigMap matched no policy');
-  t.same(report.byPolicy['no-latest-tag'], { objects: 4, violations: 1, skippedViolations: 1, pendingMutations: 1 });
+  t.same(report.byPolicy['no-latest-tag'], {
+    objects: 4,
+    violations: 1,
+    skippedViolations: 1,
+    pendingMutations: 1,
+    notAdmitted: 0,
+  });
   t.same(
     report.byPolicy['idle-policy'],
-    { objects: 0, violations: 0, skippedViolations: 0, pendingMutations: 0 },
+    { objects: 0, violations: 0, skippedViolations: 0, pendingMutations: 0, notAdmitted: 0 },
     'named policies start at zero',
   );
   t.same(report.totals, {
@@ -110,6 +124,7 @@ t.test('report: findings, totals per policy, exit code', async (t) => {
     violations: 1,
     skippedViolations: 1,
     pendingMutations: 1,
+    notAdmitted: 0,
     objectsWithViolations: 1,
   });
   t.match(
@@ -171,6 +186,40 @@ t.test('text table', async (t) => {
   t.match(formatAuditText(report, { verbose: true }), /gpu\/good\s+no-latest-tag\s+enforce\s+ok/);
   const clean = await runAudit(staticAuditSource([]), config, decideWith('enforce'));
   t.equal(formatAuditText(clean), '0 objects scanned, 0 judged: 0 violations in 0 objects\n');
+});
+
+t.test('objects in an excluded namespace: not admitted through promgate, never "not mutated yet"', async (t) => {
+  const inKubeSystem = (object: KubernetesObject): KubernetesObject => ({
+    ...object,
+    metadata: { ...object.metadata, namespace: 'kube-system' },
+  });
+  const report = await runAudit(
+    staticAuditSource([inKubeSystem(objects[1]!), inKubeSystem(objects[2]!)]),
+    config,
+    decideWith('enforce'),
+    { now: fixedNow },
+  );
+  t.match(report.findings, [
+    { name: 'never-mutated', notAdmitted: 'not admitted through promgate: namespace kube-system is excluded' },
+    { name: 'bad', notAdmitted: 'not admitted through promgate: namespace kube-system is excluded' },
+  ]);
+  t.match(report.totals, { violations: 1, pendingMutations: 0, notAdmitted: 2 }, 'its violations still count');
+  t.equal(auditExitCode(report), 1);
+  t.equal(
+    formatAuditText(report),
+    [
+      'KIND       OBJECT                     POLICY         MODE     RESULT',
+      'DaemonSet  kube-system/never-mutated  no-latest-tag  enforce  not admitted through promgate',
+      'DaemonSet  kube-system/bad            no-latest-tag  enforce  1 violation, not admitted through promgate',
+      '',
+      'DaemonSet kube-system/never-mutated [no-latest-tag] not admitted through promgate: namespace kube-system is excluded (the webhooks never see it: nothing patches or denies it; fix it by hand)',
+      'DaemonSet kube-system/bad [no-latest-tag] not admitted through promgate: namespace kube-system is excluded (the webhooks never see it: nothing patches or denies it; fix it by hand)',
+      'DaemonSet kube-system/bad [no-latest-tag] spec.template.spec.containers[0].image: pin the image to a version, not :latest',
+      '',
+      '2 objects scanned, 2 judged: 1 violation in 1 object, 2 not admitted through promgate',
+      '',
+    ].join('\n'),
+  );
 });
 
 t.test('JSON output round-trips the report', async (t) => {

@@ -13,6 +13,11 @@ import type {
   V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
 import { defaultConfig } from '../../src/config/schema.js';
+import {
+  NOT_BEING_DELETED,
+  configMapMatchCondition,
+  daemonSetMatchCondition,
+} from '../../src/registration/match-conditions.js';
 import { MANIFESTS, REPO_ROOT, findOne, flagValue, render } from './render.js';
 import {
   balanced,
@@ -52,8 +57,10 @@ t.test('every object is complete, placed and labelled', async (t) => {
     [...ids].sort(),
     [
       'ClusterRole /promgate-audit',
+      'ClusterRole /promgate-events',
       'ClusterRole /promgate-webhook-ca',
       'ClusterRoleBinding /promgate-audit',
+      'ClusterRoleBinding /promgate-events',
       'ClusterRoleBinding /promgate-webhook-ca',
       'ConfigMap promgate-system/promgate-config',
       'Deployment promgate-system/promgate',
@@ -84,7 +91,7 @@ t.test('webhook configurations', async (t) => {
   for (const { webhook, path } of all) {
     t.test(webhook.name, async (t) => {
       t.match(webhook.name, /^promgate-[a-z-]+\.promgate\.io$/, 'named for the alerts (name=~"promgate-.*")');
-      t.equal(webhook.sideEffects, 'None');
+      t.equal(webhook.sideEffects, 'NoneOnDryRun', 'Events on denials, none on dry runs');
       t.same(webhook.admissionReviewVersions, ['v1']);
       t.ok(webhook.timeoutSeconds !== undefined && webhook.timeoutSeconds >= 1 && webhook.timeoutSeconds <= 10);
       t.equal(webhook.matchPolicy, 'Equivalent');
@@ -114,6 +121,10 @@ t.test('webhook configurations', async (t) => {
       for (const condition of conditions) {
         t.ok(balanced(condition.expression), `${condition.name}: brackets and quotes balance`);
       }
+      t.ok(
+        conditions.some((condition) => condition.expression === NOT_BEING_DELETED),
+        'objects being deleted are not sent: their finalizers can be removed while promgate is down',
+      );
     });
   }
 
@@ -140,14 +151,18 @@ t.test('webhook configurations', async (t) => {
   t.test('selectors agree with the config', async (t) => {
     t.same(selectorMismatches(objects), [], 'everything the config judges is sent, and listable by the audit');
     t.same(renderedConfig(objects), defaults, 'judged against the shipped defaults');
-    const daemonSetCondition = (mutateDaemonSets?.matchConditions ?? []).map((c) => c.expression).join('\n');
-    t.match(daemonSetCondition, "contains('dcgm')");
-    t.notMatch(daemonSetCondition, defaults.skipAnnotation, 'opted-out objects are still sent (audited, warned)');
-    t.match(
-      (validateConfigMaps.matchConditions ?? []).map((c) => c.expression).join('\n'),
-      "'prometheus-yaml'",
-      'the ARMS label makes every key of a ConfigMap a config',
+    t.same(
+      (mutateDaemonSets?.matchConditions ?? []).map((c) => c.expression),
+      [NOT_BEING_DELETED, daemonSetMatchCondition(defaults.dcgmExporter.match)],
+      'the DaemonSet condition is the one the default dcgmExporter.match implies',
     );
+    t.same(
+      (validateConfigMaps.matchConditions ?? []).map((c) => c.expression),
+      [NOT_BEING_DELETED, configMapMatchCondition(defaults.prometheusConfig.keys)],
+      'the ConfigMap condition is the one the default keys imply (and the ARMS label)',
+    );
+    const daemonSetCondition = (mutateDaemonSets?.matchConditions ?? []).map((c) => c.expression).join('\n');
+    t.notMatch(daemonSetCondition, defaults.skipAnnotation, 'opted-out objects are still sent (audited, warned)');
   });
 });
 
@@ -282,6 +297,8 @@ t.test('RBAC is least privilege', async (t) => {
       'cluster: admissionregistration.k8s.io/validatingwebhookconfigurations patch [promgate]',
       'cluster: apps/daemonsets list',
       'cluster: apps/daemonsets watch',
+      'cluster: events.k8s.io/events create',
+      'cluster: events.k8s.io/events patch',
       'promgate-system: secrets create',
       'promgate-system: secrets get [promgate-tls]',
       'promgate-system: secrets update [promgate-tls]',
@@ -309,6 +326,10 @@ t.test('promgate-config holds the SPEC §1 defaults, written out', async (t) => 
     'keys',
     'prometheusVersion',
     'skipAnnotation',
+    'optOut',
+    'users',
+    'groups',
+    'excludedNamespaces',
   ]) {
     t.match(text, new RegExp(`^\\s*${key}:`, 'm'), `${key} is written out, not left to the default`);
   }

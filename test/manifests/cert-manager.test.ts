@@ -27,8 +27,10 @@ t.test('the bootstrap and its permissions are gone', async (t) => {
       'arms-prom: configmaps watch',
       'cluster: apps/daemonsets list',
       'cluster: apps/daemonsets watch',
+      'cluster: events.k8s.io/events create',
+      'cluster: events.k8s.io/events patch',
     ],
-    'read-only: no Secrets, no webhook configurations',
+    'reads, and Events: no Secrets, no webhook configurations',
   );
   const { container, pod } = promgateContainer(objects);
   const args = container.args ?? [];

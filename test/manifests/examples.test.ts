@@ -26,12 +26,14 @@ t.test('the agreement check finds each kind of drift', async (t) => {
       configMap.data = { 'config.yaml': edit(configMap.data?.['config.yaml'] ?? '') };
       return configMap;
     });
+  const validateConfigMaps = 'ValidatingWebhookConfiguration promgate webhook promgate-validate-configmaps.promgate.io';
   t.same(
     selectorMismatches(
       withConfig((text) => text.replace('namespaces: [arms-prom]', 'namespaces: [arms-prom, monitoring]')),
     ),
     [
-      'ConfigMap webhook namespaceSelector lacks monitoring',
+      `${validateConfigMaps}: prometheusConfig.namespaces has monitoring, but its namespaceSelector never sends ` +
+        'ConfigMaps from there: add monitoring to its kubernetes.io/metadata.name In list',
       'no Role grants configmaps list in monitoring',
       'no Role grants configmaps watch in monitoring',
     ],
@@ -40,9 +42,15 @@ t.test('the agreement check finds each kind of drift', async (t) => {
     selectorMismatches(
       withConfig((text) => text.replace('images: [dcgm-exporter]', 'images: [dcgm-exporter, gpu-metrics]')),
     ),
-    ['match entry gpu-metrics does not contain "dcgm": widen the DaemonSet matchCondition'],
+    ['Mutating', 'Validating'].map(
+      (kind) =>
+        `${kind}WebhookConfiguration promgate webhook promgate-${kind === 'Mutating' ? 'mutate' : 'validate'}-daemonsets.promgate.io: ` +
+        'dcgmExporter.match.images has gpu-metrics, but its matchCondition pod-template-is-dcgm-exporter never sends ' +
+        'DaemonSets running gpu-metrics: promgate never judges them',
+    ),
   );
   t.same(selectorMismatches(withConfig((text) => text.replace('keys: [promYaml,', 'keys: [scrape.yaml, promYaml,'))), [
-    'ConfigMap matchCondition lacks key scrape.yaml',
+    `${validateConfigMaps}: prometheusConfig.keys has scrape.yaml, but its matchCondition carries-prometheus-config ` +
+      'never sends ConfigMaps with key scrape.yaml: promgate never judges them',
   ]);
 });

@@ -15,6 +15,12 @@ import type {
 } from '@kubernetes/client-node';
 import { parseConfig } from '../../src/config/load.js';
 import type { PromgateConfig } from '../../src/config/schema.js';
+import {
+  registrationMismatches,
+  type ConfigurationKind,
+  type RegisteredWebhook,
+  type Registrations,
+} from '../../src/registration/webhooks.js';
 import { findOne, ofKind, type KubeObject } from './render.js';
 
 export function promgateContainer(objects: KubeObject[]): {
@@ -119,42 +125,34 @@ export function renderedConfig(objects: KubeObject[]): PromgateConfig {
   return parseConfig(text, 'promgate-config/config.yaml');
 }
 
+/** The rendered webhook configurations named promgate, as `registrationMismatches` reads them. */
+export function renderedRegistrations(objects: KubeObject[]): Registrations {
+  const webhooks = (kind: ConfigurationKind): RegisteredWebhook[] | undefined =>
+    objects.find((object) => object.kind === kind && object.metadata.name === 'promgate') === undefined
+      ? undefined
+      : (findOne<{ webhooks?: RegisteredWebhook[] }>(objects, kind, 'promgate').webhooks ?? []);
+  return {
+    MutatingWebhookConfiguration: webhooks('MutatingWebhookConfiguration'),
+    ValidatingWebhookConfiguration: webhooks('ValidatingWebhookConfiguration'),
+  };
+}
+
 /**
- * Where the webhook selectors and RBAC disagree with the rendered config (ADR 040): objects the
- * config wants judged that the API server would not send, or that the audit could not list.
- * Empty when everything agrees.
+ * Where the webhook registrations and RBAC disagree with the rendered config (ADR 040): objects
+ * the config wants judged that the API server would not send (or sends unjudged), or that the
+ * audit could not list. Empty when everything agrees.
  */
 export function selectorMismatches(objects: KubeObject[]): string[] {
   const config = renderedConfig(objects);
-  const mismatches: string[] = [];
-  const configMapWebhook = webhooksOf(objects).find(({ webhook }) =>
-    webhook.rules?.some((rule) => rule.resources?.includes('configmaps')),
-  )?.webhook;
-  const watched = configMapWebhook?.namespaceSelector?.matchExpressions?.find((e) => e.operator === 'In')?.values ?? [];
+  const mismatches = registrationMismatches(config, renderedRegistrations(objects), 'promgate').map(
+    ({ where, message }) => `${where}: ${message}`,
+  );
   const permissions = permissionsOf(objects, { namespace: 'promgate-system', name: 'promgate' });
   for (const namespace of config.prometheusConfig.namespaces) {
-    if (!watched.includes(namespace)) mismatches.push(`ConfigMap webhook namespaceSelector lacks ${namespace}`);
     for (const verb of ['list', 'watch']) {
       if (!permissions.includes(`${namespace}: configmaps ${verb}`)) {
         mismatches.push(`no Role grants configmaps ${verb} in ${namespace}`);
       }
-    }
-  }
-  for (const namespace of watched) {
-    if (!config.prometheusConfig.namespaces.includes(namespace)) {
-      mismatches.push(`ConfigMap webhook sends ${namespace}, which prometheusConfig.namespaces does not list`);
-    }
-  }
-  const conditions = (configMapWebhook?.matchConditions ?? []).map((condition) => condition.expression).join('\n');
-  const keyList = /\[([^\]]*)\]\.exists/.exec(conditions)?.[1] ?? '';
-  const conditionKeys = [...keyList.matchAll(/'([^']*)'/g)].map((match) => match[1]);
-  for (const key of config.prometheusConfig.keys) {
-    if (!conditionKeys.includes(key)) mismatches.push(`ConfigMap matchCondition lacks key ${key}`);
-  }
-  const { labels, images } = config.dcgmExporter.match;
-  for (const entry of [...labels, ...images]) {
-    if (!entry.toLowerCase().includes('dcgm')) {
-      mismatches.push(`match entry ${entry} does not contain "dcgm": widen the DaemonSet matchCondition`);
     }
   }
   return mismatches;

@@ -6,7 +6,8 @@ import t from 'tap';
 import type { V1ConfigMap, V1Service } from '@kubernetes/client-node';
 import { defaultConfig } from '../../src/config/schema.js';
 import { checkPrometheusConfig } from '../../src/prometheus/index.js';
-import { MANIFESTS, findOne, parseDocuments, renderComposition, type KubeObject } from './render.js';
+import { MANIFESTS, REPO_ROOT, findOne, parseDocuments, renderComposition, type KubeObject } from './render.js';
+import { createMetrics } from '../../src/server/metrics.js';
 import { balanced, promgateContainer, webhooksOf } from './inspect.js';
 
 const COMPONENT = join(MANIFESTS, 'components', 'monitoring');
@@ -16,7 +17,7 @@ interface AlertRule {
   expr: string;
   for?: string;
   labels?: { severity?: string };
-  annotations?: { summary?: string; description?: string };
+  annotations?: { summary?: string; description?: string; runbook_url?: string };
 }
 interface PrometheusRule extends KubeObject {
   spec: { groups: { name: string; rules: AlertRule[] }[] };
@@ -73,6 +74,22 @@ t.test('alerts', async (t) => {
       t.ok(alert.annotations?.summary, 'has a summary');
       t.ok(alert.for === undefined || /^\d+[smh]$/.test(alert.for), 'for: is a duration');
       t.ok(balanced(alert.expr), 'brackets balance');
+      const runbook = /^https:\/\/github\.com\/promgate\/promgate\/blob\/main\/(docs\/[\w.-]+\.md)#([\w-]+)$/.exec(
+        alert.annotations?.runbook_url ?? '',
+      );
+      t.ok(runbook, 'runbook_url points at a section of docs/');
+      if (runbook) {
+        const headings = readFileSync(join(REPO_ROOT, runbook[1]!), 'utf8').match(/^## .+$/gm) ?? [];
+        const anchors = headings.map((heading) =>
+          heading
+            .slice(3)
+            .trim()
+            .toLowerCase()
+            .replace(/[^\w -]/g, '')
+            .replace(/ /g, '-'),
+        );
+        t.ok(anchors.includes(runbook[2]!), `${runbook[1]} has the section #${runbook[2]}`);
+      }
       // The apiserver_* series are labelled with webhook names: the matcher must catch them all.
       for (const [, pattern] of alert.expr.matchAll(/name=~"([^"]+)"/g)) {
         const anchored = new RegExp(`^(?:${pattern})$`);
@@ -119,4 +136,36 @@ t.test('ARMS scrape config example', async (t) => {
     container.ports?.some((port) => port.name === keepPort?.regex && port.containerPort === 8080),
     'keeps exactly the plain-HTTP metrics port',
   );
+});
+
+interface Dashboard {
+  uid: string;
+  panels: { title: string; targets: { expr: string }[] }[];
+}
+
+t.test('the Grafana dashboard ships with the component and plots only series promgate exports', async (t) => {
+  const configMap = findOne<V1ConfigMap>(withBase, 'ConfigMap', 'promgate-dashboard', 'promgate-system');
+  t.equal(configMap.metadata?.labels?.['grafana_dashboard'], '1', 'labelled for Grafana’s dashboard sidecar');
+  const dashboard = JSON.parse(configMap.data?.['promgate.json'] ?? '') as Dashboard;
+  t.equal(dashboard.uid, 'promgate');
+  const metrics = createMetrics();
+  metrics.observePool(() => ({ queued: 0, running: 0 }));
+  const exported = new Set((await metrics.registry.getMetricsAsJSON()).map((metric) => metric.name));
+  const plotted = dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr));
+  for (const expr of plotted) {
+    for (const [name] of expr.matchAll(/promgate_[a-z_]+/g)) {
+      t.ok(exported.has(name.replace(/_(bucket|sum|count)$/, '')), `${name} is a promgate metric`);
+    }
+  }
+  const shown = plotted.join('\n');
+  for (const metric of [
+    'promgate_admission_requests_total',
+    'promgate_admission_duration_seconds_bucket',
+    'promgate_policy_violations_total',
+    'promgate_worker_pool_tasks',
+    'promgate_certificate_expiry_timestamp_seconds',
+    'promgate_audit_violations',
+  ]) {
+    t.ok(shown.includes(metric), `a panel plots ${metric}`);
+  }
 });

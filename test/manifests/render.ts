@@ -4,12 +4,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { REPOSITORY_ROOT } from '../../fixtures/repository.js';
 import { toolPath } from '../../fixtures/tools.js';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO_ROOT = REPOSITORY_ROOT;
 export const MANIFESTS = join(REPO_ROOT, 'manifests');
 
 /** The kubectl whose built-in kustomize renders: scripts/tool's, or KUBECTL=/path/to/kubectl. */

@@ -1,48 +1,40 @@
-// Differential test against upstream's own config test data and promtool's verdicts: for every
-// config row of both ORACLE.tsv files, judged at the folder's Prometheus version, the verdict must
-// equal `upstream_expected`, and an expected upstream message must appear in one of our messages.
+// Differential test against upstream's own config test data: every config of a release's
+// config/testdata (obtained by scripts/upstream-testdata from Prometheus's Go module), judged at
+// that release's version, must get the verdict upstream's config_test.go expects, and an expected
+// upstream message must appear in one of our messages. When the shared corpus is there, its
+// ORACLE.tsv files (promtool's verdicts beside upstream's) must state the same expectations.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { checkPrometheusConfig } from '../../src/prometheus/index.js';
-import { CORPUS_DIR } from '../../fixtures/corpus.js';
+import { CORPUS_SKIP, corpusPath, readTsv } from '../../fixtures/corpus.js';
+import { upstreamConfigPackage, upstreamExpectations } from '../../fixtures/upstream-testdata.js';
 
-/** The shared corpus sits beside the checkout (`../shared/corpus`); CI may point elsewhere. */
-const CORPUS = CORPUS_DIR;
+const RELEASES = [
+  { release: '2.42.0', version: '2.42', corpusFolder: 'prometheus-testdata' },
+  { release: '2.53.3', version: '2.53', corpusFolder: 'prometheus-testdata-2.53' },
+] as const;
 
-interface OracleRow {
-  file: string;
-  kind: string;
-  expected: string;
-  expectedMessage: string;
+function readOracle(folder: string): Array<{ file: string; kind: string; expected: string; expectedMessage: string }> {
+  return readTsv(corpusPath(folder, 'ORACLE.tsv')).map((row) => ({
+    file: row['file'] ?? '',
+    kind: row['kind'] ?? '',
+    expected: row['upstream_expected'] ?? '',
+    expectedMessage: row['upstream_expected_msg'] ?? '',
+  }));
 }
 
-function readOracle(folder: string): OracleRow[] {
-  const [header, ...lines] = readFileSync(join(CORPUS, folder, 'ORACLE.tsv'), 'utf8')
-    .trimEnd()
-    .split('\n');
-  const columns = header!.split('\t');
-  const at = (cells: string[], name: string): string => cells[columns.indexOf(name)] ?? '';
-  return lines.map((line) => {
-    const cells = line.split('\t');
-    return {
-      file: at(cells, 'file'),
-      kind: at(cells, 'kind'),
-      expected: at(cells, 'upstream_expected'),
-      expectedMessage: at(cells, 'upstream_expected_msg'),
-    };
-  });
-}
+for (const { release, version, corpusFolder } of RELEASES) {
+  const found = upstreamConfigPackage(release);
+  const skip = 'missing' in found ? found.missing : false;
 
-for (const [folder, version] of [
-  ['prometheus-testdata', '2.42'],
-  ['prometheus-testdata-2.53', '2.53'],
-] as const) {
-  t.test(`${folder} at ${version}`, async (t) => {
-    const rows = readOracle(folder).filter((row) => row.kind !== 'targetgroup-not-config');
-    t.ok(rows.length > 100, 'the oracle has its rows');
+  t.test(`upstream v${release} config/testdata at ${version}`, { skip }, async (t) => {
+    if ('missing' in found) return;
+    const { dir, expectations } = upstreamExpectations(found.dir);
+    const rows = expectations.filter((row) => row.expected !== 'n/a');
+    t.ok(rows.length > 100, 'upstream has its test configs');
     for (const row of rows) {
-      const text = readFileSync(join(CORPUS, folder, row.file), 'utf8');
+      const text = readFileSync(join(dir, row.file), 'utf8');
       const { errors } = checkPrometheusConfig(text, { prometheusVersion: version });
       const verdict = errors.length === 0 ? 'valid' : 'invalid';
       const messages = errors.map((error) => `${error.line}:${error.col}: ${error.path}: ${error.message}`);
@@ -56,4 +48,14 @@ for (const [folder, version] of [
       }
     }
   });
+
+  t.test(
+    `the shared corpus's ${corpusFolder}/ORACLE.tsv states upstream's expectations`,
+    { skip: skip || CORPUS_SKIP },
+    async (t) => {
+      if ('missing' in found) return;
+      const derived = upstreamExpectations(found.dir).expectations;
+      t.same(readOracle(corpusFolder), derived);
+    },
+  );
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { REPOSITORY_ROOT } from '../../fixtures/repository.js';
 import { checkPrometheusConfig } from '../../src/prometheus/index.js';
 
 interface Verdict {
@@ -20,7 +21,7 @@ interface DifferentialCase {
 }
 
 const { cases } = JSON.parse(
-  readFileSync(join(import.meta.dirname, 'fixtures/promtool-differential.json'), 'utf8'),
+  readFileSync(join(REPOSITORY_ROOT, 'test/prometheus/fixtures/promtool-differential.json'), 'utf8'),
 ) as {
   cases: DifferentialCase[];
 };

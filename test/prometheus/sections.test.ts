@@ -680,7 +680,7 @@ t.test('http_headers files: a warning where the loader reads them (2.53, 2.54)',
   const at253 = checkPrometheusConfig(yaml, { prometheusVersion: '2.53' });
   t.same(at253.errors, []);
   t.match(at253.warnings, [
-    /scrape_configs\[0\]\.http_headers: Prometheus 2\.53 reads the files of header "X-Token" \(\/etc\/token\)/,
+    /^scrape_configs\[0\]\.http_headers: header "X-Token" files \/etc\/token: Prometheus 2\.53 reads them when it loads/,
   ]);
   t.same(checkPrometheusConfig(yaml, { prometheusVersion: '2.55' }).warnings, [], 'common 0.59 no longer reads them');
 });

@@ -1,7 +1,7 @@
 // The server's judge (large objects in the pool, the rest inline) and the background audit's use
-// of it: which objects reach the pool, what happens when the pool refuses, that the audit waits
-// for a busy pool instead of reporting admission's back-pressure as a violation, and that
-// shutdown cuts an audit short.
+// of it: which objects reach the pool, what happens when the pool refuses or no worker gets to an
+// object in time, that the audit waits for a busy pool instead of reporting admission's
+// back-pressure as a violation, and that shutdown cuts an audit short.
 import t from 'tap';
 import { pino } from 'pino';
 import { defaultConfig } from '../../src/config/schema.js';
@@ -123,6 +123,25 @@ t.test('an object that loses its worker is reported as the policy failing on it'
   t.equal(outcome?.policy, 'prometheus-config');
   t.match(outcome?.internalError?.message, /stopped unexpectedly/);
   t.match(outcome?.evaluation.violations[0]?.message, /internal error in policy prometheus-config/);
+});
+
+t.test('a large object no worker gets to in time is judged on the event loop, before the deadline', async (t) => {
+  let withdrawn = false;
+  // Workers starved of CPU by other processes: the task never starts until it is withdrawn.
+  const starvedPool: Pick<DecidePool, 'run'> = {
+    run: (_object, _context, _stage, _deadline, signal) =>
+      new Promise<Decision>((_resolve, reject) =>
+        signal?.addEventListener('abort', () => {
+          withdrawn = true;
+          reject(new PoolRejection('withdrawn', 'the caller stopped waiting for a worker'));
+        }),
+      ),
+  };
+  const judge = createJudge(config, silent, { pool: starvedPool, offloadMinChars: 0 });
+  const decision = await judge(invalidConfigMap, create, 'validate', Date.now() + 400);
+  t.equal(decision.allowed, false, 'denied by the validator, not refused for want of a worker');
+  t.match(decision.outcomes[0]?.evaluation.violations[0]?.message, /scrape_interval/);
+  t.ok(withdrawn, 'the task was withdrawn from the pool');
 });
 
 /** A pool whose judgement never ends, as a worker stuck on a hostile document would be. */

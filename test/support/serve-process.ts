@@ -3,8 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { REPOSITORY_ROOT } from '../../fixtures/repository.js';
 
-export const CLI = join(import.meta.dirname, '../../dist/src/cli/main.js');
+export const CLI = join(REPOSITORY_ROOT, 'dist/src/cli/main.js');
 
 export interface ServeProcess {
   child: ChildProcess;
@@ -18,11 +19,23 @@ export interface ServeProcess {
   logged(message: string): Promise<void>;
 }
 
+/**
+ * The environment a promgate process runs in from a test: the test's own minus the module loaders
+ * tap preloads through NODE_OPTIONS. Those serve tap's bookkeeping, not promgate, and would cost the
+ * process and each of its workers about a second of CPU.
+ */
+export function productionEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const options = (env.NODE_OPTIONS ?? '')
+    .split(/\s+/)
+    .filter((option) => option !== '' && !option.includes('@tapjs/'));
+  return { ...env, NODE_OPTIONS: options.join(' ') };
+}
+
 export async function startServeProcess(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
     [CLI, 'serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--shutdown-delay', '0s', ...args],
-    { stdio: ['ignore', 'pipe', 'inherit'], env },
+    { stdio: ['ignore', 'pipe', 'inherit'], env: productionEnv(env) },
   );
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const seen = new Set<string>();

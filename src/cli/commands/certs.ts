@@ -1,7 +1,13 @@
 // `promgate certs`: a CA and a serving certificate signed by it, as four PEM files.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { CERTIFICATE_FILES, writeCertificateSet } from '../../certs/files.js';
-import { DEFAULT_DNS_NAMES, DEFAULT_IP_ADDRESSES, DEFAULT_VALIDITY_DAYS } from '../../certs/generate.js';
+import {
+  DEFAULT_DNS_NAMES,
+  DEFAULT_IP_ADDRESSES,
+  DEFAULT_VALIDITY_DAYS,
+  dnsNameProblem,
+} from '../../certs/generate.js';
 import { EXIT_OK, UsageError, parseFlags, writeLine, type Command } from '../usage.js';
 
 const usage = `promgate certs --out DIR [--dns NAME ...] [--ip ADDRESS ...] [--days N]
@@ -29,6 +35,13 @@ export const certsCommand: Command = {
       throw new UsageError(
         `--days: expected a whole number of days from 1 to 3650, got ${JSON.stringify(values.days)}`,
       );
+    }
+    for (const ip of values.ip ?? []) {
+      if (isIP(ip) === 0) throw new UsageError(`--ip: ${JSON.stringify(ip)} is not an IPv4 or IPv6 address`);
+    }
+    for (const name of values.dns ?? []) {
+      const problem = dnsNameProblem(name);
+      if (problem) throw new UsageError(`--dns: ${JSON.stringify(name)} is ${problem}`);
     }
     const dir = resolve(values.out);
     await writeCertificateSet(dir, {

@@ -2,16 +2,23 @@
 // creates under certs/, so `npm start` works on a laptop with no cluster.
 import { join, resolve } from 'node:path';
 import { pino, type Level, type Logger } from 'pino';
-import { CERTIFICATE_FILES, ensureDevelopmentCertificates } from '../../certs/files.js';
+import {
+  CERTIFICATE_FILES,
+  ensureDevelopmentCertificates,
+  type DevelopmentCertificateStatus,
+} from '../../certs/files.js';
+import { systemErrorText } from '../../common/errors.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CERT_DIR, reconcileCertificates, startCertificateRenewal } from '../../kube/certificate-bootstrap.js';
 import { loadKubeConfig, podNamespace, type KubeConfigOptions } from '../../kube/client.js';
 import { KubeConfigError, isClusterAccessError } from '../../kube/errors.js';
 import { startBackgroundAudit } from '../../server/background-audit.js';
+import { clusterEventsApi } from '../../kube/events.js';
+import { checkRegistrations } from '../../server/registration-check.js';
 import { defaultPoolSize } from '../../server/worker-pool.js';
-import { createJudging, startServer } from '../../server/serve.js';
-import type { CertificatePaths } from '../../server/tls.js';
+import { ListenError, createJudging, startServer, type RunningServer, type ServeOptions } from '../../server/serve.js';
+import { CertificateError, type CertificatePaths } from '../../server/tls.js';
 import {
   EXIT_OK,
   InputError,
@@ -23,9 +30,6 @@ import {
   parsePort,
   type Command,
 } from '../usage.js';
-
-/** How long stray sockets may keep the process alive once shutdown is complete. */
-const EXIT_GRACE_MS = 1_000;
 
 const LOG_LEVELS: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
@@ -42,7 +46,9 @@ writes them to --cert-dir (default ${DEFAULT_CERT_DIR}), patches the caBundle of
 configurations named promgate, and renews before expiry; otherwise tls.crt/tls.key in --cert-dir
 (default: certs/), where a development set is created when missing.
 Every --audit-interval (0 turns it off) the cluster is audited like \`promgate audit\` into the
-promgate_audit_violations gauge, when Kubernetes credentials are found.
+promgate_audit_violations gauge, when Kubernetes credentials are found; at start-up and in every
+round the webhook configurations are compared with the configuration like \`promgate
+check-install\` (promgate_webhook_registration_mismatches), when the credentials may read them.
 Large ConfigMaps are judged in --workers worker threads (default: the CPUs the container may use,
 by its cgroup CPU limit; 0 judges everything on the event loop).
 SIGTERM or SIGINT: readiness turns false, after --shutdown-delay the listeners close once
@@ -64,7 +70,14 @@ async function resolveCertificate(values: {
     return { paths: { certFile: resolve(certFile), keyFile: resolve(keyFile) }, created: false };
   }
   const dir = resolve(values['cert-dir'] ?? 'certs');
-  const { status } = await ensureDevelopmentCertificates(dir);
+  let status: DevelopmentCertificateStatus;
+  try {
+    ({ status } = await ensureDevelopmentCertificates(dir));
+  } catch (err) {
+    throw new InputError(`cannot create a development certificate set in ${dir}: ${systemErrorText(err)}`, {
+      cause: err,
+    });
+  }
   return {
     paths: { certFile: join(dir, CERTIFICATE_FILES.tlsCert), keyFile: join(dir, CERTIFICATE_FILES.tlsKey) },
     created: status !== 'existing',
@@ -84,6 +97,25 @@ function clusterAccess(options: KubeConfigOptions, required: boolean, logger: Lo
     if (required || options.kubeconfig !== undefined) throw new InputError(err.message, { cause: err });
     logger.info({ reason: err.message }, 'no Kubernetes credentials: background audit is off');
     return undefined;
+  }
+}
+
+/**
+ * Starts the listeners; what an operator must fix (a port in use, a missing or mismatched
+ * certificate or key) becomes one line naming the flag, and the worker pool is stopped, since the
+ * process has nothing left to serve.
+ */
+async function startListening(options: ServeOptions, close: () => Promise<void>): Promise<RunningServer> {
+  try {
+    return await startServer(options);
+  } catch (err) {
+    await close();
+    if (err instanceof ListenError) {
+      const flag = err.listener === 'webhooks' ? '--port' : '--metrics-port';
+      throw new InputError(`${flag} ${err.port}: ${err.message}`, { cause: err });
+    }
+    if (err instanceof CertificateError) throw new InputError(err.message, { cause: err });
+    throw err;
   }
 }
 
@@ -134,7 +166,7 @@ export const serveCommand: Command = {
     const logger = pino({ level, base: { service: 'promgate' } });
     const kubeConfig = clusterAccess(kubeConfigOptions(values), values['bootstrap-certs'] === true, logger);
 
-    let stopRenewal: () => Promise<void> = async () => undefined;
+    let startRenewal: (() => () => Promise<void>) | undefined;
     let certificatePaths: CertificatePaths;
     if (values['bootstrap-certs'] && kubeConfig) {
       const bootstrap = {
@@ -145,10 +177,11 @@ export const serveCommand: Command = {
       };
       const result = await asInput(() => reconcileCertificates(bootstrap));
       logger.info({ secret: result.secret, renewAt: result.renewAt }, 'serving certificate bootstrapped');
-      stopRenewal = startCertificateRenewal({
-        ...bootstrap,
-        onError: (err) => logger.warn({ err }, 'certificate renewal failed; retrying on the next round'),
-      });
+      startRenewal = () =>
+        startCertificateRenewal({
+          ...bootstrap,
+          onError: (err) => logger.warn({ err }, 'certificate renewal failed; retrying on the next round'),
+        });
       certificatePaths = {
         certFile: join(bootstrap.certDir, CERTIFICATE_FILES.tlsCert),
         keyFile: join(bootstrap.certDir, CERTIFICATE_FILES.tlsKey),
@@ -161,21 +194,41 @@ export const serveCommand: Command = {
       certificatePaths = certificate.paths;
     }
 
-    const { metrics, pool, judge, decider } = createJudging(config, logger, workers);
-    const server = await startServer({
-      host: values.host ?? '0.0.0.0',
-      port,
-      metricsPort,
-      certificate: certificatePaths,
-      decider,
-      metrics,
+    const { metrics, pool, judge, decider, events } = createJudging(
+      config,
       logger,
-      shutdownDelayMs,
-    });
+      workers,
+      kubeConfig ? clusterEventsApi(kubeConfig) : undefined,
+    );
+    const server = await startListening(
+      {
+        host: values.host ?? '0.0.0.0',
+        port,
+        metricsPort,
+        certificate: certificatePaths,
+        decider,
+        metrics,
+        logger,
+        shutdownDelayMs,
+      },
+      async () => pool?.close(),
+    );
+    // Renewal rewrites the files the server watches: it starts once there is a server to reload.
+    const stopRenewal = startRenewal?.() ?? (async () => undefined);
     logger.info({ port: server.port, metricsPort: server.metricsPort, workers: pool?.size ?? 0 }, 'promgate serving');
+    // Every audit round starts by checking the webhook registrations; without rounds, once now.
+    if (kubeConfig && auditIntervalMs === 0) void checkRegistrations({ kubeConfig, config, metrics, logger });
     const stopAudit =
       kubeConfig && auditIntervalMs > 0
-        ? startBackgroundAudit({ kubeConfig, config, metrics, logger, intervalMs: auditIntervalMs, judge })
+        ? startBackgroundAudit({
+            kubeConfig,
+            config,
+            metrics,
+            logger,
+            intervalMs: auditIntervalMs,
+            judge,
+            ...(events ? { events } : {}),
+          })
         : async () => undefined;
 
     await new Promise<void>((done) => {
@@ -192,9 +245,6 @@ export const serveCommand: Command = {
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
-    // Everything promgate started has stopped; a call it abandoned (an API server that never
-    // answered the audit) may still hold a socket open. It gets a moment, then the process exits.
-    setTimeout(() => process.exit(process.exitCode ?? EXIT_OK), EXIT_GRACE_MS).unref();
     return EXIT_OK;
   },
 };

@@ -3,7 +3,6 @@
 // verdict judges the object as given, an un-mutated exporter gets both a patch and violations, and
 // the mutated one gets neither (unless the exclusion leaves it nowhere to run).
 import { escapePathComponent, type Operation } from 'fast-json-patch';
-import { shortenWarning } from '../../common/warnings.js';
 import type { DcgmExporterConfig } from '../../config/schema.js';
 import { namespacedName, type Evaluation, type KubernetesObject, type Violation } from '../policy.js';
 import {
@@ -185,12 +184,19 @@ function buildPatch(object: KubernetesObject, branches: BranchAnalysis[], starsh
 interface Wording extends StarshipRules {
   /** `namespace/name` of the DaemonSet. */
   who: string;
+  /** How to opt it out, naming the configured annotation. */
+  optOut: string;
 }
 
-const OPT_OUT = 'If this DaemonSet really must run on starship nodes, opt it out with the skip annotation.';
+/** The policy's configuration section, with the opt-out annotation its messages name. */
+export interface PlacementConfig extends DcgmExporterConfig {
+  skipAnnotation: string;
+}
 
-// Each violation opens with a sentence that names the DaemonSet, the place and the fix and fits in
-// 120 characters for usual names: in `warn` mode it becomes a warning, which kubectl truncates.
+// Each violation opens with a sentence that names the DaemonSet, the place and the fix. Its
+// `warning` (what `warn` mode returns, after "promgate: dcgm-exporter-placement: ") and every
+// advice warning lead with the place in the pod template and the offending requirement: kubectl's
+// reader knows which DaemonSet is being applied, and the 120-character cut drops only explanation.
 
 function admitsStarshipViolations(branches: BranchAnalysis[], w: Wording): Violation[] {
   return branches
@@ -202,12 +208,14 @@ function admitsStarshipViolations(branches: BranchAnalysis[], w: Wording): Viola
             message:
               `DaemonSet ${w.who} can run on starship nodes: require ${w.exclusionShort} in its node affinity. ` +
               `${w.reason}; promgate's mutating webhook creates the term ${w.createdTermJson}.`,
+            warning: `required node affinity lacks ${w.exclusionShort}: can run on starship nodes`,
           }
         : {
             field: termField(b.term.index),
             message:
               `DaemonSet ${w.who} can run on starship nodes: add ${w.exclusionShort} to nodeSelectorTerms[${b.term.index}]. ` +
               `${w.reason}; promgate's mutating webhook appends ${w.exclusionJson} to that term's matchExpressions.`,
+            warning: `nodeSelectorTerms[${b.term.index}] lacks ${w.exclusionShort}: can run on starship nodes`,
           },
     );
 }
@@ -225,10 +233,8 @@ function schedulabilityFindings(
   // starship nodes, which `selectorCulprits` reports.
   const killed = branches.filter((b): b is TermBranch => b.kind === 'term' && b.killedByExclusion);
   if (schedulable) {
-    const warnings = killed.map((b) =>
-      shortenWarning(
-        `${w.who}: nodeSelectorTerms[${b.term.index}] selects only starship nodes and matches none once excluded; remove it`,
-      ),
+    const warnings = killed.map(
+      (b) => `nodeSelectorTerms[${b.term.index}] selects only starship nodes, none once excluded; remove it`,
     );
     return { violations: [], warnings };
   }
@@ -236,8 +242,9 @@ function schedulabilityFindings(
     const message =
       `DaemonSet ${w.who} can never be scheduled: its nodeSelector needs starship nodes; drop ${w.starship.key}. ` +
       `Its ${selectorCulprits.map(describeRequirement).join(', ')} requires the starship label ${label}, which ` +
-      `contradicts the exclusion ${w.exclusionJson}. ${OPT_OUT}`;
-    return { violations: [{ field: NODE_SELECTOR_FIELD, message }], warnings: [] };
+      `contradicts the exclusion ${w.exclusionJson}. ${w.optOut}`;
+    const warning = `nodeSelector ${w.starship.key}: needs starship nodes, never scheduled`;
+    return { violations: [{ field: NODE_SELECTOR_FIELD, message, warning }], warnings: [] };
   }
   if (killed.length > 0) {
     const violations = killed.map((b) => {
@@ -249,47 +256,48 @@ function schedulabilityFindings(
       const message =
         `DaemonSet ${w.who} can never be scheduled: term ${index} needs starship nodes; drop its ${shortCause}. ` +
         `nodeSelectorTerms[${index}] requires ${cause} (starship label ${label}), which contradicts the exclusion ` +
-        `${w.exclusionJson}, and no other term matches any node. ${OPT_OUT}`;
-      return { field: termField(index), message };
+        `${w.exclusionJson}, and no other term matches any node. ${w.optOut}`;
+      const warning = `nodeSelectorTerms[${index}] ${shortCause}: needs starship nodes, never scheduled`;
+      return { field: termField(index), message, warning };
     });
     return { violations, warnings: [] };
   }
   // Unschedulable whatever promgate does: not this policy's verdict to make, but worth saying.
   const warnings =
-    branches.length > 0
-      ? [shortenWarning(`${w.who}: no nodeSelectorTerm can match any node, even without the starship exclusion`)]
-      : [];
+    branches.length > 0 ? ['no nodeSelectorTerm can match any node, even without the starship exclusion'] : [];
   return { violations: [], warnings };
 }
 
 /** Terms that match no node by their shape alone; they are never patched (ADR 021). */
-function termShapeWarnings(placement: Placement, who: string): string[] {
+function termShapeWarnings(placement: Placement): string[] {
   if (placement.terms === undefined) return [];
   if (placement.terms.length === 0) {
-    return [shortenWarning(`${who}: required node affinity has no nodeSelectorTerms (the API server rejects it)`)];
+    return ['required node affinity has no nodeSelectorTerms (the API server rejects it)'];
   }
   return placement.terms.flatMap((term) => {
     if (term.status.kind === 'empty') {
-      return [shortenWarning(`${who}: nodeSelectorTerms[${term.index}] is empty and matches no node; left unchanged`)];
+      return [`nodeSelectorTerms[${term.index}] is empty and matches no node; left unchanged`];
     }
     if (term.status.kind === 'invalid') {
-      return [
-        shortenWarning(`${who}: nodeSelectorTerms[${term.index}] is invalid (${term.status.reason}); left unchanged`),
-      ];
+      return [`nodeSelectorTerms[${term.index}].${term.status.reason}; left unchanged`];
     }
     return [];
   });
 }
 
-export function evaluatePlacement(object: KubernetesObject, config: DcgmExporterConfig): Evaluation {
+export function evaluatePlacement(object: KubernetesObject, config: PlacementConfig): Evaluation {
   const rules = starshipRules(config.starshipNodeLabel);
-  const wording: Wording = { ...rules, who: daemonSetName(object) };
+  const wording: Wording = {
+    ...rules,
+    who: daemonSetName(object),
+    optOut: `If this DaemonSet really must run on starship nodes, opt it out: annotate it ${config.skipAnnotation}: "true".`,
+  };
   const placement = readPlacement(object);
   const branches = analyzeBranches(placement, rules);
   const schedulability = schedulabilityFindings(placement, branches, wording);
   return {
     violations: [...admitsStarshipViolations(branches, wording), ...schedulability.violations],
-    warnings: [...schedulability.warnings, ...termShapeWarnings(placement, wording.who)],
+    warnings: [...schedulability.warnings, ...termShapeWarnings(placement)],
     patch: buildPatch(object, branches, rules.starship),
   };
 }

@@ -1,6 +1,6 @@
 // Which objects are dcgm-exporter DaemonSets (SPEC §2, config `dcgmExporter.match`).
 import type { DcgmExporterConfig } from '../../config/schema.js';
-import type { KubernetesObject } from '../policy.js';
+import type { KubernetesObject, NotJudged } from '../policy.js';
 import { isJsonObject, POD_SPEC_PATH, valueAt } from './placement.js';
 
 /**
@@ -34,9 +34,35 @@ function containerImages(podSpec: unknown): string[] {
   );
 }
 
-/** An apps/v1 DaemonSet whose pod template carries a match label or runs a match image. */
+const NOT_A_DAEMONSET: NotJudged = Object.freeze({ reason: 'not a DaemonSet', otherKind: true });
+
+/**
+ * Why the object is not an apps/v1 DaemonSet whose pod template carries a match label or runs a
+ * match image; undefined when it is one.
+ */
+export function whyNotDcgmExporter(
+  object: KubernetesObject,
+  match: DcgmExporterConfig['match'],
+): NotJudged | undefined {
+  if (object.kind !== 'DaemonSet') return NOT_A_DAEMONSET;
+  if (object.apiVersion !== 'apps/v1') {
+    return {
+      reason: `a ${String(object.apiVersion)} DaemonSet: only apps/v1 DaemonSets are judged (no current API server serves another version)`,
+      otherKind: false,
+    };
+  }
+  if (templateLabelsMatch(valueAt(object, ['spec', 'template', 'metadata', 'labels']), match.labels)) return undefined;
+  if (containerImages(valueAt(object, POD_SPEC_PATH)).some((image) => match.images.includes(imageName(image)))) {
+    return undefined;
+  }
+  return {
+    reason:
+      'not a dcgm-exporter: its pod template has no label of dcgmExporter.match.labels and no container image ' +
+      `named ${match.images.join(', ')} (dcgmExporter.match.images)`,
+    otherKind: false,
+  };
+}
+
 export function isDcgmExporterDaemonSet(object: KubernetesObject, match: DcgmExporterConfig['match']): boolean {
-  if (object.apiVersion !== 'apps/v1' || object.kind !== 'DaemonSet') return false;
-  if (templateLabelsMatch(valueAt(object, ['spec', 'template', 'metadata', 'labels']), match.labels)) return true;
-  return containerImages(valueAt(object, POD_SPEC_PATH)).some((image) => match.images.includes(imageName(image)));
+  return whyNotDcgmExporter(object, match) === undefined;
 }

@@ -1,14 +1,14 @@
 // Policy `dcgm-exporter-placement` (SPEC §2): keep NVIDIA dcgm-exporter pods off starship GPU nodes.
-import type { DcgmExporterConfig } from '../../config/schema.js';
 import { NO_FINDINGS, type Policy } from '../policy.js';
 import { describePatch } from './describe-patch.js';
-import { evaluatePlacement } from './evaluate.js';
-import { isDcgmExporterDaemonSet } from './identify.js';
+import { evaluatePlacement, type PlacementConfig } from './evaluate.js';
+import { isDcgmExporterDaemonSet, whyNotDcgmExporter } from './identify.js';
 
-export const dcgmExporterPlacementPolicy: Policy<DcgmExporterConfig> = {
+export const dcgmExporterPlacementPolicy: Policy<PlacementConfig> = {
   name: 'dcgm-exporter-placement',
-  appliesTo(object, config) {
-    return isDcgmExporterDaemonSet(object, config.match);
+  judges: 'apps/v1 DaemonSets',
+  notJudged(object, config) {
+    return whyNotDcgmExporter(object, config.match);
   },
   evaluate(object, config, context) {
     // Only a CREATE or UPDATE carries a pod template that will be scheduled.

@@ -1,7 +1,7 @@
 // Policy `prometheus-config` (SPEC §3): reject ConfigMaps whose Prometheus configuration
 // `promtool check config --syntax-only` of the configured release would reject.
 import type { PrometheusConfigPolicyConfig } from '../../config/schema.js';
-import type { Evaluation, KubernetesObject, Policy, Violation } from '../policy.js';
+import type { Evaluation, KubernetesObject, NotJudged, Policy, Violation } from '../policy.js';
 import { NO_FINDINGS } from '../policy.js';
 import type { ConfigError } from '../../prometheus/index.js';
 import { checkPrometheusConfig } from '../../prometheus/index.js';
@@ -27,10 +27,33 @@ function inScope(object: KubernetesObject, config: PrometheusConfigPolicyConfig)
   return isConfigMap(object) && config.namespaces.includes(namespace);
 }
 
+const NOT_A_CONFIGMAP: NotJudged = Object.freeze({ reason: 'not a v1 ConfigMap', otherKind: true });
+
+function whyNotJudged(object: KubernetesObject, config: PrometheusConfigPolicyConfig): NotJudged | undefined {
+  if (!isConfigMap(object)) return NOT_A_CONFIGMAP;
+  const namespaces = `prometheusConfig.namespaces (${config.namespaces.join(', ')})`;
+  const namespace = object.metadata?.namespace;
+  if (namespace === undefined || namespace === '') {
+    return { reason: `the ConfigMap has no namespace, and only those in ${namespaces} are judged`, otherKind: false };
+  }
+  if (!config.namespaces.includes(namespace)) {
+    return { reason: `namespace ${namespace} is not in ${namespaces}`, otherKind: false };
+  }
+  if (keysToJudge(object, config).length > 0) return undefined;
+  const reason = hasArmsLabel(object)
+    ? 'its data holds no string value to judge'
+    : `no data key of prometheusConfig.keys (${config.keys.join(', ')}) and no label ${ARMS_LABEL.name}: ${ARMS_LABEL.value}`;
+  return { reason, otherKind: false };
+}
+
+function hasArmsLabel(object: KubernetesObject): boolean {
+  return object.metadata?.labels?.[ARMS_LABEL.name] === ARMS_LABEL.value;
+}
+
 /** The data keys to judge: those configured, or all of them on an ARMS-labelled ConfigMap. */
 export function keysToJudge(object: KubernetesObject, config: PrometheusConfigPolicyConfig): string[] {
   const data = dataOf(object);
-  const labelled = object.metadata?.labels?.[ARMS_LABEL.name] === ARMS_LABEL.value;
+  const labelled = hasArmsLabel(object);
   return Object.keys(data).filter((key) => typeof data[key] === 'string' && (labelled || config.keys.includes(key)));
 }
 
@@ -40,11 +63,25 @@ export function formatConfigError(key: string, error: ConfigError): string {
   return error.path === '' ? `${where}: ${error.message}` : `${where}: ${error.path}: ${error.message}`;
 }
 
+/**
+ * The error in a warning's order: `data.KEY:LINE:COL FIELD: message`, FIELD being the last step of
+ * the path (`regex`, `targets[1]`), so that the position and the offending value come before the
+ * cut of a long warning; the denial keeps the whole path.
+ */
+export function configErrorWarning(key: string, error: ConfigError): string {
+  const where = `data.${key}:${error.line}:${error.col}`;
+  const lastStep = error.path.slice(error.path.lastIndexOf('.') + 1);
+  return lastStep === '' ? `${where}: ${error.message}` : `${where} ${lastStep}: ${error.message}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export const prometheusConfigPolicy: Policy<PrometheusConfigPolicyConfig> = {
   name: 'prometheus-config',
-  appliesTo(object, config) {
-    return inScope(object, config) && keysToJudge(object, config).length > 0;
-  },
+  judges: 'v1 ConfigMaps',
+  notJudged: whyNotJudged,
   evaluate(object, config, context): Evaluation {
     if (context.operation !== 'CREATE' && context.operation !== 'UPDATE') return NO_FINDINGS;
     if (!inScope(object, config)) return NO_FINDINGS;
@@ -62,19 +99,20 @@ export const prometheusConfigPolicy: Policy<PrometheusConfigPolicyConfig> = {
       if (oldData[key] === text) {
         // An unchanged key is not re-judged (an admin may relabel an old ConfigMap), only flagged.
         warnings.push(
-          `${field} is unchanged but invalid for Prometheus ${config.prometheusVersion} ` +
-            `(${result.errors.length} error${result.errors.length === 1 ? '' : 's'}, first: ${formatConfigError(key, result.errors[0]!)})`,
+          `${configErrorWarning(key, result.errors[0]!)} (unchanged, so allowed; ` +
+            `${plural(result.errors.length, 'error')} for Prometheus ${config.prometheusVersion})`,
         );
         continue;
       }
       for (const error of result.errors) {
-        if (violations.length < MAX_SHOWN_ERRORS) violations.push({ field, message: formatConfigError(key, error) });
-        else hiddenErrors++;
+        if (violations.length < MAX_SHOWN_ERRORS) {
+          violations.push({ field, message: formatConfigError(key, error), warning: configErrorWarning(key, error) });
+        } else {
+          hiddenErrors++;
+        }
       }
     }
-    if (hiddenErrors > 0) {
-      violations.push({ field: 'data', message: `and ${hiddenErrors} more error${hiddenErrors === 1 ? '' : 's'}` });
-    }
+    if (hiddenErrors > 0) violations.push({ field: 'data', message: `and ${plural(hiddenErrors, 'more error')}` });
     return { violations, warnings, patch: [] };
   },
 };

@@ -36,6 +36,9 @@ t.test('warn and audit allow; off ignores; the skip annotation opts out with a w
   skipped.metadata = { ...skipped.metadata, annotations: { 'promgate.io/skip': 'true' } };
   const verdict = decide(skipped, configWith('enforce'), CREATE, 'validate');
   t.equal(verdict.allowed, true);
-  t.match(verdict.warnings[0], 'dcgm-exporter-placement: not enforced');
+  t.equal(
+    verdict.warnings[0],
+    'promgate: dcgm-exporter-placement: promgate.io/skip=true: not enforced despite 1 violation(s)',
+  );
   t.same(decide(skipped, configWith('enforce'), CREATE, 'mutate').patch, []);
 });

@@ -1,7 +1,8 @@
 // Shared fixtures for the dcgm-exporter-placement tests: configs, object builders, patch application
 // on deep clones, and a patch reverter that proves nothing but the added exclusions changed.
 import jsonPatch, { type Operation } from 'fast-json-patch';
-import { defaultConfig, type DcgmExporterConfig } from '../../../src/config/schema.js';
+import { defaultConfig } from '../../../src/config/schema.js';
+import type { PlacementConfig } from '../../../src/policies/dcgm-exporter-placement/evaluate.js';
 import {
   REQUIRED_AFFINITY_PATH,
   POD_SPEC_PATH,
@@ -11,8 +12,9 @@ import type { EvaluationContext, KubernetesObject } from '../../../src/policies/
 
 export const CREATE: EvaluationContext = { operation: 'CREATE' };
 
-export function dcgmConfig(overrides: Partial<DcgmExporterConfig> = {}): DcgmExporterConfig {
-  return { ...defaultConfig().dcgmExporter, ...overrides };
+export function dcgmConfig(overrides: Partial<PlacementConfig> = {}): PlacementConfig {
+  const defaults = defaultConfig();
+  return { ...defaults.dcgmExporter, skipAnnotation: defaults.skipAnnotation, ...overrides };
 }
 
 /** A minimal apps/v1 dcgm-exporter DaemonSet whose pod spec gets `podSpecExtras` merged in. */

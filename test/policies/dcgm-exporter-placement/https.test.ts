@@ -1,31 +1,19 @@
 // The policy behind the real HTTPS webhook, driven as kube-apiserver drives it (fixtures/apiserver.ts
-// applies each returned JSON Patch with fast-json-patch): corpus DaemonSets as files hold them and as
-// the API server serves them; mutate, then validate the mutated object; reinvocation; UPDATE; dryRun.
-import { readFileSync } from 'node:fs';
+// applies each returned JSON Patch with fast-json-patch): the repository's DaemonSets as files hold
+// them and as the API server serves them; mutate, then validate the mutated object; reinvocation;
+// UPDATE; dryRun.
 import t from 'tap';
-import { load } from 'js-yaml';
 import { defaultConfig } from '../../../src/config/schema.js';
 import { asServed, callWebhook } from '../../../fixtures/apiserver.js';
+import { FIXTURE_DAEMONSETS_DIR, readDaemonSetIndex } from '../../../fixtures/corpus.js';
+import { fixtureDaemonSet } from '../../../fixtures/objects.js';
 import { startTestServer } from '../../support/server.js';
 import { daemonSetAdmitsNode } from '../../support/node-affinity.js';
 import { daemonSet } from './helpers.js';
-import { corpusPath } from '../../../fixtures/corpus.js';
 
-const corpusDir = `${corpusPath('daemonsets')}/`;
-const MUTATED = [
-  'dcgm-exporter--nvidia-static-manifest.yaml',
-  'dcgm-exporter--gpu-operator-state-dcgm-exporter.yaml',
-  'dcgm-exporter--cortex-prometheus-dcgm-exporter.yaml',
-  'dcgm-exporter--castai-gpu-metrics-exporter-sidecar-gke.yaml',
-];
-const IGNORED = [
-  'not-dcgm--arena-ack-prometheus-gpu-exporter.yaml',
-  'not-dcgm--gpu-feature-discovery-static-3-terms.yaml',
-];
-
-function corpusObject(file: string): Record<string, unknown> {
-  return load(readFileSync(`${corpusDir}${file}`, 'utf8')) as Record<string, unknown>;
-}
+const fixtures = readDaemonSetIndex(FIXTURE_DAEMONSETS_DIR);
+const MUTATED = fixtures.filter((row) => row.expected === 'mutate').map((row) => row.file);
+const IGNORED = fixtures.filter((row) => row.expected === 'ignore').map((row) => row.file);
 
 t.test('enforce: mutate, then the mutated object passes validation; the original is denied', async (t) => {
   const harness = await startTestServer();
@@ -34,8 +22,8 @@ t.test('enforce: mutate, then the mutated object passes validation; the original
   const port = harness.server.port;
   for (const file of MUTATED) {
     for (const [shape, object] of [
-      ['file-shaped', corpusObject(file)],
-      ['as served', asServed(corpusObject(file)) as Record<string, unknown>],
+      ['file-shaped', fixtureDaemonSet(file)],
+      ['as served', asServed(fixtureDaemonSet(file)) as Record<string, unknown>],
     ] as const) {
       const label = `${file} (${shape})`;
       const mutated = await callWebhook(port, 'mutate', { object }, tls);
@@ -68,7 +56,7 @@ t.test('enforce: mutate, then the mutated object passes validation; the original
     }
   }
   for (const file of IGNORED) {
-    const object = corpusObject(file);
+    const object = fixtureDaemonSet(file);
     const mutated = await callWebhook(port, 'mutate', { object }, tls);
     t.same(mutated.patch, [], `${file}: no patch`);
     t.equal((await callWebhook(port, 'validate', { object }, tls)).allowed, true, `${file}: allowed`);

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { dcgmExporterPlacementPolicy as policy } from '../../../src/policies/dcgm-exporter-placement/index.js';
 import { imageName } from '../../../src/policies/dcgm-exporter-placement/identify.js';
-import type { KubernetesObject } from '../../../src/policies/policy.js';
+import { judges, type KubernetesObject } from '../../../src/policies/policy.js';
 import { CREATE, dcgmConfig } from './helpers.js';
 
 function withPod(
@@ -38,9 +38,10 @@ t.test('imageName strips registry (with port), path, tag and digest', async (t) 
 
 t.test('matches by any container or init container image', async (t) => {
   const config = dcgmConfig();
-  t.ok(policy.appliesTo(withPod({}, image('registry:5000/a/dcgm-exporter:1.2@sha256:abc')), config));
+  t.ok(judges(policy, withPod({}, image('registry:5000/a/dcgm-exporter:1.2@sha256:abc')), config));
   t.ok(
-    policy.appliesTo(
+    judges(
+      policy,
       withPod(
         {},
         {
@@ -54,7 +55,8 @@ t.test('matches by any container or init container image', async (t) => {
     ),
   );
   t.ok(
-    policy.appliesTo(
+    judges(
+      policy,
       withPod(
         {},
         { containers: [{ name: 'a', image: 'busybox' }], initContainers: [{ name: 'i', image: 'x/dcgm-exporter:1' }] },
@@ -69,7 +71,7 @@ t.test('matches by any container or init container image', async (t) => {
     'dcgm-exporter-dev/tool:1',
     'example.com/dcgm-exporterx',
   ]) {
-    t.notOk(policy.appliesTo(withPod({ app: 'nvidia-dcgm' }, image(lookalike)), config), lookalike);
+    t.notOk(judges(policy, withPod({ app: 'nvidia-dcgm' }, image(lookalike)), config), lookalike);
   }
 });
 
@@ -81,37 +83,35 @@ t.test('matches by pod template label key=value, not by metadata labels of the D
     ['app', 'dcgm-exporter'],
     ['k8s-app', 'dcgm-exporter'],
   ]) {
-    t.ok(policy.appliesTo(withPod({ [key as string]: value as string }, image('busybox')), config), `${key}=${value}`);
+    t.ok(judges(policy, withPod({ [key as string]: value as string }, image('busybox')), config), `${key}=${value}`);
   }
   t.notOk(
-    policy.appliesTo(withPod({ app: 'nvidia-dcgm-exporter-dra' }, image('busybox')), config),
+    judges(policy, withPod({ app: 'nvidia-dcgm-exporter-dra' }, image('busybox')), config),
     'value must be equal',
   );
-  t.notOk(policy.appliesTo(withPod({ 'app.kubernetes.io/name': 'nvidia-dcgm-exporter' }, image('busybox')), config));
+  t.notOk(judges(policy, withPod({ 'app.kubernetes.io/name': 'nvidia-dcgm-exporter' }, image('busybox')), config));
   const onlyObjectLabels = withPod({}, image('busybox'));
   onlyObjectLabels.metadata = { name: 'x', labels: { app: 'dcgm-exporter' } };
-  t.notOk(policy.appliesTo(onlyObjectLabels, config));
+  t.notOk(judges(policy, onlyObjectLabels, config));
 });
 
 t.test('only apps/v1 DaemonSets', async (t) => {
   const config = dcgmConfig();
-  t.notOk(policy.appliesTo(withPod({ app: 'dcgm-exporter' }, image('dcgm-exporter'), 'extensions/v1beta1'), config));
-  t.notOk(policy.appliesTo(withPod({ app: 'dcgm-exporter' }, image('dcgm-exporter'), 'apps/v1beta2'), config));
-  t.notOk(
-    policy.appliesTo({ ...withPod({ app: 'dcgm-exporter' }, image('dcgm-exporter')), kind: 'Deployment' }, config),
-  );
+  t.notOk(judges(policy, withPod({ app: 'dcgm-exporter' }, image('dcgm-exporter'), 'extensions/v1beta1'), config));
+  t.notOk(judges(policy, withPod({ app: 'dcgm-exporter' }, image('dcgm-exporter'), 'apps/v1beta2'), config));
+  t.notOk(judges(policy, { ...withPod({ app: 'dcgm-exporter' }, image('dcgm-exporter')), kind: 'Deployment' }, config));
   t.same(policy.evaluate(withPod({}, image('dcgm-exporter'), 'extensions/v1beta1'), config, CREATE).patch, []);
-  t.notOk(policy.appliesTo({ apiVersion: 'apps/v1', kind: 'DaemonSet' }, config), 'no template at all');
+  t.notOk(judges(policy, { apiVersion: 'apps/v1', kind: 'DaemonSet' }, config), 'no template at all');
 });
 
 t.test('custom match config replaces the defaults', async (t) => {
   const config = dcgmConfig({ match: { labels: ['team=gpu-metrics', 'tier='], images: ['my-exporter'] } });
-  t.ok(policy.appliesTo(withPod({ team: 'gpu-metrics' }, image('busybox')), config));
-  t.notOk(policy.appliesTo(withPod({ team: 'gpu-metrics-2' }, image('busybox')), config), 'the value must be equal');
-  t.ok(policy.appliesTo(withPod({ tier: '' }, image('busybox')), config), '`key=` wants the empty value');
-  t.notOk(policy.appliesTo(withPod({ tier: 'gpu' }, image('busybox')), config), 'not any value');
-  t.ok(policy.appliesTo(withPod({}, image('mirror.local/my-exporter:2@sha256:00')), config));
-  t.notOk(policy.appliesTo(withPod({ app: 'dcgm-exporter' }, image('nvcr.io/nvidia/k8s/dcgm-exporter:4')), config));
+  t.ok(judges(policy, withPod({ team: 'gpu-metrics' }, image('busybox')), config));
+  t.notOk(judges(policy, withPod({ team: 'gpu-metrics-2' }, image('busybox')), config), 'the value must be equal');
+  t.ok(judges(policy, withPod({ tier: '' }, image('busybox')), config), '`key=` wants the empty value');
+  t.notOk(judges(policy, withPod({ tier: 'gpu' }, image('busybox')), config), 'not any value');
+  t.ok(judges(policy, withPod({}, image('mirror.local/my-exporter:2@sha256:00')), config));
+  t.notOk(judges(policy, withPod({ app: 'dcgm-exporter' }, image('nvcr.io/nvidia/k8s/dcgm-exporter:4')), config));
   const patch = policy.evaluate(withPod({ team: 'gpu-metrics' }, image('busybox')), config, CREATE).patch;
   t.equal(patch.length, 1);
 });

@@ -6,11 +6,12 @@
 // - preservation: undoing the added exclusions gives back the original byte for byte;
 // - idempotence: a second pass yields no patch and no "can still be scheduled" violation;
 // - verdict soundness: a sampled starship node admitted before ⇒ violations; a sampled node admitted
-//   after ⇒ no "can never be scheduled" violation; every warning ≤ 120 characters.
+//   after ⇒ no "can never be scheduled" violation; every warning, cut to 120 characters as
+//   returned, still names the place in the affinity it is about.
 import t from 'tap';
 import fc from 'fast-check';
 import { dcgmExporterPlacementPolicy as policy } from '../../../src/policies/dcgm-exporter-placement/index.js';
-import { MAX_WARNING_CHARS } from '../../../src/common/warnings.js';
+import { policyWarning, shortenWarning } from '../../../src/common/warnings.js';
 import { satisfiable, type Requirement } from '../../../src/policies/dcgm-exporter-placement/selector.js';
 import type { KubernetesObject } from '../../../src/policies/policy.js';
 import { daemonSetAdmitsNode, withStarshipLabel, type TestNode } from '../../support/node-affinity.js';
@@ -169,7 +170,11 @@ t.test('preservation, minimality and idempotence', async (t) => {
   t.pass('held for every generated shape');
 });
 
-t.test('verdicts are sound against sampled nodes; warnings are short', async (t) => {
+/** What a returned warning opens with: the place in the pod template's affinity, whole. */
+const LEADS_WITH_PLACE =
+  /^promgate: dcgm-exporter-placement: (nodeSelectorTerms\[\d+\][ .]|required node affinity |no nodeSelectorTerm )/;
+
+t.test('verdicts are sound against sampled nodes; warnings lead with the place', async (t) => {
   fc.assert(
     fc.property(scenario, ({ starshipNodeLabel, extras, nodes, anyStarshipValue }) => {
       const { object, first, patched, second } = evaluateScenario(starshipNodeLabel, extras);
@@ -186,7 +191,9 @@ t.test('verdicts are sound against sampled nodes; warnings are short', async (t)
       ) {
         return false; // the same unschedulability verdict before and after mutation
       }
-      return [...first.warnings, ...second.warnings].every((w) => w.length <= MAX_WARNING_CHARS);
+      return [...first.warnings, ...second.warnings].every((w) =>
+        LEADS_WITH_PLACE.test(shortenWarning(policyWarning('dcgm-exporter-placement', w))),
+      );
     }),
     RUNS,
   );

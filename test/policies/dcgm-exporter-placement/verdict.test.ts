@@ -3,7 +3,7 @@
 // another survives → patch + warning only.
 import t from 'tap';
 import { dcgmExporterPlacementPolicy as policy } from '../../../src/policies/dcgm-exporter-placement/index.js';
-import { MAX_WARNING_CHARS } from '../../../src/common/warnings.js';
+import { MAX_WARNING_CHARS, policyWarning, shortenWarning } from '../../../src/common/warnings.js';
 import type { Evaluation, KubernetesObject } from '../../../src/policies/policy.js';
 import { daemonSetAdmitsNode } from '../../support/node-affinity.js';
 import { applyToClone, CREATE, daemonSet, dcgmConfig, requiredTerms } from './helpers.js';
@@ -11,6 +11,11 @@ import { applyToClone, CREATE, daemonSet, dcgmConfig, requiredTerms } from './he
 const TERM =
   'spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms';
 const GPU_EXISTS = { key: 'nvidia.com/gpu', operator: 'Exists' };
+
+/** A warning of this policy as the webhook returns it. */
+function asReturned(warning: string): string {
+  return policyWarning(policy.name, warning);
+}
 
 function judge(
   object: KubernetesObject,
@@ -68,7 +73,13 @@ t.test('nodeSelector requiring the starship label: unschedulable, explained, bla
     /^DaemonSet gpu-monitoring\/dcgm-exporter can never be scheduled: its nodeSelector needs starship nodes; drop starship\. /,
   );
   t.match(mutated.violations[0]?.message, 'Its nodeSelector starship=enabled requires the starship label starship');
-  t.match(mutated.violations[0]?.message, 'opt it out with the skip annotation');
+  t.match(
+    mutated.violations[0]?.message,
+    /opt it out: annotate it promgate\.io\/skip: "true"\.$/,
+    'names the annotation',
+  );
+  const renamed = policy.evaluate(patched, dcgmConfig({ skipAnnotation: 'example.com/no-promgate' }), CREATE);
+  t.match(renamed.violations[0]?.message, 'annotate it example.com/no-promgate: "true"', 'the configured one');
   t.ok(
     given.violations.some((v) => v.field === 'spec.template.spec.nodeSelector'),
     'also reported before mutation',
@@ -166,13 +177,13 @@ t.test('one term lost while another survives: patch + warning, no violation', as
   t.equal(given.patch.length, 2);
   t.same(mutated.violations, []);
   t.equal(mutated.warnings.length, 1);
-  t.match(mutated.warnings[0], 'gpu-monitoring/dcgm-exporter: nodeSelectorTerms[0] selects only starship nodes');
-  t.ok(mutated.warnings[0]!.length <= MAX_WARNING_CHARS);
+  t.equal(mutated.warnings[0], 'nodeSelectorTerms[0] selects only starship nodes, none once excluded; remove it');
+  t.ok(asReturned(mutated.warnings[0]!).length <= MAX_WARNING_CHARS);
   t.same(given.warnings, mutated.warnings, 'the same warning on both passes');
   t.ok(daemonSetAdmitsNode(patched, { labels: { 'nvidia.com/gpu': 'true' }, name: 'n' }));
 });
 
-t.test('warnings stay within 120 characters even for very long names', async (t) => {
+t.test('warnings as returned keep the place and the offending value, whatever the names', async (t) => {
   const object = daemonSet(
     requiredTerms([
       { matchExpressions: [{ key: 'starship', operator: 'Exists' }] },
@@ -183,9 +194,13 @@ t.test('warnings stay within 120 characters even for very long names', async (t)
     'd'.repeat(253),
   );
   (object.metadata as { namespace: string }).namespace = 'n'.repeat(63);
-  const { mutated } = judge(object);
-  t.equal(mutated.warnings.length, 3);
-  for (const warning of mutated.warnings) t.ok(warning.length <= MAX_WARNING_CHARS, `${warning.length} chars`);
+  const returned = judge(object).mutated.warnings.map((warning) => shortenWarning(asReturned(warning)));
+  t.same(returned, [
+    'promgate: dcgm-exporter-placement: nodeSelectorTerms[0] selects only starship nodes, none once excluded; remove it',
+    'promgate: dcgm-exporter-placement: nodeSelectorTerms[1] is empty and matches no node; left unchanged',
+    'promgate: dcgm-exporter-placement: nodeSelectorTerms[3].matchExpressions[0] has an unknown operator "Bogus"; left uncha…',
+  ]);
+  for (const warning of returned) t.ok(warning.length <= MAX_WARNING_CHARS, `${warning.length} chars`);
 });
 
 t.test('empty and invalid terms: warned, left unchanged', async (t) => {
@@ -200,12 +215,10 @@ t.test('empty and invalid terms: warned, left unchanged', async (t) => {
   );
   t.equal(given.patch.length, 1);
   t.match(given.warnings[0], 'nodeSelectorTerms[0] is empty and matches no node');
-  t.match(given.warnings[1], 'nodeSelectorTerms[1] is invalid (matchExpressions[0] (In) needs values)');
+  t.equal(given.warnings[1], 'nodeSelectorTerms[1].matchExpressions[0] (In) needs values; left unchanged');
   const none = judge(daemonSet(requiredTerms([])));
   t.same(none.given.violations, []);
-  t.same(none.given.warnings, [
-    'gpu-monitoring/dcgm-exporter: required node affinity has no nodeSelectorTerms (the API server rejects it)',
-  ]);
+  t.same(none.given.warnings, ['required node affinity has no nodeSelectorTerms (the API server rejects it)']);
 });
 
 t.test('terms unsatisfiable regardless of starship: a warning, not blamed on the exclusion', async (t) => {
@@ -245,6 +258,13 @@ t.test('every violation opens with a sentence naming DaemonSet, place and fix wi
         const firstSentence = violation.message.slice(0, violation.message.indexOf('. ') + 1);
         t.ok(firstSentence.startsWith('DaemonSet gpu-monitoring/dcgm-exporter '), firstSentence);
         t.ok(firstSentence.length <= MAX_WARNING_CHARS, `${firstSentence.length} chars: ${firstSentence}`);
+        const warning = asReturned(violation.warning ?? '');
+        t.ok(warning.length <= MAX_WARNING_CHARS, `the warning form fits whole, ${warning.length} chars: ${warning}`);
+        t.match(
+          warning,
+          /: (required node affinity|nodeSelectorTerms\[\d\]|nodeSelector) /,
+          'and leads with the place',
+        );
       }
     }
   }

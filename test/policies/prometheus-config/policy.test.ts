@@ -2,7 +2,7 @@
 // and UPDATE semantics for unchanged keys.
 import t from 'tap';
 import { defaultConfig } from '../../../src/config/schema.js';
-import type { KubernetesObject } from '../../../src/policies/policy.js';
+import { judges, type KubernetesObject } from '../../../src/policies/policy.js';
 import { MAX_SHOWN_ERRORS, prometheusConfigPolicy } from '../../../src/policies/prometheus-config/index.js';
 
 const config = { ...defaultConfig().prometheusConfig, prometheusVersion: '2.53' };
@@ -23,18 +23,19 @@ const VALID = 'scrape_configs:\n  - job_name: node\n    static_configs:\n      -
 const INVALID = 'scrape_configs:\n  - job_name: node\n    scrape_interval: 1.5h\n';
 
 t.test('scope: namespace, kind and keys', async (t) => {
-  t.ok(prometheusConfigPolicy.appliesTo(configMap({ promYaml: VALID }), config));
+  t.ok(judges(prometheusConfigPolicy, configMap({ promYaml: VALID }), config));
   t.notOk(
-    prometheusConfigPolicy.appliesTo(configMap({ promYaml: VALID }, { namespace: 'default' }), config),
+    judges(prometheusConfigPolicy, configMap({ promYaml: VALID }, { namespace: 'default' }), config),
     'other namespace',
   );
-  t.notOk(prometheusConfigPolicy.appliesTo(configMap({ other: INVALID }), config), 'key not listed');
+  t.notOk(judges(prometheusConfigPolicy, configMap({ other: INVALID }), config), 'key not listed');
   t.ok(
-    prometheusConfigPolicy.appliesTo(configMap({ other: INVALID }, { labels: { type: 'prometheus-yaml' } }), config),
+    judges(prometheusConfigPolicy, configMap({ other: INVALID }, { labels: { type: 'prometheus-yaml' } }), config),
     'ARMS label: every key',
   );
   t.notOk(
-    prometheusConfigPolicy.appliesTo(
+    judges(
+      prometheusConfigPolicy,
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: 'arms-prom' } },
       config,
     ),
@@ -46,27 +47,31 @@ t.test('a valid config passes', async (t) => {
   t.same(result.violations, []);
 });
 
-t.test('errors are KEY:LINE:COL: PATH: message on data.<key>', async (t) => {
-  const result = prometheusConfigPolicy.evaluate(configMap({ promYaml: INVALID, unrelated: 'x: [' }), config, {
-    operation: 'CREATE',
-  });
-  t.same(result.violations, [
-    {
-      field: 'data.promYaml',
-      message: 'promYaml:3:22: scrape_configs[0].scrape_interval: unknown unit "." in duration "1.5h"',
-    },
-  ]);
-  const at242 = prometheusConfigPolicy.evaluate(
-    configMap({ promYaml: INVALID }),
-    { ...config, prometheusVersion: '2.42' },
-    { operation: 'CREATE' },
-  );
-  t.match(at242.violations[0]?.message, 'not a valid duration string: "1.5h"');
-  const syntax = prometheusConfigPolicy.evaluate(configMap({ 'prometheus.yml': 'a: [\n' }), config, {
-    operation: 'CREATE',
-  });
-  t.match(syntax.violations[0]?.message, /^prometheus\.yml:2:1: /, 'document-level errors have no path');
-});
+t.test(
+  'errors are KEY:LINE:COL: PATH: message on data.<key>, as warnings data.KEY:LINE:COL FIELD: message',
+  async (t) => {
+    const result = prometheusConfigPolicy.evaluate(configMap({ promYaml: INVALID, unrelated: 'x: [' }), config, {
+      operation: 'CREATE',
+    });
+    t.same(result.violations, [
+      {
+        field: 'data.promYaml',
+        message: 'promYaml:3:22: scrape_configs[0].scrape_interval: unknown unit "." in duration "1.5h"',
+        warning: 'data.promYaml:3:22 scrape_interval: unknown unit "." in duration "1.5h"',
+      },
+    ]);
+    const at242 = prometheusConfigPolicy.evaluate(
+      configMap({ promYaml: INVALID }),
+      { ...config, prometheusVersion: '2.42' },
+      { operation: 'CREATE' },
+    );
+    t.match(at242.violations[0]?.message, 'not a valid duration string: "1.5h"');
+    const syntax = prometheusConfigPolicy.evaluate(configMap({ 'prometheus.yml': 'a: [\n' }), config, {
+      operation: 'CREATE',
+    });
+    t.match(syntax.violations[0]?.message, /^prometheus\.yml:2:1: /, 'document-level errors have no path');
+  },
+);
 
 t.test('the list is capped with a count of the rest', async (t) => {
   const jobs = Array.from({ length: 30 }, (_, i) => `  - job_name: j${i}\n    scrape_interval: ${i}x\n`).join('');
@@ -82,7 +87,9 @@ t.test('UPDATE: an unchanged invalid key is only warned about', async (t) => {
   const relabelled = configMap({ promYaml: INVALID }, { labels: { team: 'x' } });
   const unchanged = prometheusConfigPolicy.evaluate(relabelled, config, { operation: 'UPDATE', oldObject: old });
   t.same(unchanged.violations, []);
-  t.match(unchanged.warnings, [/data\.promYaml is unchanged but invalid .*promYaml:3:22/]);
+  t.match(unchanged.warnings, [
+    /^data\.promYaml:3:22 scrape_interval: .* \(unchanged, so allowed; 1 error for Prometheus 2\.53\)$/,
+  ]);
   const changed = prometheusConfigPolicy.evaluate(configMap({ promYaml: INVALID + '# edit\n' }), config, {
     operation: 'UPDATE',
     oldObject: old,

@@ -14,7 +14,7 @@ import { buildReview, post } from '../../fixtures/apiserver.js';
 import { startTestServer } from '../support/server.js';
 import {
   armsConfigMap,
-  corpusDaemonSet,
+  fixtureDaemonSet,
   DCGM_EXPORTER_MANIFEST,
   NODE_EXPORTER_MANIFEST,
   prometheusConfigOfSize,
@@ -30,9 +30,9 @@ const breakConfig = (config: string): string => `${config}  - job_name: broken\n
 
 /** What the cluster sends, in rotation: the kinds promgate judges and some it has no policy for. */
 const objects: Array<{ webhook: 'mutate' | 'validate'; object: Record<string, unknown> }> = [
-  { webhook: 'mutate', object: corpusDaemonSet(DCGM_EXPORTER_MANIFEST) },
-  { webhook: 'validate', object: corpusDaemonSet(DCGM_EXPORTER_MANIFEST) },
-  { webhook: 'mutate', object: corpusDaemonSet(NODE_EXPORTER_MANIFEST) },
+  { webhook: 'mutate', object: fixtureDaemonSet(DCGM_EXPORTER_MANIFEST) },
+  { webhook: 'validate', object: fixtureDaemonSet(DCGM_EXPORTER_MANIFEST) },
+  { webhook: 'mutate', object: fixtureDaemonSet(NODE_EXPORTER_MANIFEST) },
   { webhook: 'validate', object: armsConfigMap('small-valid', smallPrometheusConfig()) },
   { webhook: 'validate', object: armsConfigMap('small-invalid', breakConfig(smallPrometheusConfig())) },
   { webhook: 'validate', object: armsConfigMap('large-valid', largeConfig) },

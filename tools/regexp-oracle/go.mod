@@ -1,0 +1,3 @@
+module promgate.local/tools/regexp-oracle
+
+go 1.22
