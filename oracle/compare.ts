@@ -47,14 +47,8 @@ function upstreamTestdata(release: string): Source {
 }
 
 async function corpusSources(explicit: string | undefined): Promise<Source[]> {
-  let corpus = explicit;
-  if (corpus === undefined) {
-    try {
-      corpus = (await import('../fixtures/corpus.js')).CORPUS_DIR;
-    } catch {
-      return [];
-    }
-  }
+  const corpus = explicit ?? (await import('../fixtures/corpus.js')).CORPUS_DIR;
+  if (corpus === undefined) return [];
   return readdirSync(corpus)
     .filter((name) => name.startsWith('prometheus-testdata') && existsSync(join(corpus, name, 'ORACLE.tsv')))
     .sort()

@@ -5,7 +5,7 @@ import type { DecodeContext, DecodedStruct, StructSpec } from './schema/decoder.
 import { integer, list, parsedString, string } from './schema/types.js';
 import { labelName, isValidLabelName } from './model/labels.js';
 import { goQuote } from './model/go-string.js';
-import { compileAnchored, regexp } from './regex.js';
+import { parseRelabelRegexp, regexp, type RelabelRegexp } from './regex.js';
 
 export const RELABEL_ACTIONS = [
   'replace',
@@ -107,7 +107,8 @@ function firstViolation(value: DecodedStruct, ctx: DecodeContext): [string, stri
 /** relabel.Config.UnmarshalYAML: a `regex` written as null leaves Go's Regexp nil, which becomes
  *  the empty regex (matching only ""), not the default `(.*)`. */
 function emptyRegexForNull(value: DecodedStruct, ctx: DecodeContext): void {
-  if (value.isSet('regex') && value.get('regex') === undefined) value.set('regex', compileAnchored('', ctx));
+  if (value.isSet('regex') && value.get('regex') === undefined)
+    value.set('regex', parseRelabelRegexp('', ctx) as RelabelRegexp);
 }
 
 function validateRelabel(value: DecodedStruct, ctx: DecodeContext): void {
