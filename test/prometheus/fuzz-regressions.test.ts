@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { REPOSITORY_ROOT } from '../../fixtures/repository.js';
 import { checkPrometheusConfig } from '../../src/prometheus/index.js';
 import { supportedVersion } from '../../src/prometheus/version.js';
 
@@ -17,7 +18,9 @@ interface Regression {
   promtool: Record<string, Verdict>;
 }
 
-const { cases } = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/fuzz-regressions.json'), 'utf8')) as {
+const { cases } = JSON.parse(
+  readFileSync(join(REPOSITORY_ROOT, 'test/prometheus/fixtures/fuzz-regressions.json'), 'utf8'),
+) as {
   cases: Regression[];
 };
 
