@@ -7,7 +7,7 @@ import { parsedString, string } from './schema/types.js';
 import { duration } from './model/duration.js';
 import { goQuote } from './model/go-string.js';
 import { DEFAULT_RELABEL_REGEXP } from './regex.js';
-import { httpClientConfigSpec } from './http-client.js';
+import { httpClientAuthMethods, httpClientConfigSpec } from './http-client.js';
 import type { LabelSet } from './relabel-process.js';
 import { processRelabelRules, RelabelNotRun } from './relabel-process.js';
 import { relabelRules, sigV4ConfigSpec, structList } from './remote-write.js';
@@ -68,6 +68,9 @@ function validateStaticAlertmanagers(
   const rules = (alertmanager.get<(DecodedStruct | undefined)[]>('relabel_configs') ?? []).filter(
     (rule): rule is DecodedStruct => rule !== undefined,
   );
+  // promtool relabels only what the loader accepted: a rule already found wrong (a hashmod without
+  // modulus, say) is not applied.
+  if (rules.length > 0 && ctx.errors.length > 0) return;
   for (const group of staticTargetGroups(alertmanager)) {
     const groupLabels = group.get<Map<string, string | undefined>>('labels') ?? new Map<string, string | undefined>();
     for (const target of group.get<(string | undefined)[]>('targets') ?? []) {
@@ -93,10 +96,10 @@ function validateStaticAlertmanagers(
   }
 }
 
-/** sigv4 (2.48) excludes the HTTP client's authentication settings. */
+/** sigv4 (2.48) excludes the HTTP client's authentication settings, a bearer token included. */
 function validateAlertmanagerAuth(alertmanager: DecodedStruct, ctx: DecodeContext): void {
   if (alertmanager.get('sigv4') === undefined) return;
-  if (['basic_auth', 'authorization', 'oauth2'].some((name) => alertmanager.get(name) !== undefined)) {
+  if (httpClientAuthMethods(alertmanager).length > 0) {
     alertmanager.error(ctx, 'at most one of basic_auth, authorization, oauth2, & sigv4 must be configured', 'sigv4');
   }
 }

@@ -6,7 +6,7 @@
 // 3.8 0.67.4 (oauth2 jwt-bearer grant).
 import type { DecodeContext, DecodedStruct, StructSpec } from './schema/decoder.js';
 import { struct } from './schema/decoder.js';
-import { anyValue, bool, list, map, secret, string } from './schema/types.js';
+import { anyValue, bool, list, map, parsedString, secret, string } from './schema/types.js';
 import { url } from './model/url.js';
 import type { ParsedUrl } from './model/url.js';
 import { goQuote } from './model/go-string.js';
@@ -27,19 +27,9 @@ function isEmptyString(value: DecodedStruct, name: string): boolean {
 
 const TLS_VERSIONS = new Set(['TLS10', 'TLS11', 'TLS12', 'TLS13']);
 
-const tlsVersion = {
-  ...string,
-  goName: 'config.TLSVersion',
-  decode(node: Parameters<typeof string.decode>[0], path: string, ctx: DecodeContext): string | undefined {
-    const text = string.decode(node, path, ctx);
-    if (text === undefined) return undefined;
-    if (!TLS_VERSIONS.has(text)) {
-      ctx.error(node, path, `unknown TLS version: ${text}`);
-      return undefined;
-    }
-    return text;
-  },
-};
+const tlsVersion = parsedString<string>('config.TLSVersion', '', (text) =>
+  TLS_VERSIONS.has(text) ? text : { error: `unknown TLS version: ${text}` },
+);
 
 /** TLSConfig.Validate, from 2.45 (common 0.44); older releases left it to promtool (see scrape.ts). */
 function validateTls(value: DecodedStruct, ctx: DecodeContext): void {
@@ -260,6 +250,18 @@ function validateHttpHeaders(value: DecodedStruct, ctx: DecodeContext): void {
       );
     }
   }
+}
+
+/** The HTTP client's authentication settings as HTTPClientConfig.Validate leaves them, in Go's
+ *  order: it turns a bearer_token or bearer_token_file into an `authorization`, which the checks
+ *  of remote write and Alertmanager configs then count. */
+export function httpClientAuthMethods(value: DecodedStruct): string[] {
+  const bearer = !isEmptyString(value, 'bearer_token') || !isEmptyString(value, 'bearer_token_file');
+  return [
+    ...(value.get('basic_auth') !== undefined ? ['basic_auth'] : []),
+    ...(value.get('authorization') !== undefined || bearer ? ['authorization'] : []),
+    ...(value.get('oauth2') !== undefined ? ['oauth2'] : []),
+  ];
 }
 
 /** HTTPClientConfig.Validate: which authentication settings may be combined. */

@@ -9,7 +9,7 @@ import { integer, list, parsedString, string } from './schema/types.js';
 import type { NameValidationScheme } from './model/labels.js';
 import { isValidLabelName, labelName, releaseNameScheme } from './model/labels.js';
 import { goQuote } from './model/go-string.js';
-import { regexp } from './regex.js';
+import { parseRelabelRegexp, regexp, type RelabelRegexp } from './regex.js';
 
 export const RELABEL_ACTIONS = [
   'replace',
@@ -126,6 +126,13 @@ function firstViolation(
   return undefined;
 }
 
+/** relabel.Config.UnmarshalYAML: a `regex` written as null leaves Go's Regexp nil, which becomes
+ *  the empty regex (matching only ""), not the default `(.*)`. */
+function emptyRegexForNull(value: DecodedStruct, ctx: DecodeContext): void {
+  if (value.isSet('regex') && value.get('regex') === undefined)
+    value.set('regex', parseRelabelRegexp('', ctx) as RelabelRegexp);
+}
+
 function validateRelabel(value: DecodedStruct, scheme: NameValidationScheme, ctx: DecodeContext): void {
   const violation = firstViolation(value, scheme, ctx);
   if (violation) value.error(ctx, violation[0], violation[1]);
@@ -158,5 +165,5 @@ export const relabelConfigSpec: StructSpec = {
     replacement: { type: string, default: DEFAULT_REPLACEMENT },
     action: { type: action, default: 'replace' },
   },
-  validate: [validateWhileDecoding],
+  validate: [emptyRegexForNull, validateWhileDecoding],
 };

@@ -7,7 +7,7 @@ import { bool, int, list, map, renamedStringType, secret, string } from './schem
 import { duration } from './model/duration.js';
 import { goQuote } from './model/go-string.js';
 import { url } from './model/url.js';
-import { httpClientConfigSpec } from './http-client.js';
+import { httpClientAuthMethods, httpClientConfigSpec } from './http-client.js';
 import { relabelConfigSpec, validateRelabelRules } from './relabel.js';
 import { globalDefaults, globalLabelNameScheme } from './global.js';
 
@@ -303,11 +303,13 @@ const googleIamConfigSpec: StructSpec = {
   fields: { credentials_file: { type: string } },
 };
 
-/** The authentication blocks set (non-null), in the order Go lists them. */
+/** The authentication blocks set (non-null, a bearer token counting as `authorization`), in the
+ *  order Go lists them. */
 function configuredAuthMethods(remoteWrite: DecodedStruct): string[] {
-  return ['basic_auth', 'authorization', 'oauth2', 'sigv4', 'azuread', 'google_iam'].filter(
-    (name) => remoteWrite.get<DecodedStruct>(name) !== undefined,
-  );
+  return [
+    ...httpClientAuthMethods(remoteWrite),
+    ...['sigv4', 'azuread', 'google_iam'].filter((name) => remoteWrite.get<DecodedStruct>(name) !== undefined),
+  ];
 }
 
 /** "at most one authentication method", as each release words and counts it. */

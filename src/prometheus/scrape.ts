@@ -129,6 +129,7 @@ export function validateScrapeAgainstGlobal(scrape: DecodedStruct, global: Globa
     return;
   }
   if (ctx.atLeast(SCRAPE_PROTOCOLS_SINCE)) {
+    // A null list is Go's nil slice, which inherits the global protocols.
     const protocols = scrape.isSetNonNull('scrape_protocols')
       ? (scrape.get<string[]>('scrape_protocols') ?? [])
       : global.scrapeProtocols;

@@ -684,3 +684,87 @@ t.test('http_headers files: a warning where the loader reads them (2.53, 2.54)',
   ]);
   t.same(checkPrometheusConfig(yaml, { prometheusVersion: '2.55' }).warnings, [], 'common 0.59 no longer reads them');
 });
+
+// yaml.v2 skips a Go UnmarshalYAML (and leaves a pointer nil) only for `~`, `null` and nothing;
+// `Null` and `NULL` reach the unmarshaler, or allocate the pointer, before they resolve to zero
+// (verdicts and messages of promtool 2.55.1, found by npm run oracle:fuzz).
+t.test('Null and NULL reach Go unmarshalers', async (t) =>
+  judge(t, [
+    { name: 'global: Null', yaml: 'global: Null\n', errors: [] },
+    { name: 'scrape config NULL', yaml: 'scrape_configs:\n  - Null\n', errors: ['job_name is empty'] },
+    { name: 'relabel rule NULL', yaml: job('relabel_configs:\n  - NULL'), errors: ['relabel action cannot be empty'] },
+    { name: 'duration Null', yaml: job('scrape_interval: Null'), errors: ['empty duration string'] },
+    { name: 'duration null', yaml: job('scrape_interval: null'), errors: [] },
+    { name: 'TLS version NULL', yaml: job('tls_config:\n  min_version: NULL'), errors: ['unknown TLS version: '] },
+    { name: 'static config NULL', yaml: job('static_configs:\n  - NULL'), errors: [] },
+    { name: 'tls_config Null', yaml: job('tls_config: Null'), errors: [] },
+    {
+      name: 'kubernetes SD NULL',
+      yaml: job('kubernetes_sd_configs:\n  - NULL'),
+      errors: ['role missing (one of: pod, service, endpoints, endpointslice, node, ingress)'],
+    },
+    { name: 'remote write NULL', yaml: 'remote_write:\n  - NULL\n', errors: ['url for remote_write is empty'] },
+    { name: 'alertmanager NULL', yaml: 'alerting:\n  alertmanagers:\n    - NULL\n', errors: [] },
+  ]),
+);
+
+// A list written as null is Go's nil slice (the default, or the inherited value); a regex written
+// as null is the empty regex, not the default (.*) (promtool 2.42.0, 2.53.4, 2.55.1).
+t.test('null lists and a null regex', async (t) =>
+  judge(t, [
+    { name: 'global scrape_protocols null', yaml: 'global:\n  scrape_protocols:\n', errors: [] },
+    {
+      name: 'global scrape_protocols []',
+      yaml: 'global:\n  scrape_protocols: []\n',
+      errors: ['scrape_protocols cannot be empty for global config'],
+    },
+    { name: 'job scrape_protocols null', yaml: job('scrape_protocols:'), errors: [] },
+    {
+      name: 'job scrape_protocols []',
+      yaml: job('scrape_protocols: []'),
+      errors: ['scrape_protocols cannot be empty for scrape config with job name "j"'],
+    },
+    {
+      name: 'labeldrop with a null regex drops nothing',
+      yaml: job(
+        'relabel_configs:\n  - regex:\n    action: labeldrop\nstatic_configs:\n  - targets: ["localhost:9090"]',
+      ),
+      errors: [],
+    },
+    {
+      name: 'labelkeep with a null regex keeps nothing',
+      yaml: job(
+        'relabel_configs:\n  - regex:\n    action: labelkeep\nstatic_configs:\n  - targets: ["localhost:9090"]',
+      ),
+      errors: ['instance 0 in group 0: no address'],
+    },
+  ]),
+);
+
+// Go's url.Parse (Go 1.19 to 1.23) checks escapes in the host, user information, path and fragment
+// but never in the query nor in an opaque URL; errors quote the URL without its fragment
+// (verdicts and messages of promtool 2.55.1, found by npm run oracle:fuzz).
+t.test('URLs as url.Parse reads them', async (t) => {
+  const remoteRead = (url: string): string => `remote_read:\n  - url: ${JSON.stringify(url)}\n`;
+  judge(
+    t,
+    [
+      { url: 'http://h:80/p?q=%', errors: [] },
+      { url: 'http://h/p?q=%zz', errors: [] },
+      { url: 'http:foo%zz', errors: [] },
+      { url: 'http://h/#\t', errors: [] },
+      { url: 'http://ü/', errors: [] },
+      { url: 'http://h/p%zz', errors: ['parse "http://h/p%zz": invalid URL escape "%zz"'] },
+      { url: 'http://h/p#a%', errors: ['parse "http://h/p#a%": invalid URL escape "%"'] },
+      { url: 'http://h/p%zz#x', errors: ['parse "http://h/p%zz": invalid URL escape "%zz"'] },
+      { url: 'http://u^@h/', errors: ['parse "http://u^@h/": net/url: invalid userinfo'] },
+      { url: 'http://u%zz@h/', errors: ['parse "http://u%zz@h/": invalid URL escape "%zz"'] },
+      { url: 'http://h%41/', errors: ['parse "http://h%41/": invalid URL escape "%41"'] },
+      { url: 'http://h^/', errors: ['parse "http://h^/": invalid character "^" in host name'] },
+      { url: 'http://h:8a/', errors: ['parse "http://h:8a/": invalid port ":8a" after host'] },
+      { url: 'a/b:c', errors: [] },
+      { url: 'a:b/c', errors: [] },
+      { url: '1a:b', errors: ['parse "1a:b": first path segment in URL cannot contain colon'] },
+    ].map(({ url, errors }) => ({ name: url, yaml: remoteRead(url), errors, version: '2.55' })),
+  );
+});

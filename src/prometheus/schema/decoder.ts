@@ -2,8 +2,8 @@
 // fields and their types, plus validator functions for cross-field rules), and one decoder walks the
 // YAML node tree against it the way Go's yaml.v2 `UnmarshalStrict` walks a Go struct. Errors are
 // collected, each with the line/col of the node at fault and a field path.
-import type { MapEntry, Position, YamlNode } from '../yaml/nodes.js';
-import { shortTag } from '../yaml/nodes.js';
+import type { MapEntry, Position, ScalarNode, YamlNode } from '../yaml/nodes.js';
+import { shortTag, skipsUnmarshaler } from '../yaml/nodes.js';
 import type { PrometheusVersion } from '../version.js';
 import { formatVersion, isAtLeast } from '../version.js';
 
@@ -41,6 +41,10 @@ export interface FieldType<T> {
   readonly zero: T | undefined;
   /** Decode a non-null node. Returns undefined after reporting an error. */
   decode(node: YamlNode, path: string, ctx: DecodeContext): T | undefined;
+  /** For Go types with their own UnmarshalYAML and pointers to structs: what a plain `Null` or
+   *  `NULL` gives, which yaml.v2 hands to the unmarshaler before resolving it to null (see
+   *  `skipsUnmarshaler`). Absent: the zero value, as for `null`. */
+  decodeUnmarshaledNull?(node: ScalarNode, path: string, ctx: DecodeContext): T | undefined;
 }
 
 /** `[A-Za-z_][A-Za-z0-9_]*`: a field path segment needs no quoting. */
@@ -78,10 +82,13 @@ export function typeError(node: YamlNode, goName: string): string {
   return `cannot unmarshal ${tag}${value} into ${goName}`;
 }
 
-/** Decode a node or, when it is YAML null, take the type's zero value (yaml.v2 never calls a
- *  custom unmarshaler for null). */
+/** Decode a node or, when it is YAML null, take the type's zero value (yaml.v2 calls no custom
+ *  unmarshaler for `~`, `null` or nothing, but does for `Null` and `NULL`). */
 export function decodeValue<T>(type: FieldType<T>, node: YamlNode, path: string, ctx: DecodeContext): T | undefined {
-  if (node.kind === 'scalar' && node.isNull) return type.zero;
+  if (node.kind === 'scalar' && node.isNull) {
+    if (type.decodeUnmarshaledNull === undefined || skipsUnmarshaler(node)) return type.zero;
+    return type.decodeUnmarshaledNull(node, path, ctx);
+  }
   return type.decode(node, path, ctx);
 }
 
@@ -305,6 +312,14 @@ function knownSlots(table: FieldTable, ctx: DecodeContext): boolean[] {
   return known;
 }
 
+/** A struct decoded from `Null` or `NULL`: the Go UnmarshalYAML sets its defaults, then decoding
+ *  the null into its `plain` copy zeroes every field, and its checks run on those zeros. */
+function decodeZeroStruct(spec: StructSpec, node: ScalarNode, path: string, ctx: DecodeContext): DecodedStruct {
+  const decoded = new DecodedStruct(spec, node, path);
+  for (const validator of fieldTableOf(spec).validators) validator(decoded, ctx);
+  return decoded;
+}
+
 /** Decode a mapping into a struct: unknown and repeated fields are errors, defaults fill the rest,
  *  then the validators run. */
 export function decodeStruct(
@@ -367,6 +382,7 @@ export function struct(spec: StructSpec): FieldType<DecodedStruct> {
     goName: spec.goType,
     zero: undefined,
     decode: (node, path, ctx) => decodeStruct(spec, node, path, ctx),
+    decodeUnmarshaledNull: (node, path, ctx) => decodeZeroStruct(spec, node, path, ctx),
   };
 }
 

@@ -2,7 +2,7 @@
 // Types with their own Go UnmarshalYAML (durations, URLs, label names, regexps…) first decode a
 // string (`scalarText`), then parse it and report the same message as Prometheus.
 import type { YamlNode } from '../yaml/nodes.js';
-import { resolvePlainScalar } from '../yaml/nodes.js';
+import { resolvePlainScalar, skipsUnmarshaler } from '../yaml/nodes.js';
 import type { DecodeContext, FieldType } from './decoder.js';
 import { childPath, decodeValue, indexPath, typeError } from './decoder.js';
 
@@ -23,19 +23,23 @@ export function parsedString<T>(
   zero: T | undefined,
   parse: (text: string, ctx: DecodeContext) => T | { error: string },
 ): FieldType<T> {
+  const parseAt = (text: string, node: YamlNode, path: string, ctx: DecodeContext): T | undefined => {
+    const result = parse(text, ctx);
+    if (result !== null && typeof result === 'object' && 'error' in (result as object)) {
+      ctx.error(node, path, (result as { error: string }).error);
+      return undefined;
+    }
+    return result as T;
+  };
   return {
     goName,
     zero,
     decode(node, path, ctx) {
       const text = scalarText(node, path, ctx);
-      if (text === undefined) return undefined;
-      const result = parse(text, ctx);
-      if (result !== null && typeof result === 'object' && 'error' in (result as object)) {
-        ctx.error(node, path, (result as { error: string }).error);
-        return undefined;
-      }
-      return result as T;
+      return text === undefined ? undefined : parseAt(text, node, path, ctx);
     },
+    // The unmarshaler reads the null into its string: "".
+    decodeUnmarshaledNull: (node, path, ctx) => parseAt('', node, path, ctx),
   };
 }
 
@@ -149,7 +153,7 @@ export function list<T>(of: FieldType<T>, options: ListOptions = {}): FieldType<
       for (let index = 0; index < items.length; index++) {
         const item = items[index]!;
         const itemPath = indexPath(path, index);
-        if (item.kind === 'scalar' && item.isNull && options.nullItem !== undefined) {
+        if (item.kind === 'scalar' && item.isNull && options.nullItem !== undefined && skipsUnmarshaler(item)) {
           ctx.error(item, itemPath, options.nullItem);
           values[index] = undefined;
         } else {

@@ -72,6 +72,15 @@ const SPECIAL_FLOATS = new Map<string, number>([
   ...['.nan', '.NaN', '.NAN'].map((s) => [s, NaN] as const),
 ]);
 
+/** yaml.v2 skips a target's own UnmarshalYAML (and leaves a pointer nil) only for `~`, `null`, an
+ *  empty plain scalar and `!!null`; a plain `Null` or `NULL` reaches the unmarshaler, or allocates
+ *  the pointer, and resolves to the zero value only after that. */
+export function skipsUnmarshaler(node: ScalarNode): boolean {
+  return (
+    node.tag === '!!null' || (node.tag === undefined && node.isNull && node.text !== 'Null' && node.text !== 'NULL')
+  );
+}
+
 export function isPlainNull(text: string): boolean {
   // Every scalar is asked; the length test spares hashing the long ones.
   return text.length <= 4 && NULLS.has(text);

@@ -87,6 +87,18 @@ t.test('alerting', async (t) =>
       errors: ['at most one of basic_auth, authorization, oauth2, & sigv4 must be configured'],
     },
     {
+      name: 'a hashmod rule without modulus is refused, not applied to the static targets (oracle:fuzz found a crash)',
+      yaml: am(
+        'relabel_configs: [{source_labels: [a], target_label: b, action: hashmod}]\nstatic_configs: [{targets: ["a:1"]}]',
+      ),
+      errors: ['relabel configuration for hashmod requires non-zero modulus'],
+    },
+    {
+      name: 'sigv4 with a bearer token',
+      yaml: am('sigv4: {}\nbearer_token: t'),
+      errors: ['at most one of basic_auth, authorization, oauth2, & sigv4 must be configured'],
+    },
+    {
       name: 'alert_relabel_configs per alertmanager at 2.50',
       version: '2.50',
       yaml: am('alert_relabel_configs: []'),

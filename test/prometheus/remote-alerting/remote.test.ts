@@ -214,6 +214,21 @@ t.test('remote_write: authentication', async (t) =>
     },
     { name: 'null sigv4 is not configured', yaml: rw('url: http://a\nbasic_auth: {username: u}\nsigv4:'), errors: [] },
     {
+      name: 'a bearer token is an authorization (oracle:fuzz, promtool 2.55.1)',
+      version: '2.55',
+      yaml: rw('url: http://a\nsigv4: {}\nbearer_token: t'),
+      errors: [
+        'at most one of basic_auth, authorization, oauth2, sigv4, azuread or google_iam must be configured. Currently configured: [authorization sigv4]',
+      ],
+    },
+    {
+      name: 'a bearer token file and sigv4 at 2.42',
+      version: '2.42',
+      yaml: rw('url: http://a\nbearer_token_file: t\nsigv4: {}'),
+      errors: ['at most one of basic_auth, authorization, oauth2, & sigv4 must be configured'],
+    },
+    { name: 'an empty bearer token is none', yaml: rw('url: http://a\nbearer_token: ""\nsigv4: {}'), errors: [] },
+    {
       name: 'two HTTP client methods: only the HTTP client says so',
       yaml: rw('url: http://a\nbasic_auth: {username: u}\nauthorization: {credentials: c}'),
       errors: ['at most one of basic_auth, oauth2 & authorization must be configured'],
