@@ -6,7 +6,7 @@ import { struct } from './schema/decoder.js';
 import { parsedString, string } from './schema/types.js';
 import { duration } from './model/duration.js';
 import { goQuote } from './model/go-string.js';
-import { DEFAULT_RELABEL_REGEXP } from './regex.js';
+import { defaultRelabelRegexp } from './regex.js';
 import { httpClientAuthMethods, httpClientConfigSpec } from './http-client.js';
 import type { LabelSet } from './relabel-process.js';
 import { processRelabelRules, RelabelNotRun } from './relabel-process.js';
@@ -79,7 +79,7 @@ function validateStaticAlertmanagers(
         const labels = alertmanagerLabels(address, groupLabels, alertmanager);
         try {
           const options = { nameScheme, sortedIteration: !ctx.atLeast('2.43') };
-          if (!processRelabelRules(labels, rules, DEFAULT_RELABEL_REGEXP, options)) continue;
+          if (!processRelabelRules(labels, rules, defaultRelabelRegexp(ctx), options)) continue;
         } catch (error) {
           if (!(error instanceof RelabelNotRun)) throw error;
           ctx.warnings.push(error.warningFor(alertmanager));

@@ -8,7 +8,7 @@ import { goQuote } from './model/go-string.js';
 import { formatDuration, parseDuration } from './model/duration.js';
 import type { NameValidationScheme } from './model/labels.js';
 import { isValidLabelValue, releaseNameScheme } from './model/labels.js';
-import { DEFAULT_RELABEL_REGEXP } from './regex.js';
+import { defaultRelabelRegexp } from './regex.js';
 import type { GlobalDefaults } from './global.js';
 import { globalDefaults } from './global.js';
 import { scrapeLabelNameScheme, staticTargetGroups } from './scrape.js';
@@ -53,7 +53,7 @@ function populateLabelsProblem(
   ctx: DecodeContext,
 ): string | undefined {
   const options = { nameScheme, sortedIteration: !ctx.atLeast('2.43') };
-  if (!processRelabelRules(labels, rules, DEFAULT_RELABEL_REGEXP, options)) return undefined;
+  if (!processRelabelRules(labels, rules, defaultRelabelRegexp(ctx), options)) return undefined;
   let address = labels.get('__address__') ?? '';
   if (address === '') return 'no address';
   const scheme = labels.get('__scheme__') ?? '';

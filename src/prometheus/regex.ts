@@ -1,4 +1,5 @@
-// Prometheus's relabel.Regexp: a Go RE2 expression, anchored as `^(?:…)$` before it is compiled.
+// Prometheus's relabel.Regexp: a Go RE2 expression, anchored as `^(?:…)$` before it is compiled,
+// and from 3.0 as `^(?s:…)$`, where `.` matches a newline too (Go's error messages quote either).
 // Judging a config needs only to know whether Go accepts the expression: Go's parser (ported in
 // regexp-syntax.ts) answers in time linear in its length. promgate runs an expression only where
 // promtool does, relabelling static targets; most relabel expressions are then matched by string
@@ -13,6 +14,14 @@ import { formatVersion } from './version.js';
 import { parseGoRegexp } from './regexp-syntax.js';
 
 export const NAMED_GROUP_SHORT_SYNTAX_SINCE = '2.51';
+export const DOT_MATCHES_NEWLINE_SINCE = '3.0';
+
+/** How relabel.NewRegexp wraps an expression: `.` matches a newline only under the s flag. */
+export type Anchoring = '^(?:' | '^(?s:';
+
+function anchoringOf(ctx: DecodeContext): Anchoring {
+  return ctx.atLeast(DOT_MATCHES_NEWLINE_SINCE) ? '^(?s:' : '^(?:';
+}
 
 /** Offset of the first `(?<` that opens a group (not escaped, not inside a character class). */
 function findShortNamedGroup(pattern: string): number {
@@ -142,21 +151,27 @@ function splitBranches(expression: string): string[] {
   return branches;
 }
 
-/** A matcher that needs no program, for the shapes relabel rules mostly take; `.` matches any
- *  character but a newline, as in RE2 without the s flag. */
-function stringMatcher(expression: string): RegexMatcher | undefined {
+/** A matcher that needs no program, for the shapes relabel rules mostly take; `.` matches a
+ *  newline only under the s flag, as in RE2. */
+function stringMatcher(expression: string, anchoring: Anchoring): RegexMatcher | undefined {
+  const dotMatchesNewline = anchoring === '^(?s:';
   const whole = (matches: (value: string) => boolean): RegexMatcher => ({
     submatches: (value) => (matches(value) ? [value] : undefined),
     groupNames: NO_GROUP_NAMES,
   });
   if (expression === '(.*)') {
-    return { submatches: (value) => (value.includes('\n') ? undefined : [value, value]), groupNames: NO_GROUP_NAMES };
+    return {
+      submatches: (value) => (!dotMatchesNewline && value.includes('\n') ? undefined : [value, value]),
+      groupNames: NO_GROUP_NAMES,
+    };
   }
   const literal = literalText(expression);
   if (literal !== undefined) return whole((value) => value === literal);
   if (expression.endsWith('.*')) {
     const prefix = literalText(expression.slice(0, -2));
-    if (prefix !== undefined) return whole((value) => value.startsWith(prefix) && !value.includes('\n', prefix.length));
+    if (prefix !== undefined) {
+      return whole((value) => value.startsWith(prefix) && (dotMatchesNewline || !value.includes('\n', prefix.length)));
+    }
   }
   const branches = splitBranches(expression).map(literalText);
   if (branches.length > 1 && branches.every((branch) => branch !== undefined)) {
@@ -174,6 +189,8 @@ export class RelabelRegexp {
   constructor(
     /** The expression as written in the config (unanchored). */
     readonly source: string,
+    /** How the judged release anchors it. */
+    readonly anchoring: Anchoring,
     /** RE2 instructions of its program as Go's parser estimates them. */
     readonly programSize: number,
   ) {}
@@ -184,7 +201,7 @@ export class RelabelRegexp {
     if (this.settled === undefined) {
       const cost = Math.max(this.source.length, this.programSize);
       this.settled =
-        stringMatcher(this.source) ??
+        stringMatcher(this.source, this.anchoring) ??
         (cost > COMPILE_BUDGET
           ? {
               cannotRun: `a regex of ${this.source.length} characters and about ${this.programSize} RE2 instructions is more than promgate compiles to run (${COMPILE_BUDGET})`,
@@ -195,10 +212,11 @@ export class RelabelRegexp {
   }
 
   private compiledMatcher(): RegexMatcher | { cannotRun: string } {
-    let compiled = compiledCache.get(this.source);
+    const anchored = `${this.anchoring}${this.source})$`;
+    let compiled = compiledCache.get(anchored);
     if (compiled === undefined) {
       try {
-        compiled = compileGoRegexp(`^(?:${this.source})$`);
+        compiled = compileGoRegexp(anchored);
       } catch (error) {
         // Go accepts it (regexp-syntax.ts said so) but re2js does not: nothing to run it with.
         this.settled = {
@@ -207,31 +225,34 @@ export class RelabelRegexp {
         return this.settled;
       }
       // An expression larger than the whole cache is not kept (LRUCache leaves it out).
-      compiledCache.set(this.source, compiled);
+      compiledCache.set(anchored, compiled);
     }
     return compiledMatcher(compiled);
   }
 }
 
-/** Verdicts by expression: configs repeat the same few across their jobs. Long ones are not kept. */
+/** Verdicts by anchored expression: configs repeat the same few across their jobs. Long ones are
+ *  not kept. */
 const verdictCache = new LRUCache<string, RelabelRegexp | { error: string }>({ max: 4096 });
 const CACHED_EXPRESSION_MAX_LENGTH = 1024;
 /** Go's parser refuses an expression of more than 2^25 runes; a literal shorter than that is fine. */
 const LITERAL_MAX_LENGTH = 1 << 24;
 
-/** Go's verdict on `^(?:source)$`: parsed here, or by re2js for the few expressions near RE2's
- *  limits whose verdict hangs on Unicode data the port leaves out (regexp-syntax.ts). */
-function judge(source: string): RelabelRegexp | { error: string } {
+/** Go's verdict on the anchored expression: parsed here, or by re2js for the few expressions near
+ *  RE2's limits whose verdict hangs on Unicode data the port leaves out (regexp-syntax.ts). */
+function judge(source: string, anchoring: Anchoring): RelabelRegexp | { error: string } {
   // A literal is always valid below Go's limit of runes in one expression.
-  if (!META.test(source) && source.length <= LITERAL_MAX_LENGTH) return new RelabelRegexp(source, source.length + 2);
-  const anchored = `^(?:${source})$`;
+  if (!META.test(source) && source.length <= LITERAL_MAX_LENGTH) {
+    return new RelabelRegexp(source, anchoring, source.length + 2);
+  }
+  const anchored = `${anchoring}${source})$`;
   const verdict = parseGoRegexp(anchored);
-  if (verdict.kind === 'valid') return new RelabelRegexp(source, verdict.programSize);
+  if (verdict.kind === 'valid') return new RelabelRegexp(source, anchoring, verdict.programSize);
   if (verdict.kind === 'invalid') return { error: verdict.message };
   try {
     const compiled = compileGoRegexp(anchored);
-    compiledCache.set(source, compiled);
-    return new RelabelRegexp(source, compiled.programSize());
+    compiledCache.set(anchored, compiled);
+    return new RelabelRegexp(source, anchoring, compiled.programSize());
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }
@@ -247,11 +268,13 @@ export function parseRelabelRegexp(source: string, ctx: DecodeContext): RelabelR
         `prometheusVersion is ${formatVersion(ctx.version)}: write (?P<name>…))`,
     };
   }
-  if (source.length > CACHED_EXPRESSION_MAX_LENGTH) return judge(source);
-  let verdict = verdictCache.get(source);
+  const anchoring = anchoringOf(ctx);
+  if (source.length > CACHED_EXPRESSION_MAX_LENGTH) return judge(source, anchoring);
+  const key = `${anchoring}${source}`;
+  let verdict = verdictCache.get(key);
   if (verdict === undefined) {
-    verdict = judge(source);
-    verdictCache.set(source, verdict);
+    verdict = judge(source, anchoring);
+    verdictCache.set(key, verdict);
   }
   return verdict;
 }
@@ -261,5 +284,7 @@ export const regexp: FieldType<RelabelRegexp> = parsedString('relabel.Regexp', u
   parseRelabelRegexp(text, ctx),
 );
 
-/** The default of relabel rules. */
-export const DEFAULT_RELABEL_REGEXP = judge('(.*)') as RelabelRegexp;
+/** The default of relabel rules at the judged release. */
+export function defaultRelabelRegexp(ctx: DecodeContext): RelabelRegexp {
+  return parseRelabelRegexp('(.*)', ctx) as RelabelRegexp;
+}

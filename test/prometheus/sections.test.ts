@@ -509,6 +509,12 @@ t.test('regular expressions are Go RE2, anchored', async (t) =>
       yaml: rule('regex: abc(def\ntarget_label: p'),
       errors: ['error parsing regexp: missing closing ): `^(?:abc(def)$`'],
     },
+    {
+      name: 'unbalanced at 3.0, which anchors with the s flag',
+      yaml: rule('regex: abc(def\ntarget_label: p'),
+      version: '3.0',
+      errors: ['error parsing regexp: missing closing ): `^(?s:abc(def)$`'],
+    },
     { name: 'POSIX class', yaml: rule('regex: "[[:alpha:]]+"\ntarget_label: p'), errors: [] },
   ]),
 );
@@ -526,6 +532,22 @@ t.test("promtool's own check of static targets (after relabelling)", async (t) =
         'static_configs:\n  - targets: [a]\nrelabel_configs:\n  - source_labels: [__address__]\n    target_label: __address__\n    replacement: http://$1/x',
       ),
       errors: ['instance 0 in group 0: "http://a/x" is not a valid hostname'],
+    },
+    {
+      name: 'a label value with a newline does not match p.* at 2.55',
+      yaml: job(
+        'static_configs:\n  - targets: [a]\n    labels: {x: "p\\nq"}\nrelabel_configs:\n  - source_labels: [x]\n    regex: p.*\n    target_label: __address__\n    replacement: http://y/z',
+      ),
+      version: '2.55',
+      errors: [],
+    },
+    {
+      name: 'from 3.0 . matches a newline, so p.* rewrites the address',
+      yaml: job(
+        'static_configs:\n  - targets: [a]\n    labels: {x: "p\\nq"}\nrelabel_configs:\n  - source_labels: [x]\n    regex: p.*\n    target_label: __address__\n    replacement: http://y/z',
+      ),
+      version: '3.0',
+      errors: ['instance 0 in group 0: "http://y/z" is not a valid hostname'],
     },
     {
       name: 'address dropped',

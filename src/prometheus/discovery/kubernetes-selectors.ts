@@ -1,6 +1,9 @@
 // Kubernetes field and label selector syntax, as k8s.io/apimachinery's fields.ParseSelector and
-// labels.Parse check it (identical in apimachinery 0.26 to 0.31, the releases Prometheus 2.42 to
-// 2.55 were built with). Only the verdict and the error text matter here; nothing is evaluated.
+// labels.Parse check it (Prometheus 2.42 to 3.16 were built with apimachinery 0.26 to 0.37). Only
+// the verdict and the error text matter here; nothing is evaluated. The text of a bad label key
+// changed once: apimachinery 0.35 (Prometheus 3.10) checks keys with content.IsLabelKey, which
+// says "a valid label key" where validation.IsQualifiedName said "a qualified name" and counts
+// lengths in bytes, as both always measured them.
 import { goQuote } from '../model/go-string.js';
 
 /** fields.ParseSelector: comma-separated `field=value`, `field==value`, `field!=value` terms. */
@@ -118,12 +121,21 @@ function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-/** validation.IsQualifiedName. */
-function qualifiedNameProblems(key: string): string[] {
+/** How the apimachinery of a release words a bad label key. */
+export interface LabelKeyWording {
+  noun: 'a qualified name' | 'a valid label key';
+  lengthUnit: 'characters' | 'bytes';
+}
+
+export const QUALIFIED_NAME_WORDING: LabelKeyWording = { noun: 'a qualified name', lengthUnit: 'characters' };
+export const LABEL_KEY_WORDING: LabelKeyWording = { noun: 'a valid label key', lengthUnit: 'bytes' };
+
+/** validation.IsQualifiedName, content.IsLabelKey from apimachinery 0.35. */
+function labelKeyProblems(key: string, wording: LabelKeyWording): string[] {
   const parts = key.split('/');
   if (parts.length > 2) {
     return [
-      `a qualified name ${QUALIFIED_NAME_RULE} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+      `${wording.noun} ${QUALIFIED_NAME_RULE} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
     ];
   }
   const problems: string[] = [];
@@ -132,12 +144,12 @@ function qualifiedNameProblems(key: string): string[] {
     const prefix = parts[0]!;
     if (prefix === '') problems.push('prefix part must be non-empty');
     else {
-      if (byteLength(prefix) > 253) problems.push('prefix part must be no more than 253 characters');
+      if (byteLength(prefix) > 253) problems.push(`prefix part must be no more than 253 ${wording.lengthUnit}`);
       if (!DNS_SUBDOMAIN.test(prefix)) problems.push(`prefix part ${DNS_SUBDOMAIN_RULE}`);
     }
   }
   if (name === '') problems.push('name part must be non-empty');
-  else if (byteLength(name) > 63) problems.push('name part must be no more than 63 characters');
+  else if (byteLength(name) > 63) problems.push(`name part must be no more than 63 ${wording.lengthUnit}`);
   if (!QUALIFIED_NAME.test(name)) problems.push(`name part ${QUALIFIED_NAME_RULE}`);
   return problems;
 }
@@ -147,8 +159,8 @@ function invalid(path: string, value: string, detail: string): string {
   return `${path}: Invalid value: ${goQuote(value)}: ${detail}`;
 }
 
-function keyError(key: string): string | undefined {
-  const problems = qualifiedNameProblems(key);
+function keyError(key: string, wording: LabelKeyWording): string | undefined {
+  const problems = labelKeyProblems(key, wording);
   return problems.length === 0 ? undefined : invalid('<nil>', key, problems.join('; '));
 }
 
@@ -183,7 +195,10 @@ function requirementError(key: string, operator: string, values: string[]): stri
 class LabelSelectorParser {
   private position = 0;
 
-  constructor(private readonly items: Item[]) {}
+  constructor(
+    private readonly items: Item[],
+    private readonly wording: LabelKeyWording,
+  ) {}
 
   /** Token and literal at the cursor; in a value position `in`/`notin` are plain identifiers. */
   private peek(): Item {
@@ -222,7 +237,7 @@ class LabelSelectorParser {
     if (negated) item = this.next();
     if (item.token !== 'identifier') return `found '${item.literal}', expected: identifier`;
     const key = item.literal;
-    const badKey = keyError(key);
+    const badKey = keyError(key, this.wording);
     if (badKey !== undefined) return badKey;
     const lookahead = this.peek().token;
     if (negated || lookahead === 'end' || lookahead === ',') return undefined;
@@ -293,6 +308,6 @@ class LabelSelectorParser {
 }
 
 /** labels.Parse. */
-export function labelSelectorError(selector: string): string | undefined {
-  return new LabelSelectorParser(lex(selector)).parse();
+export function labelSelectorError(selector: string, wording: LabelKeyWording): string | undefined {
+  return new LabelSelectorParser(lex(selector), wording).parse();
 }

@@ -7,7 +7,15 @@ import { bool, list, parsedString, string } from '../schema/types.js';
 import { url } from '../model/url.js';
 import { goQuote } from '../model/go-string.js';
 import { hasCustomHttpClient, httpClientFieldsSpec, validateHttpClient, whenDecodedCleanly } from './sd-common.js';
-import { fieldSelectorError, labelSelectorError } from './kubernetes-selectors.js';
+import {
+  fieldSelectorError,
+  LABEL_KEY_WORDING,
+  labelSelectorError,
+  QUALIFIED_NAME_WORDING,
+} from './kubernetes-selectors.js';
+
+/** Built with apimachinery 0.35, whose content.IsLabelKey rewords a bad label key. */
+const LABEL_KEY_WORDING_SINCE = '3.10';
 
 const ROLES = ['node', 'pod', 'service', 'endpoints', 'endpointslice', 'ingress'];
 
@@ -87,7 +95,8 @@ function selectorProblem(
     return [`${discoveryRole} role supports only ${allowed.join(', ')} selectors`, 'role'];
   const fieldProblem = fieldSelectorError(selector?.get<string>('field') ?? '');
   if (fieldProblem !== undefined) return [fieldProblem, 'field'];
-  const labelProblem = labelSelectorError(selector?.get<string>('label') ?? '');
+  const wording = ctx.atLeast(LABEL_KEY_WORDING_SINCE) ? LABEL_KEY_WORDING : QUALIFIED_NAME_WORDING;
+  const labelProblem = labelSelectorError(selector?.get<string>('label') ?? '', wording);
   return labelProblem === undefined ? undefined : [labelProblem, 'label'];
 }
 

@@ -2,7 +2,16 @@
 // selectors per role, and Kubernetes field and label selector syntax (apimachinery's messages).
 import t from 'tap';
 import { judgeSd } from './sd-cases.js';
-import { fieldSelectorError, labelSelectorError } from '../../../src/prometheus/discovery/kubernetes-selectors.js';
+import {
+  fieldSelectorError,
+  labelSelectorError as parseWithWording,
+  QUALIFIED_NAME_WORDING,
+} from '../../../src/prometheus/discovery/kubernetes-selectors.js';
+
+/** labels.Parse as apimachinery up to 0.34 words it (Prometheus 2.42 … 3.9). */
+function labelSelectorError(selector: string): string | undefined {
+  return parseWithWording(selector, QUALIFIED_NAME_WORDING);
+}
 
 t.test('kubernetes_sd_configs', async (t) =>
   judgeSd(t, 'kubernetes', [
@@ -221,3 +230,31 @@ t.test('kubernetes_sd_configs metadata (3.6, 3.11) and node selectors on pods (3
     },
   ]),
 );
+
+// Upstream promtool 3.5 and 3.16 print these; 3.10 is the first release built with apimachinery 0.35.
+t.test('a bad label key in a selector, as each release words it', async (t) => {
+  const selector = (label: string) =>
+    `role: pod\napi_server: https://k:6443\nselectors:\n  - role: pod\n    label: '${label}'`;
+  const tooLong = `${'a'.repeat(64)}=b`;
+  await judgeSd(t, 'kubernetes', [
+    {
+      name: 'three parts at 3.9',
+      sd: selector('x/y/z=b'),
+      version: '3.9',
+      errors: ['Invalid value: "x/y/z": a qualified name must consist of alphanumeric characters'],
+    },
+    {
+      name: 'three parts at 3.10',
+      sd: selector('x/y/z=b'),
+      version: '3.10',
+      errors: ['Invalid value: "x/y/z": a valid label key must consist of alphanumeric characters'],
+    },
+    {
+      name: 'a long name at 3.9',
+      sd: selector(tooLong),
+      version: '3.9',
+      errors: ['must be no more than 63 characters'],
+    },
+    { name: 'a long name at 3.10', sd: selector(tooLong), version: '3.10', errors: ['must be no more than 63 bytes'] },
+  ]);
+});
