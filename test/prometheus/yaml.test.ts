@@ -3,7 +3,7 @@
 import t from 'tap';
 import { loadYaml } from '../../src/prometheus/yaml/loader.js';
 import { resolvePlainScalar } from '../../src/prometheus/yaml/nodes.js';
-import type { MapNode, ScalarNode, YamlNode } from '../../src/prometheus/yaml/nodes.js';
+import type { MapNode, ScalarNode, SeqNode, YamlNode } from '../../src/prometheus/yaml/nodes.js';
 
 function root(text: string): YamlNode {
   const loaded = loadYaml(text);
@@ -148,6 +148,25 @@ t.test('shapes the event-based builder must get right', async (t) => {
     { line: 3, col: 3, isNull: true },
     'a null item is positioned at its dash',
   );
+  // js-yaml alone reads `- c: 2` into b's list; yaml.v2 (and YAML) put it in a's.
+  const misread = 'a:\n  - b:\n      - 1\n      -   # empty\n  - c: 2\n  -\n  - d\n';
+  t.same(
+    texts(root(misread)),
+    [['a', [[['b', ['1', null]]], [['c', '2']], null, 'd']]],
+    'a bare dash before a shallower item ends its sequence',
+  );
+  const spelled = ((root(misread) as MapNode).entries[0]!.value as SeqNode).items[0] as MapNode;
+  t.match(
+    (spelled.entries[0]!.value as SeqNode).items[1],
+    { line: 4, col: 7, text: '', isNull: true },
+    'that item is still an empty null at its dash',
+  );
+  t.same(
+    texts(root('a:\n  - b:\n      -\n  - c:\n      -\n  - d\n')),
+    [['a', [[['b', [null]]], [['c', [null]]], 'd']]],
+    'several of them',
+  );
+  t.same(texts(root('l:\n- |\n    -\n- x\n')), [['l', ['-\n', 'x']]], 'a dash inside a block scalar is text');
   const binary = scalarOf('!!binary aGVsbG8=');
   t.match(binary, { text: 'hello', tag: '!!binary' }, '!!binary is decoded');
 });

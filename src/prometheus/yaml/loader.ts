@@ -134,6 +134,9 @@ class TreeBuilder {
   private aliasedNodes = 0;
   readonly roots: YamlNode[] = [];
   readonly errors: YamlProblem[] = [];
+  /** Offsets of bare `-` items after which js-yaml kept reading items of a shallower sequence into
+   *  this one (see `sequenceItems`); loadYaml reads the text again with those items spelled out. */
+  readonly misreadEmptyItems: number[] = [];
 
   /** False when the text could name js-yaml's merge tag (`!!merge`, a `%TAG` directive, a
    *  %-escaped tag): then js-yaml merges mapping objects itself and needs their content. */
@@ -325,21 +328,29 @@ class TreeBuilder {
       return this.children.slice(first, first + values.length);
     }
     const items: YamlNode[] = [];
+    const sequenceCol = this.position(start).col;
     let next = first;
     let searchFrom = start;
+    let emptyItemBefore: number | undefined;
     for (const value of values) {
+      let item: YamlNode;
       if (value !== null && next < this.childCount) {
-        items.push(this.children[next]!);
+        item = this.children[next]!;
         searchFrom = this.spans[2 * next + 1]!;
         next++;
-        continue;
+      } else {
+        const dash = this.text.indexOf('-', searchFrom);
+        const offset = dash < 0 ? searchFrom : dash;
+        const at = this.position(offset);
+        this.addExpanded(1, offset);
+        item = nullAt(at.line, at.col);
+        searchFrom = offset + 1;
       }
-      const dash = this.text.indexOf('-', searchFrom);
-      const offset = dash < 0 ? searchFrom : dash;
-      const at = this.position(offset);
-      this.addExpanded(1, offset);
-      items.push(nullAt(at.line, at.col));
-      searchFrom = offset + 1;
+      // js-yaml 4 goes on reading items after a bare `-` without checking their indentation: an
+      // item left of this sequence's dashes belongs to an enclosing one.
+      if (emptyItemBefore !== undefined && item.col < sequenceCol) this.misreadEmptyItems.push(emptyItemBefore);
+      emptyItemBefore = value === null ? searchFrom - 1 : undefined;
+      items.push(item);
     }
     return items;
   }
@@ -563,8 +574,50 @@ export function loadYaml(text: string): LoadedYaml {
     const message = `document nests deeper than ${MAX_NESTING_DEPTH} levels; refusing to parse it`;
     return { root: undefined, errors: [{ line: tooDeep.line, col: tooDeep.col, message }], warnings };
   }
+  let parsed = parse(source, lineStarts);
+  // Rare: a bare `-` that js-yaml misread (see TreeBuilder.misreadEmptyItems). Each is spelled `- ~`,
+  // which is the same null to yaml.v2, and the text read again; every pass fixes at least one.
+  const spelledOut = new Set<number>();
+  while (parsed.misreadEmptyItems.some((offset) => !spelledOut.has(offset))) {
+    for (const offset of parsed.misreadEmptyItems) spelledOut.add(offset);
+    const patched = withEmptyItemsSpelledOut(source, spelledOut);
+    parsed = parse(patched.text, lineStartsOf(patched.text));
+    restoreEmptyItems(parsed.root, patched.spelledAt);
+  }
+  if (parsed.failure !== undefined) return { root: undefined, errors: parsed.failure, warnings };
+  warnings.push(...parsed.warnings);
+  const documentCount = parsed.documentCount;
+  if (documentCount > 1) {
+    warnings.push(
+      `the value holds ${documentCount} YAML documents; Prometheus reads only the first, the rest is ignored`,
+    );
+  }
+  return { root: parsed.root, errors: parsed.errors, warnings };
+}
+
+interface Parsed {
+  root: YamlNode | undefined;
+  errors: YamlProblem[];
+  /** The errors that leave no document to judge. */
+  failure: YamlProblem[] | undefined;
+  warnings: string[];
+  documentCount: number;
+  misreadEmptyItems: number[];
+}
+
+/** One pass of js-yaml over `source` (`lineStarts`: where its lines start). */
+function parse(source: string, lineStarts: number[]): Parsed {
   const builder = new TreeBuilder(source, lineStarts);
+  const warnings: string[] = [];
   let documentCount = 0;
+  const result = (failure?: YamlProblem[]): Parsed => ({
+    root: builder.roots[0],
+    errors: builder.errors,
+    failure,
+    warnings,
+    documentCount,
+    misreadEmptyItems: failure === undefined ? builder.misreadEmptyItems : [],
+  });
   try {
     const options: jsYaml.LoadOptions & { maxDepth: number } = {
       schema: SCHEMA,
@@ -574,22 +627,58 @@ export function loadYaml(text: string): LoadedYaml {
     };
     jsYaml.loadAll(source, () => documentCount++, options);
   } catch (error) {
-    if (error instanceof LoadAborted) return { root: undefined, errors: builder.errors, warnings };
+    if (error instanceof LoadAborted) return result(builder.errors);
     if (!(error instanceof jsYaml.YAMLException)) throw error;
     const offset = error.mark?.position ?? 0;
     const first = builder.roots[0];
     const secondStart = first === undefined ? undefined : secondDocumentOffset(source);
     if (first === undefined || secondStart === undefined || offset < secondStart) {
       const at = builder.position(Math.min(offset, source.length));
-      return { root: undefined, errors: [{ ...at, message: goWording(error.reason || error.message) }], warnings };
+      return result([{ ...at, message: goWording(error.reason || error.message) }]);
     }
     warnings.push(`a later YAML document is not valid (${error.reason}); Prometheus reads only the first document`);
     documentCount = 2;
   }
-  if (documentCount > 1) {
-    warnings.push(
-      `the value holds ${documentCount} YAML documents; Prometheus reads only the first, the rest is ignored`,
-    );
+  return result();
+}
+
+/** `source` with ` ~` after each bare `-` at `dashes`, and where (line:col) each `~` now is. */
+function withEmptyItemsSpelledOut(source: string, dashes: Set<number>): { text: string; spelledAt: Set<string> } {
+  const offsets = [...dashes].sort((a, b) => a - b);
+  const lineStarts = lineStartsOf(source);
+  const spelledAt = new Set<string>();
+  let text = '';
+  let copied = 0;
+  for (const offset of offsets) {
+    text += source.slice(copied, offset + 1) + ' ~';
+    copied = offset + 1;
+    let line = 0;
+    while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= offset) line++;
+    spelledAt.add(`${line + 1}:${offset - lineStarts[line]! + 3}`);
   }
-  return { root: builder.roots[0], errors: builder.errors, warnings };
+  return { text: text + source.slice(copied), spelledAt };
+}
+
+/** The spelled-out items as they were written: empty, at their dash. */
+function restoreEmptyItems(root: YamlNode | undefined, spelledAt: Set<string>): void {
+  const seen = new Set<YamlNode>();
+  const visit = (node: YamlNode): void => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    if (node.kind === 'map') {
+      for (const entry of node.entries) {
+        visit(entry.key);
+        visit(entry.value);
+      }
+    } else if (node.kind === 'seq') {
+      node.items.forEach((item, index) => {
+        if (item.kind === 'scalar' && spelledAt.has(`${item.line}:${item.col}`)) {
+          node.items[index] = nullAt(item.line, item.col - 2);
+        } else {
+          visit(item);
+        }
+      });
+    }
+  };
+  if (root !== undefined) visit(root);
 }
