@@ -82,7 +82,7 @@ function validateGlobalTimes(value: DecodedStruct, ctx: DecodeContext): void {
   const timeout = value.get<number>('scrape_timeout') ?? 0;
   if (timeout > interval) value.error(ctx, 'global scrape timeout greater than scrape interval', 'scrape_timeout');
   if (ctx.atLeast(SCRAPE_PROTOCOLS_SINCE) && value.isSetNonNull('scrape_protocols')) {
-    const problem = scrapeProtocolsProblem(value.get<string[]>('scrape_protocols') ?? [], ctx);
+    const problem = scrapeProtocolsProblem(value.get<(string | undefined)[]>('scrape_protocols') ?? [], ctx);
     if (problem !== undefined) value.error(ctx, `${problem} for global config`, 'scrape_protocols');
   }
 }

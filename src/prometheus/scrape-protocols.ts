@@ -30,11 +30,13 @@ export function unknownProtocolProblem(protocol: string, ctx: DecodeContext): st
   return known.includes(protocol) ? undefined : `unknown scrape protocol ${protocol}, supported: [${known.join(' ')}]`;
 }
 
-/** validateAcceptScrapeProtocols: non-empty, known (case-sensitive), no duplicates (case-insensitive). */
-export function scrapeProtocolsProblem(protocols: string[], ctx: DecodeContext): string | undefined {
+/** validateAcceptScrapeProtocols: non-empty, known (case-sensitive), no duplicates (case-insensitive).
+ *  An item that is no string has its own error already, and Go stops there. */
+export function scrapeProtocolsProblem(protocols: (string | undefined)[], ctx: DecodeContext): string | undefined {
   if (protocols.length === 0) return 'scrape_protocols cannot be empty';
+  if (protocols.includes(undefined)) return undefined;
   const seen = new Set<string>();
-  for (const protocol of protocols) {
+  for (const protocol of protocols as string[]) {
     if (seen.has(protocol.toLowerCase()))
       return `duplicated protocol in scrape_protocols, got [${protocols.join(' ')}]`;
     const unknown = unknownProtocolProblem(protocol, ctx);

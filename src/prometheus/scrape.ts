@@ -131,7 +131,7 @@ export function validateScrapeAgainstGlobal(scrape: DecodedStruct, global: Globa
   if (ctx.atLeast(SCRAPE_PROTOCOLS_SINCE)) {
     // A null list is Go's nil slice, which inherits the global protocols.
     const protocols = scrape.isSetNonNull('scrape_protocols')
-      ? (scrape.get<string[]>('scrape_protocols') ?? [])
+      ? (scrape.get<(string | undefined)[]>('scrape_protocols') ?? [])
       : global.scrapeProtocols;
     const problem = protocols === undefined ? undefined : scrapeProtocolsProblem(protocols, ctx);
     if (problem !== undefined) {
