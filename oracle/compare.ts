@@ -1,11 +1,11 @@
 // `npm run oracle -- RELEASE...`: promgate's verdict against upstream promtool's, release by
-// release, on upstream's own config/testdata of that release (fetched from its Go module by
-// scripts/tool) and on the shared corpora (`../shared/corpus/prometheus-testdata*`) when present.
+// release, on upstream's own config/testdata of that release (from its Go module, by
+// scripts/upstream-testdata) and on the shared corpora (`../shared/corpus/prometheus-testdata*`) when present.
 // Prints agreement counts per source and every disagreement; exits 1 if there is one.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { REPOSITORY_ROOT } from '../fixtures/repository.js';
+import { upstreamConfigPackage } from '../fixtures/upstream-testdata.js';
 import { NEWEST_SUPPORTED, OLDEST_SUPPORTED } from '../src/prometheus/index.js';
 import { supportedVersion } from '../src/prometheus/version.js';
 import {
@@ -37,13 +37,13 @@ function yamlFiles(dir: string): string[] {
     .sort();
 }
 
-function upstreamTestdata(release: string): Source {
-  const dir = execFileSync(join(REPOSITORY_ROOT, 'scripts', 'tool'), ['prometheus-testdata', release], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
-  const testdata = join(dir, 'testdata');
-  return { name: `upstream ${basename(dir)} config/testdata`, dir: testdata, files: yamlFiles(testdata) };
+/** upstream's config/testdata of the release `binary` reports itself as (its exact patch). */
+function upstreamTestdata(binary: string): Source {
+  const version = promtoolVersion(binary);
+  const configPackage = upstreamConfigPackage(version);
+  if ('missing' in configPackage) throw new Error(configPackage.missing);
+  const testdata = join(configPackage.dir, 'testdata');
+  return { name: `upstream ${version} config/testdata`, dir: testdata, files: yamlFiles(testdata) };
 }
 
 async function corpusSources(explicit: string | undefined): Promise<Source[]> {
@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
   for (const release of releases) {
     const binary = promtoolBinary(release);
     console.log(`\n== promtool ${promtoolVersion(binary)} against promgate at ${release}`);
-    for (const source of [upstreamTestdata(release), ...corpora]) {
+    for (const source of [upstreamTestdata(binary), ...corpora]) {
       const texts = source.files.map((file) => readFileSync(join(source.dir, file), 'utf8'));
       const upstream = promtoolVerdicts(binary, texts);
       const differing = source.files.flatMap((file, index) => {
