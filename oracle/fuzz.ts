@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { REPOSITORY_ROOT } from '../fixtures/repository.js';
 import { NEWEST_SUPPORTED, OLDEST_SUPPORTED } from '../src/prometheus/index.js';
-import { supportedVersion } from '../src/prometheus/version.js';
+import { isJudgedRelease } from '../src/prometheus/version.js';
 import { prometheusConfig } from './config-arbitrary.js';
 import { applyMutations, mutationArbitrary } from './mutations.js';
 import {
@@ -82,15 +82,6 @@ function parseOptions(argv: string[]): Options | string {
     else throw new Error(`unknown argument "${flag}"\n\n${usage}`);
   }
   return options;
-}
-
-function judgedByPromgate(release: string): boolean {
-  try {
-    supportedVersion(release);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const documentArbitrary = fc
@@ -209,9 +200,9 @@ function main(argv: string[]): number {
     return 2;
   }
   const all = options.releases.map((release) => ({ release, binary: promtoolBinary(release) }));
-  const judges = all.filter(({ release }) => judgedByPromgate(release));
+  const judges = all.filter(({ release }) => isJudgedRelease(release));
   for (const { release, binary } of all) {
-    const note = judgedByPromgate(release) ? '' : ' (promgate does not judge this release yet: promtool only)';
+    const note = isJudgedRelease(release) ? '' : ' (promgate does not judge this release yet: promtool only)';
     console.log(`promtool ${promtoolVersion(binary)} for ${release}${note}`);
   }
   if (options.record.length > 0) return record(options.record, all, judges);
@@ -225,7 +216,7 @@ function main(argv: string[]): number {
     const upstream = verdicts.get(release)!;
     const valid = upstream.filter((verdict) => verdict.valid).length;
     let disagreements = 0;
-    if (judgedByPromgate(release)) {
+    if (isJudgedRelease(release)) {
       texts.forEach((text, index) => {
         if (!agrees(promgateVerdict(release, text), upstream[index]!)) {
           disagreements++;
@@ -233,7 +224,7 @@ function main(argv: string[]): number {
         }
       });
     }
-    const judged = judgedByPromgate(release) ? `, ${disagreements} disagreement(s)` : '';
+    const judged = isJudgedRelease(release) ? `, ${disagreements} disagreement(s)` : '';
     console.log(
       `${release}: ${texts.length} tried (${new Set(texts).size} distinct), promtool valid ${valid}${judged}`,
     );

@@ -49,13 +49,25 @@ export function supportedRanges(): string {
   return SUPPORTED_MINORS.map(({ major, oldest, newest }) => `${major}.${oldest} … ${major}.${newest}`).join(', ');
 }
 
+function knowsRulesOf(version: PrometheusVersion): boolean {
+  return SUPPORTED_MINORS.some(
+    ({ major, oldest, newest }) => version.major === major && version.minor >= oldest && version.minor <= newest,
+  );
+}
+
+/** Does promgate judge this release (`2.55`, `3.5.5`)? False for text that is no release. */
+export function isJudgedRelease(text: string): boolean {
+  try {
+    return knowsRulesOf(parseVersion(text));
+  } catch {
+    return false;
+  }
+}
+
 /** Parse and check that the version is one we know the rules of. */
 export function supportedVersion(text: string): PrometheusVersion {
   const version = parseVersion(text);
-  const known = SUPPORTED_MINORS.some(
-    ({ major, oldest, newest }) => version.major === major && version.minor >= oldest && version.minor <= newest,
-  );
-  if (!known) {
+  if (!knowsRulesOf(version)) {
     throw new Error(`unsupported Prometheus version ${formatVersion(version)}: promgate knows ${supportedRanges()}`);
   }
   return version;
