@@ -43,7 +43,9 @@ export function parseBase2Bytes(text: string): number | { error: string } {
   return typeof iec === 'number' ? iec : parseUnit(text, LEGACY_UNITS);
 }
 
-export const base2Bytes: FieldType<number> = parsedString('units.Base2Bytes', 0, (text) => parseBase2Bytes(text));
+export const base2Bytes: FieldType<number> = parsedString('units.Base2Bytes', 0, (text) => parseBase2Bytes(text), {
+  unmarshaler: 'text',
+});
 
 const SI_PREFIXES = ['', 'K', 'M', 'G', 'T', 'P', 'E'];
 

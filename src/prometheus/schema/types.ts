@@ -17,11 +17,13 @@ export function scalarText(node: YamlNode, path: string, ctx: DecodeContext, goN
 }
 
 /** A type whose Go UnmarshalYAML reads a string and then parses it; `parse` returns the value or an
- *  error message (reported at the node). */
+ *  error message (reported at the node). With `unmarshaler: 'text'` Go parses it in UnmarshalText
+ *  instead, which yaml.v2 never calls for a null of any spelling: the field keeps its zero value. */
 export function parsedString<T>(
   goName: string,
   zero: T | undefined,
   parse: (text: string, ctx: DecodeContext) => T | { error: string },
+  { unmarshaler }: { unmarshaler: 'yaml' | 'text' } = { unmarshaler: 'yaml' },
 ): FieldType<T> {
   const parseAt = (text: string, node: YamlNode, path: string, ctx: DecodeContext): T | undefined => {
     const result = parse(text, ctx);
@@ -38,8 +40,8 @@ export function parsedString<T>(
       const text = scalarText(node, path, ctx);
       return text === undefined ? undefined : parseAt(text, node, path, ctx);
     },
-    // The unmarshaler reads the null into its string: "".
-    decodeUnmarshaledNull: (node, path, ctx) => parseAt('', node, path, ctx),
+    // UnmarshalYAML reads the null into its string: "".
+    ...(unmarshaler === 'yaml' && { decodeUnmarshaledNull: (node, path, ctx) => parseAt('', node, path, ctx) }),
   };
 }
 
