@@ -29,6 +29,8 @@ export interface AuditFinding {
   kind: string;
   namespace?: string;
   name: string;
+  /** metadata.uid, which reports name the object by (absent only in hand-made test sources). */
+  uid?: string;
   policy: string;
   mode: EnforcementMode;
   /** Opted out with the skip annotation: reported, not counted as a violation. */
@@ -114,6 +116,7 @@ export async function runAudit(
         kind: object.kind ?? '',
         ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}),
         name: object.metadata?.name ?? '',
+        ...(typeof object.metadata?.['uid'] === 'string' ? { uid: object.metadata['uid'] } : {}),
         policy: outcome.policy,
         mode: outcome.mode,
         skipped: outcome.skipped,

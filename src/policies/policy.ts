@@ -36,6 +36,8 @@ export interface Violation {
    * cut at MAX_WARNING_CHARS (src/common/warnings.ts) drops only explanation.
    */
   warning?: string;
+  /** Where inside a data key the problem is (1-based), for reports that carry positions as data. */
+  position?: { key: string; line: number; column: number };
 }
 
 export interface Evaluation {
@@ -76,6 +78,8 @@ export interface Policy<C> {
   readonly name: string;
   /** What it judges, for people: `apps/v1 DaemonSets`. */
   readonly judges: string;
+  /** The one rule the policy checks, as policy reports name it: `exclude-starship-nodes`. */
+  readonly rule: string;
   /** Why this policy does not judge this object (kind, namespace, labels), or undefined when it
    *  does. Cheap, and never throws. */
   notJudged(object: KubernetesObject, config: C): NotJudged | undefined;

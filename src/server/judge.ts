@@ -82,6 +82,7 @@ export function failedDecision(
     policy: {
       name: policy.name,
       judges: policy.judges,
+      rule: policy.rule,
       notJudged: () => undefined,
       evaluate: () => {
         throw error;

@@ -14,6 +14,7 @@ interface TestConfig {
 const flagging: Policy<TestConfig> = {
   name: 'test-policy',
   judges: 'Widgets',
+  rule: 'widget-rule',
   notJudged: (object) => (object.kind === 'Widget' ? undefined : { reason: 'not a Widget', otherKind: true }),
   evaluate(object) {
     if (object.metadata?.name === 'explodes') throw new Error('boom');

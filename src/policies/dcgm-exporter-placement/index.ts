@@ -7,6 +7,7 @@ import { isDcgmExporterDaemonSet, whyNotDcgmExporter } from './identify.js';
 export const dcgmExporterPlacementPolicy: Policy<PlacementConfig> = {
   name: 'dcgm-exporter-placement',
   judges: 'apps/v1 DaemonSets',
+  rule: 'exclude-starship-nodes',
   notJudged(object, config) {
     return whyNotDcgmExporter(object, config.match);
   },

@@ -89,6 +89,7 @@ function plural(count: number, noun: string): string {
 export const prometheusConfigPolicy: Policy<PrometheusConfigPolicyConfig> = {
   name: 'prometheus-config',
   judges: 'v1 ConfigMaps',
+  rule: 'promtool-check-config',
   notJudged: whyNotJudged,
   evaluate(object, config, context): Evaluation {
     if (context.operation !== 'CREATE' && context.operation !== 'UPDATE') return NO_FINDINGS;
@@ -114,7 +115,12 @@ export const prometheusConfigPolicy: Policy<PrometheusConfigPolicyConfig> = {
       }
       for (const error of result.errors) {
         if (violations.length < MAX_SHOWN_ERRORS) {
-          violations.push({ field, message: formatConfigError(key, error), warning: configErrorWarning(key, error) });
+          violations.push({
+            field,
+            message: formatConfigError(key, error),
+            warning: configErrorWarning(key, error),
+            position: { key, line: error.line, column: error.col },
+          });
         } else {
           hiddenErrors++;
         }
