@@ -41,6 +41,7 @@ const SHAPE: Shape = {
   },
   skipAnnotation: 'string',
   events: { enabled: 'boolean' },
+  reports: { enabled: 'boolean' },
   optOut: { enabled: 'boolean', users: 'stringList', groups: 'stringList' },
   excludedNamespaces: 'stringList',
 };

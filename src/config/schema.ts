@@ -27,6 +27,11 @@ export interface EventsConfig {
   enabled: boolean;
 }
 
+export interface ReportsConfig {
+  /** The background audit keeps its findings as policy reports (needs a report CRD and credentials). */
+  enabled: boolean;
+}
+
 /** Who may opt an object out with the skip annotation (AdmissionReview `request.userInfo`). */
 export interface OptOutConfig {
   /** false: the skip annotation is ignored and every object is judged. */
@@ -42,6 +47,7 @@ export interface PromgateConfig {
   prometheusConfig: PrometheusConfigPolicyConfig;
   skipAnnotation: string;
   events: EventsConfig;
+  reports: ReportsConfig;
   optOut: OptOutConfig;
   /** Namespaces the webhook configurations never send to promgate (their namespaceSelector):
    *  objects there are not admitted through promgate, whatever the policies say. */
@@ -71,6 +77,7 @@ export function defaultConfig(): PromgateConfig {
     },
     skipAnnotation: 'promgate.io/skip',
     events: { enabled: true },
+    reports: { enabled: true },
     optOut: { enabled: true, users: [], groups: ['system:masters'] },
     excludedNamespaces: ['promgate-system', 'kube-system'],
   };

@@ -7,7 +7,7 @@ import { unlessAborted } from '../common/abort.js';
 import { repeatEvery } from '../common/periodic.js';
 import type { PromgateConfig } from '../config/schema.js';
 import { ClusterAuditSource } from '../kube/audit-source.js';
-import { runAudit, type AuditReport, type DecideFunction } from '../kube/audit.js';
+import { runAudit, type AuditFinding, type AuditReport, type DecideFunction } from '../kube/audit.js';
 import type { Decision } from '../policies/engine.js';
 import { namespacedName } from '../policies/policy.js';
 import { registeredPolicies } from '../policies/registry.js';
@@ -29,6 +29,8 @@ export interface BackgroundAuditOptions {
   judge: Judge;
   /** Where each violating object's Event goes, when Events are on. */
   events?: EventSink;
+  /** Keeps each round's findings as policy reports, when reports are on (never rejects). */
+  reports?: (findings: readonly AuditFinding[]) => Promise<void>;
 }
 
 /** An audited object has no API server waiting on it; this only bounds a worker stuck on one. */
@@ -122,7 +124,10 @@ export function startBackgroundAudit(options: BackgroundAuditOptions): () => Pro
             signal,
           ),
         )
-        .then((report) => publish(report, metrics, logger, options.events))
+        .then(async (report) => {
+          publish(report, metrics, logger, options.events);
+          if (options.reports) await unlessAborted(options.reports(report.findings), signal);
+        })
         .catch((err: unknown) => {
           // Cut short by shutdown: nothing failed, and a partial round publishes nothing.
           if (signal.aborted) return;

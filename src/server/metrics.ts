@@ -12,6 +12,7 @@ export interface Metrics {
   clientErrors: Counter<'reason'>;
   auditViolations: Gauge<'policy'>;
   eventsDropped: Counter<'reason'>;
+  reportsUnwritten: Counter<'reason'>;
   registrationMismatches: Gauge;
   certificateExpiry: Gauge<'certificate'>;
   /** Reports the worker pool's queue and running tasks as `promgate_worker_pool_tasks{state}`. */
@@ -98,6 +99,12 @@ export function createMetrics(): Metrics {
     eventsDropped: new Counter({
       name: 'promgate_events_dropped_total',
       help: 'Kubernetes Events not written: rate-limited (per object, as client-go does) or failed.',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    reportsUnwritten: new Counter({
+      name: 'promgate_reports_unwritten_total',
+      help: 'Background audit rounds whose findings were not written as policy reports, by reason: no-crd (neither openreports.io nor wgpolicyk8s.io reports are installed), forbidden (RBAC), failed.',
       labelNames: ['reason'],
       registers: [registry],
     }),

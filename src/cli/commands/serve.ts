@@ -16,6 +16,8 @@ import { KubeConfigError, isClusterAccessError } from '../../kube/errors.js';
 import { startBackgroundAudit } from '../../server/background-audit.js';
 import { clusterEventsApi } from '../../kube/events.js';
 import { checkRegistrations } from '../../server/registration-check.js';
+import { createReportPublisher } from '../../server/report-publisher.js';
+import { clusterReportStore } from '../../reports/cluster.js';
 import { defaultPoolSize } from '../../server/worker-pool.js';
 import { ListenError, createJudging, startServer, type RunningServer, type ServeOptions } from '../../server/serve.js';
 import { CertificateError, type CertificatePaths } from '../../server/tls.js';
@@ -46,9 +48,11 @@ writes them to --cert-dir (default ${DEFAULT_CERT_DIR}), patches the caBundle of
 configurations named promgate, and renews before expiry; otherwise tls.crt/tls.key in --cert-dir
 (default: certs/), where a development set is created when missing.
 Every --audit-interval (0 turns it off) the cluster is audited like \`promgate audit\` into the
-promgate_audit_violations gauge, when Kubernetes credentials are found; at start-up and in every
-round the webhook configurations are compared with the configuration like \`promgate
-check-install\` (promgate_webhook_registration_mismatches), when the credentials may read them.
+promgate_audit_violations gauge and, with reports.enabled and a report CRD installed, into
+policy reports (like \`promgate audit --write-reports\`), when Kubernetes credentials are found;
+at start-up and in every round the webhook configurations are compared with the configuration
+like \`promgate check-install\` (promgate_webhook_registration_mismatches), when the credentials
+may read them.
 Large ConfigMaps are judged in --workers worker threads (default: the CPUs the container may use,
 by its cgroup CPU limit; 0 judges everything on the event loop).
 SIGTERM or SIGINT: readiness turns false, after --shutdown-delay the listeners close once
@@ -228,6 +232,9 @@ export const serveCommand: Command = {
             intervalMs: auditIntervalMs,
             judge,
             ...(events ? { events } : {}),
+            ...(config.reports.enabled
+              ? { reports: createReportPublisher({ store: clusterReportStore(kubeConfig), metrics, logger }) }
+              : {}),
           })
         : async () => undefined;
 
