@@ -1,7 +1,8 @@
 // The CustomResourceDefinitions that promgate's optional kustomizations need, taken from the
 // upstream projects' own releases through the Go module proxy (each release's module holds its
 // generated CRD files) and pinned by version and SHA-256 here, so that a changed upstream file
-// fails loudly instead of silently testing something else. Nothing is copied into the repository.
+// fails loudly instead of silently testing something else. Nothing is copied into the repository,
+// except the OpenReports CRDs that manifests/components/reports installs, checked against their pins.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -40,6 +41,40 @@ export const PINNED_CRDS: readonly PinnedCrd[] = [
     version: 'v0.86.1',
     path: 'example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml',
     sha256: '83018c89a96917ebb1e03bf4917b2562883ca493b641b8c37f6034d2137136d2',
+  },
+];
+
+/** The OpenReports CRDs that manifests/components/reports installs (its crds/ holds copies that must
+ *  hash to these), Apache-2.0. */
+export const OPEN_REPORTS_CRDS: readonly PinnedCrd[] = [
+  {
+    module: 'github.com/openreports/reports-api',
+    version: 'v0.2.1',
+    path: 'config/crd/openreports.io_reports.yaml',
+    sha256: 'd9e81ed2ce5ce6923b1411b5b6fbafec1c33df515657c627bab8f5ff4388c156',
+  },
+  {
+    module: 'github.com/openreports/reports-api',
+    version: 'v0.2.1',
+    path: 'config/crd/openreports.io_clusterreports.yaml',
+    sha256: '9b29a60e505a314b66cffd48844c1c0ba0ae09c2b11248ce6d5f901a930f0d69',
+  },
+];
+
+/** The wgpolicyk8s.io v1alpha2 PolicyReport CRDs as Kyverno ships them (Apache-2.0): a cluster
+ *  that has only these gets PolicyReports. */
+export const POLICY_REPORTS_CRDS: readonly PinnedCrd[] = [
+  {
+    module: 'github.com/kyverno/kyverno',
+    version: 'v1.19.1',
+    path: 'config/crds/policyreport/wgpolicyk8s.io_policyreports.yaml',
+    sha256: '595ab5728178e3ebe8a9ed9210a32484eb7a0e2dc061b276a3afca703b8ba7c4',
+  },
+  {
+    module: 'github.com/kyverno/kyverno',
+    version: 'v1.19.1',
+    path: 'config/crds/policyreport/wgpolicyk8s.io_clusterpolicyreports.yaml',
+    sha256: 'ee99a9dd0a1fc96de02f37962b26c2dfa052477c40fa3a60cb2690d30ce2a82d',
   },
 ];
 

@@ -47,6 +47,7 @@ function comparable(objects: KubeObject[]): Record<string, unknown> {
 }
 
 const monitoring = join(MANIFESTS, 'components', 'monitoring');
+const reports = join(MANIFESTS, 'components', 'reports');
 const certManager = join(MANIFESTS, 'overlays', 'cert-manager');
 
 const equivalents: { name: string; settings: string[]; kustomize: () => KubeObject[] }[] = [
@@ -60,6 +61,16 @@ const equivalents: { name: string; settings: string[]; kustomize: () => KubeObje
     name: 'monitoring.enabled = manifests/ with components/monitoring',
     settings: ['monitoring.enabled=true'],
     kustomize: () => renderComposition({ resources: [MANIFESTS], components: [monitoring] }),
+  },
+  {
+    name: 'reports.enabled = manifests/ with components/reports',
+    settings: ['reports.enabled=true'],
+    kustomize: () => renderComposition({ resources: [MANIFESTS], components: [reports] }),
+  },
+  {
+    name: 'cert-manager, monitoring and reports = overlays/cert-manager with both components',
+    settings: ['certificates.source=cert-manager', 'monitoring.enabled=true', 'reports.enabled=true'],
+    kustomize: () => renderComposition({ resources: [certManager], components: [monitoring, reports] }),
   },
 ];
 
