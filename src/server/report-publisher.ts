@@ -6,11 +6,15 @@ import type { Logger } from '../common/logger.js';
 import type { AuditFinding } from '../kube/audit.js';
 import { isStatus } from '../kube/errors.js';
 import { writeReports, type ReportStore } from '../reports/cluster.js';
+import { REPORT_APIS } from '../reports/objects.js';
 import type { Metrics } from './metrics.js';
 
 export type UnwrittenReason = 'no-crd' | 'forbidden' | 'failed';
 
 const HOW_TO_INSTALL = 'install manifests/components/reports (Helm: reports.enabled=true)';
+const REPORT_API_NAMES = REPORT_APIS.map((api) => `${api.group}/${api.version}`);
+export const NO_CRD_MESSAGE = 'policy reports not written: no report CRD is installed';
+export const WRITTEN_MESSAGE = 'policy reports written';
 
 export interface ReportPublisherOptions {
   store: ReportStore;
@@ -33,21 +37,20 @@ export function createReportPublisher({
       if (!outcome.written) {
         problem = 'no-crd';
         if (lastProblem !== problem) {
-          logger.info(
-            { audit: true },
-            `no policy report CRD (openreports.io/v1alpha1 or wgpolicyk8s.io/v1alpha2) is installed: audit findings are not written as reports; ${HOW_TO_INSTALL}`,
-          );
+          logger.info({ audit: true, apis: REPORT_API_NAMES, hint: HOW_TO_INSTALL }, NO_CRD_MESSAGE);
         }
       } else if (firstRound || lastProblem) {
         // Once, and again after a problem: each round's counts are in the reports' own summaries.
         const { api, applied, deleted } = outcome;
-        logger.info({ audit: true, api: `${api.group}/${api.version}`, applied, deleted }, 'policy reports written');
+        logger.info({ audit: true, api: `${api.group}/${api.version}`, applied, deleted }, WRITTEN_MESSAGE);
       }
     } catch (err) {
       problem = isStatus(err, 403) ? 'forbidden' : 'failed';
       if (problem === 'failed' || lastProblem !== problem) {
-        const advice = problem === 'forbidden' ? `promgate may not write policy reports: ${HOW_TO_INSTALL}` : '';
-        logger.warn({ audit: true, err }, `could not write policy reports${advice ? `; ${advice}` : ''}`);
+        logger.warn(
+          { audit: true, err, ...(problem === 'forbidden' ? { hint: HOW_TO_INSTALL } : {}) },
+          `policy reports not written: ${problem === 'forbidden' ? 'promgate may not write them' : 'the API call failed'}`,
+        );
       }
     }
     if (problem) metrics.reportsUnwritten.inc({ reason: problem });
