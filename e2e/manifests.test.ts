@@ -24,6 +24,7 @@ t.before(async () => {
 t.teardown(async () => cluster?.stop());
 
 const monitoring = join(MANIFESTS, 'components', 'monitoring');
+const reports = join(MANIFESTS, 'components', 'reports');
 const certManager = join(MANIFESTS, 'overlays', 'cert-manager');
 
 const kustomizations: Record<string, () => KubeObject[]> = {
@@ -32,6 +33,7 @@ const kustomizations: Record<string, () => KubeObject[]> = {
   'the base with components/monitoring': () => renderComposition({ resources: [MANIFESTS], components: [monitoring] }),
   'overlays/cert-manager with components/monitoring': () =>
     renderComposition({ resources: [certManager], components: [monitoring] }),
+  'the base with components/reports': () => renderComposition({ resources: [MANIFESTS], components: [reports] }),
   'examples/extra-namespace': () => render(join(MANIFESTS, 'examples', 'extra-namespace')),
 };
 
@@ -69,7 +71,7 @@ t.test('the dry run would catch a broken matchCondition: the API server compiles
   t.match(result.stderr, /matchConditions\[\d+\]\.expression: Invalid value/, 'for the CEL expression');
 });
 
-const helmSettings = [[], ['certificates.source=cert-manager', 'monitoring.enabled=true']];
+const helmSettings = [[], ['certificates.source=cert-manager', 'monitoring.enabled=true', 'reports.enabled=true']];
 
 for (const settings of helmSettings) {
   t.test(`helm install --dry-run=server of charts/promgate ${settings.join(' ') || 'with its defaults'}`, async (t) => {
