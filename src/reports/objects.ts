@@ -45,8 +45,13 @@ export const REPORT_SOURCE = 'promgate';
 export const REPORT_NAME = 'promgate';
 /** What marks promgate's reports, so that stale ones are found and nobody else's are touched. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-/** Results per report, as Kyverno bounds its own: an object in etcd must stay well under 1.5 MiB. */
+/** Results per report, as Kyverno bounds its own… */
 export const MAX_RESULTS_PER_REPORT = 1000;
+/** …and their size, since etcd refuses an object past 1.5 MiB and promgate's results carry whole
+ *  messages and patches: a part holds at most this many bytes of results (as JSON). */
+export const MAX_REPORT_BYTES = 1024 * 1024;
+/** A result's message beyond this is cut (`promgate audit` prints it whole). */
+export const MAX_MESSAGE_CHARS = 4096;
 
 export type ResultValue = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
 export type Severity = 'high' | 'medium';
@@ -116,7 +121,8 @@ function message(finding: AuditFinding, result: ResultValue): string {
           ? finding.warnings
           : ['no violation'];
   if (finding.notAdmitted) lines.push(`${finding.notAdmitted}: nothing patches or denies it; fix it by hand`);
-  return lines.join('\n');
+  const text = lines.join('\n');
+  return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…` : text;
 }
 
 /** The first error's place inside its data key, and the patch the mutating webhook would still apply. */
@@ -179,13 +185,34 @@ export function reportPartName(part: number): string {
 
 export interface BuildReportsOptions {
   maxResults?: number;
+  maxBytes?: number;
   ruleOf?: (policy: string) => string;
+}
+
+/** Consecutive runs of results, each within both bounds (a result larger than `maxBytes` alone
+ *  still gets a part of its own). */
+function splitResults(results: readonly ReportResult[], maxResults: number, maxBytes: number): ReportResult[][] {
+  const parts: ReportResult[][] = [];
+  let current: ReportResult[] = [];
+  let bytes = 0;
+  for (const result of results) {
+    const size = Buffer.byteLength(JSON.stringify(result));
+    if (current.length > 0 && (current.length === maxResults || bytes + size > maxBytes)) {
+      parts.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(result);
+    bytes += size;
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
 }
 
 /**
  * Every report promgate should keep for these findings: one per namespace with results, and a
- * cluster-scoped one when there are cluster-scoped objects; past `maxResults` a scope's results are
- * split over parts named by reportPartName. No timestamps: a result changes only when a finding does.
+ * cluster-scoped one when there are cluster-scoped objects; past `maxResults` results, or `maxBytes`
+ * of them, a scope's results are split over parts named by reportPartName. No timestamps: a result changes only when a finding does.
  */
 export function buildReports(
   findings: readonly AuditFinding[],
@@ -193,6 +220,7 @@ export function buildReports(
   options: BuildReportsOptions = {},
 ): ReportObject[] {
   const maxResults = options.maxResults ?? MAX_RESULTS_PER_REPORT;
+  const maxBytes = options.maxBytes ?? MAX_REPORT_BYTES;
   if (!Number.isInteger(maxResults) || maxResults < 1)
     throw new RangeError(`maxResults must be ≥ 1, not ${maxResults}`);
   const byScope = new Map<string, ReportResult[]>();
@@ -204,9 +232,9 @@ export function buildReports(
   }
   const reports: ReportObject[] = [];
   for (const scope of [...byScope.keys()].sort()) {
-    const results = byScope.get(scope)!.sort(compareResults);
-    for (let start = 0, part = 1; start < results.length; start += maxResults, part++) {
-      const partResults = results.slice(start, start + maxResults);
+    const parts = splitResults(byScope.get(scope)!.sort(compareResults), maxResults, maxBytes);
+    for (const [index, partResults] of parts.entries()) {
+      const part = index + 1;
       reports.push({
         apiVersion: `${api.group}/${api.version}`,
         kind: scope ? api.namespacedKind : api.clusterKind,

@@ -8,6 +8,7 @@ import { decide } from '../../src/policies/engine.js';
 import type { KubernetesObject } from '../../src/policies/policy.js';
 import {
   MANAGED_BY_LABEL,
+  MAX_MESSAGE_CHARS,
   OPEN_REPORTS,
   POLICY_REPORTS,
   buildReports,
@@ -159,6 +160,24 @@ t.test('past maxResults a namespace’s results are split into parts, in a stabl
   t.same(buildReports([...found].reverse(), OPEN_REPORTS, { maxResults: 2 }), reports, 'input order does not matter');
   t.same(buildReports(found, OPEN_REPORTS).length, 1, 'the default bound is 1000 per report');
   t.throws(() => buildReports(found, OPEN_REPORTS, { maxResults: 0 }), /maxResults must be ≥ 1, not 0/);
+});
+
+t.test('a part also ends before its results pass maxBytes; a long message is cut', async (t) => {
+  const found = await findings([armsConfigMap('a', INVALID), armsConfigMap('b', INVALID), armsConfigMap('c', VALID)]);
+  const sizes = found.map((finding) => Buffer.byteLength(JSON.stringify(reportResult(finding))));
+  const reports = buildReports(found, OPEN_REPORTS, { maxBytes: sizes[0]! + sizes[1]! - 1 });
+  t.same(
+    reports.map((report) => report.results.map((result) => result.resources[0]!.name)),
+    [['a'], ['b', 'c']],
+  );
+  const many = Array.from(
+    { length: 20 },
+    (_, index) => `  - job_name: j${index}\n    scrape_interval: 1.5${'h'.repeat(300)}\n`,
+  );
+  const [long] = await findings([armsConfigMap('long', `scrape_configs:\n${many.join('')}`)]);
+  const { message } = reportResult(long!);
+  t.equal(message.length, MAX_MESSAGE_CHARS);
+  t.match(message, /…$/);
 });
 
 t.test('stale reports: those promgate has and no longer wants', async (t) => {
