@@ -74,6 +74,16 @@ const equivalents: { name: string; settings: string[]; kustomize: () => KubeObje
   },
 ];
 
+t.test('reports.installCRDs=false: the reports RBAC without the CRDs another tool installed', async (t) => {
+  const ids = (objects: KubeObject[]) => Object.keys(comparable(objects)).sort();
+  const withoutCrds = helmTemplate(['reports.enabled=true', 'reports.installCRDs=false']);
+  t.same(
+    ids(withoutCrds),
+    ids(helmTemplate(['reports.enabled=true'])).filter((id) => !id.startsWith('CustomResourceDefinition ')),
+  );
+  t.ok(ids(withoutCrds).includes('ClusterRole /promgate-reports'));
+});
+
 for (const { name, settings, kustomize } of equivalents) {
   t.test(`helm template with ${name}`, async (t) => {
     const helm = comparable(helmTemplate(settings));

@@ -2,8 +2,9 @@
 // pins that the e2e suite checks against upstream's module), and RBAC for the reports only there.
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
 import { OPEN_REPORTS_CRDS } from '../../e2e/rig/crds.js';
 import { MANIFESTS, findOne, render, renderComposition } from './render.js';
 import { permissionsOf } from './inspect.js';
@@ -42,4 +43,27 @@ t.test('composed with the base: both CRDs, and the report permissions only with 
     [...base].some((permission) => /openreports|wgpolicyk8s/.test(permission)),
     'the base grants nothing on reports',
   );
+});
+
+t.test('docs/reports.md’s patch keeps the RBAC and drops the CRDs another tool installed', async (t) => {
+  const patches = [
+    ...readFileSync(join(MANIFESTS, '..', 'docs', 'reports.md'), 'utf8').matchAll(/```yaml\n( {2}patches:[^`]*)```/g),
+  ];
+  t.equal(patches.length, 1, 'the document shows one patches block');
+  const dir = mkdtempSync(join(tmpdir(), 'promgate-reports-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const header = [
+    'apiVersion: kustomize.config.k8s.io/v1beta1',
+    'kind: Kustomization',
+    `resources: [${relative(dir, MANIFESTS)}]`,
+    `components: [${relative(dir, COMPONENT)}]`,
+  ];
+  const unindented = patches[0]![1]!.replace(/^ {2}/gm, '');
+  writeFileSync(join(dir, 'kustomization.yaml'), `${header.join('\n')}\n${unindented}`);
+  const objects = render(dir);
+  t.notOk(
+    objects.some((object) => object.kind === 'CustomResourceDefinition'),
+    'no CRDs',
+  );
+  findOne(objects, 'ClusterRole', 'promgate-reports');
 });
