@@ -156,7 +156,7 @@ export function auditExitCode(report: AuditReport): 0 | 1 {
 }
 
 /** What an excluded namespace means, for whoever reads the audit. */
-const NOT_ADMITTED_MEANS = 'the webhooks never see it: nothing patches or denies it; fix it by hand';
+export const NOT_ADMITTED_MEANS = 'the webhooks never see it: nothing patches or denies it; fix it by hand';
 
 function objectName(finding: AuditFinding): string {
   return namespacedName(finding.namespace, finding.name);

@@ -2,7 +2,7 @@
 // tooling and dashboards read: one report per namespace (a cluster-scoped one for cluster-scoped
 // objects), one result per object and policy. Pure: the findings come from the policy engine
 // through the audit, and nothing is judged here, only translated. src/reports/cluster.ts writes them.
-import type { AuditFinding } from '../kube/audit.js';
+import { NOT_ADMITTED_MEANS, type AuditFinding } from '../kube/audit.js';
 import { registeredPolicies } from '../policies/registry.js';
 
 /** The two report APIs: the open reporting format, and the wgpolicyk8s.io one it succeeded. */
@@ -118,9 +118,9 @@ function message(finding: AuditFinding, result: ResultValue): string {
       : violations.length > 0
         ? violations
         : finding.warnings.length > 0
-          ? finding.warnings
+          ? [...finding.warnings]
           : ['no violation'];
-  if (finding.notAdmitted) lines.push(`${finding.notAdmitted}: nothing patches or denies it; fix it by hand`);
+  if (finding.notAdmitted) lines.push(`${finding.notAdmitted} (${NOT_ADMITTED_MEANS})`);
   const text = lines.join('\n');
   return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…` : text;
 }
