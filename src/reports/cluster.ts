@@ -19,7 +19,7 @@ import {
   type ReportObject,
 } from './objects.js';
 
-export const FIELD_MANAGER = 'promgate';
+const FIELD_MANAGER = 'promgate';
 
 /** The calls writeReports makes; tests give a fake. Failures throw KubeApiError. */
 export interface ReportStore {

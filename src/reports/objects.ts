@@ -42,14 +42,14 @@ export const REPORT_APIS: readonly ReportApi[] = [OPEN_REPORTS, POLICY_REPORTS];
 
 export const REPORT_SOURCE = 'promgate';
 /** The name of a scope's report; its further parts are `promgate-2`, `promgate-3`, … */
-export const REPORT_NAME = 'promgate';
+const REPORT_NAME = 'promgate';
 /** What marks promgate's reports, so that stale ones are found and nobody else's are touched. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 /** Results per report, as Kyverno bounds its own… */
-export const MAX_RESULTS_PER_REPORT = 1000;
+const MAX_RESULTS_PER_REPORT = 1000;
 /** …and their size, since etcd refuses an object past 1.5 MiB and promgate's results carry whole
  *  messages and patches: a part holds at most this many bytes of results (as JSON). */
-export const MAX_REPORT_BYTES = 1024 * 1024;
+const MAX_REPORT_BYTES = 1024 * 1024;
 /** A result's message beyond this is cut (`promgate audit` prints it whole). */
 export const MAX_MESSAGE_CHARS = 4096;
 
@@ -179,7 +179,7 @@ function compareResults(a: ReportResult, b: ReportResult): number {
   );
 }
 
-export function reportPartName(part: number): string {
+function reportPartName(part: number): string {
   return part === 1 ? REPORT_NAME : `${REPORT_NAME}-${part}`;
 }
 
@@ -211,8 +211,9 @@ function splitResults(results: readonly ReportResult[], maxResults: number, maxB
 
 /**
  * Every report promgate should keep for these findings: one per namespace with results, and a
- * cluster-scoped one when there are cluster-scoped objects; past `maxResults` results, or `maxBytes`
- * of them, a scope's results are split over parts named by reportPartName. No timestamps: a result changes only when a finding does.
+ * cluster-scoped one when there are cluster-scoped objects; past `maxResults` results, or
+ * `maxBytes` of them, a scope's results are split over parts named by reportPartName. No
+ * timestamps: a result changes only when a finding does.
  */
 export function buildReports(
   findings: readonly AuditFinding[],
