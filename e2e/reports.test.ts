@@ -122,46 +122,49 @@ function reportIn(all: Report[], namespace: string): Report | undefined {
   return all.find((report) => report.metadata.namespace === namespace);
 }
 
-t.test('serve without a report CRD keeps working, says so once, and writes reports once it is installed', async (t) => {
-  const dir = join(cluster.workDir, 'serve');
-  mkdirSync(dir, { recursive: true });
-  const serve = await startServeProcess([
-    '--cert-dir',
-    join(dir, 'certs'),
-    '--kubeconfig',
-    kubeconfig,
-    '--config',
-    config,
-    '--audit-interval',
-    '1s',
-    '--workers',
-    '0',
-  ]);
-  t.teardown(async () => {
-    serve.child.kill('SIGTERM');
-    await serve.exited;
-  });
-  await serve.logged('policy reports not written: no report CRD is installed');
-  const metrics = await (await fetch(`http://127.0.0.1:${serve.metricsPort}/metrics`)).text();
-  t.match(metrics, /^promgate_reports_unwritten_total\{reason="no-crd"\} [1-9]/m, 'counted');
-  t.match(metrics, /^promgate_audit_violations\{policy="prometheus-config"\} 1$/m, 'the audit itself goes on');
-  t.equal((await fetch(`http://127.0.0.1:${serve.metricsPort}/readyz`)).status, 200, 'still ready');
+t.test(
+  'serve without a report CRD keeps working, says so and counts it, and writes reports once the CRDs are installed',
+  async (t) => {
+    const dir = join(cluster.workDir, 'serve');
+    mkdirSync(dir, { recursive: true });
+    const serve = await startServeProcess([
+      '--cert-dir',
+      join(dir, 'certs'),
+      '--kubeconfig',
+      kubeconfig,
+      '--config',
+      config,
+      '--audit-interval',
+      '1s',
+      '--workers',
+      '0',
+    ]);
+    t.teardown(async () => {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    });
+    await serve.logged('policy reports not written: no report CRD is installed');
+    const metrics = await (await fetch(`http://127.0.0.1:${serve.metricsPort}/metrics`)).text();
+    t.match(metrics, /^promgate_reports_unwritten_total\{reason="no-crd"\} [1-9]/m, 'counted');
+    t.match(metrics, /^promgate_audit_violations\{policy="prometheus-config"\} 1$/m, 'the audit itself goes on');
+    t.equal((await fetch(`http://127.0.0.1:${serve.metricsPort}/readyz`)).status, 200, 'still ready');
 
-  await installCrds(openReportsCrds, OPEN_REPORTS_CRD_NAMES);
-  await serve.logged('policy reports written');
-  const written = await reports();
-  t.same(
-    resultsByName(reportIn(written, 'arms-prom')),
-    { bad: 'fail', good: 'pass' },
-    'the background audit wrote them',
-  );
-  t.ok(
-    written.every((report) =>
-      report.metadata.managedFields.some((field) => field.manager === 'promgate' && field.operation === 'Apply'),
-    ),
-    'by server-side apply under promgate’s field manager',
-  );
-});
+    await installCrds(openReportsCrds, OPEN_REPORTS_CRD_NAMES);
+    await serve.logged('policy reports written');
+    const written = await reports();
+    t.same(
+      resultsByName(reportIn(written, 'arms-prom')),
+      { bad: 'fail', good: 'pass' },
+      'the background audit wrote them',
+    );
+    t.ok(
+      written.every((report) =>
+        report.metadata.managedFields.some((field) => field.manager === 'promgate' && field.operation === 'Apply'),
+      ),
+      'by server-side apply under promgate’s field manager',
+    );
+  },
+);
 
 t.test('audit --write-reports: one Report per namespace, one result per object and policy', async (t) => {
   const run = await audit('--write-reports');
