@@ -32,6 +32,9 @@ export class Kubectl {
           stderr: Buffer.concat(stderr).toString('utf8'),
         }),
       );
+      // A kubectl that exits without reading its input (a command that takes none, or an early
+      // failure) closes the pipe first: the EPIPE says nothing its exit code and stderr do not.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(input ?? '');
     });
   }
