@@ -114,7 +114,12 @@ export const prometheusConfigPolicy: Policy<PrometheusConfigPolicyConfig> = {
       }
       for (const error of result.errors) {
         if (violations.length < MAX_SHOWN_ERRORS) {
-          violations.push({ field, message: formatConfigError(key, error), warning: configErrorWarning(key, error) });
+          violations.push({
+            field,
+            message: formatConfigError(key, error),
+            warning: configErrorWarning(key, error),
+            position: { line: error.line, col: error.col },
+          });
         } else {
           hiddenErrors++;
         }
