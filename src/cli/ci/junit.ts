@@ -33,7 +33,7 @@ function where(ciCase: CiCase, finding: CiFinding): string {
   return `${ciCase.file}:${at}${note}: `;
 }
 
-function testcase(ciCase: CiCase): string {
+function testcase(ciCase: CiCase, failureType: string): string {
   const errors = ciCase.findings.filter((finding) => finding.level === 'error');
   const others = ciCase.findings.filter((finding) => finding.level !== 'error');
   const open = `    <testcase${attributes({
@@ -46,7 +46,7 @@ function testcase(ciCase: CiCase): string {
   if (ciCase.outcome === 'failed') {
     const text = errors.map((finding) => `${where(ciCase, finding)}${finding.message}`).join('\n');
     const first = errors[0]?.message.split('\n')[0] ?? 'denied';
-    body.push(`      <failure${attributes({ message: first, type: 'denied' })}>${escapeXml(text)}</failure>`);
+    body.push(`      <failure${attributes({ message: first, type: failureType })}>${escapeXml(text)}</failure>`);
   }
   if (ciCase.outcome === 'skipped') body.push(`      <skipped${attributes({ message: ciCase.skipReason })}/>`);
   if (others.length > 0) {
@@ -71,7 +71,7 @@ export function formatJunit(report: CiReport): string {
     const cases = report.cases.filter((ciCase) => ciCase.file === file);
     return [
       `  <testsuite${attributes({ name: file === '-' ? 'standard input' : file, ...counts(cases) })}>`,
-      ...cases.map(testcase),
+      ...cases.map((ciCase) => testcase(ciCase, report.failureType)),
       '  </testsuite>',
     ].join('\n');
   });

@@ -32,6 +32,8 @@ export interface CiReport {
   /** `promgate check` or `promgate check-config`. */
   command: string;
   cases: CiCase[];
+  /** The type of a failure: what a failed case is (`denied` objects, `invalid` files). */
+  failureType: string;
   /** The closing line of the text output, for formats that print one. */
   summary: string;
 }

@@ -96,6 +96,7 @@ export const checkConfigCommand: Command = {
     }
     const report: CiReport = {
       command: 'promgate check-config',
+      failureType: 'invalid',
       cases: results.map((result, index) =>
         ciCase(result, inputs[index]!.text.startsWith('\uFEFF'), prometheusVersion),
       ),

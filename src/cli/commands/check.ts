@@ -384,7 +384,12 @@ export const checkCommand: Command = {
     const results = files.flatMap(({ file, manifests }) =>
       manifests.map((manifest) => locate(checkObject(manifest, config, options), manifest, file)),
     );
-    const report: CiReport = { command: 'promgate check', cases: results.flatMap(ciCases), summary: summary(results) };
+    const report: CiReport = {
+      command: 'promgate check',
+      cases: results.flatMap(ciCases),
+      failureType: 'denied',
+      summary: summary(results),
+    };
     if (format === 'json') {
       writeLine(io.stdout, JSON.stringify({ results }, null, 2));
     } else if (format === 'sarif') {
