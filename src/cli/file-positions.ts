@@ -7,6 +7,7 @@
 // value check judged; anywhere else it says what it knows (the line of the escape or of the folded
 // line break, else the line of the key) and why no column is given.
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { lineIndexAt } from '../common/line-index.js';
 import type { KubernetesObject } from '../policies/policy.js';
 
 /** 1-based; columns count UTF-16 code units (SARIF's default column kind). */
@@ -358,17 +359,22 @@ export class ManifestFile {
     return this.parsed;
   }
 
+  /** Each scalar's trace, made once: a large key can hold many errors. */
+  private readonly traces = new Map<YamlNode, Trace | undefined>();
+
+  private traceOf(node: YamlNode): Trace | undefined {
+    if (!this.traces.has(node)) {
+      const token = (node as YamlNode & { srcToken?: SourceToken }).srcToken;
+      this.traces.set(node, isScalar(node) && token !== undefined ? traceScalar(this.text, token) : undefined);
+    }
+    return this.traces.get(node);
+  }
+
   /** 1-based line and column of a file offset. */
   private at(offset: number): { line: number; column: number } {
     const starts = this.parse().lineStarts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - starts[low]! + 1 };
+    const line = lineIndexAt(starts, offset);
+    return { line: line + 1, column: offset - starts[line]! + 1 };
   }
 
   /** The object's node, when the file holds it where check read it (same kind, namespace, name). */
@@ -470,8 +476,7 @@ export class ManifestFile {
       if (target === undefined) return unknown('an alias to nothing');
       node = target as YamlNode;
     }
-    const token = (node as YamlNode & { srcToken?: SourceToken }).srcToken;
-    const trace = isScalar(node) && token !== undefined ? traceScalar(this.text, token) : undefined;
+    const trace = this.traceOf(node);
     const judged: unknown = steps.reduce<unknown>(
       (value, step) => (value as Record<string | number, unknown> | undefined)?.[step],
       object,
