@@ -5,9 +5,7 @@ import { formatConfigError } from '../../policies/prometheus-config/index.js';
 import { checkPrometheusConfig, type ConfigError } from '../../prometheus/index.js';
 import { formatReleases, supportedReleases, type ReleaseSetting } from '../../prometheus/version.js';
 import type { CiCase, CiReport } from '../ci/report.js';
-import { formatGithub } from '../ci/github.js';
-import { formatJunit } from '../ci/junit.js';
-import { formatSarif } from '../ci/sarif.js';
+import { formatCiReport, isCiFormat } from '../ci/format.js';
 import { readInputs } from '../inputs.js';
 import { EXIT_DENIED, EXIT_OK, UsageError, parseCiOutputFlag, parseFlags, writeLine, type Command } from '../usage.js';
 import { promgateVersion } from './version.js';
@@ -107,12 +105,8 @@ export const checkConfigCommand: Command = {
     ];
     if (format === 'json') {
       writeLine(io.stdout, JSON.stringify({ prometheusVersion, results }, null, 2));
-    } else if (format === 'sarif') {
-      writeLine(io.stdout, formatSarif(report, rules, promgateVersion()));
-    } else if (format === 'junit') {
-      writeLine(io.stdout, formatJunit(report));
-    } else if (format === 'github') {
-      writeLine(io.stdout, formatGithub(report));
+    } else if (isCiFormat(format)) {
+      writeLine(io.stdout, formatCiReport(format, report, rules, promgateVersion()));
     } else {
       for (const result of results) {
         for (const warning of result.warnings) writeLine(io.stdout, `${result.file}: warning: ${warning}`);

@@ -7,10 +7,8 @@ import type { PromgateConfig } from '../../config/schema.js';
 import { decide, patchApplied, type Decision } from '../../policies/engine.js';
 import { registeredPolicies } from '../../policies/registry.js';
 import { namespacedName, type KubernetesObject } from '../../policies/policy.js';
-import type { CiCase, CiFinding, CiReport } from '../ci/report.js';
-import { formatGithub } from '../ci/github.js';
-import { formatJunit } from '../ci/junit.js';
-import { formatSarif } from '../ci/sarif.js';
+import { checkReport, checkRules } from '../ci/check-report.js';
+import { formatCiReport, isCiFormat } from '../ci/format.js';
 import { ManifestFile, type FilePosition } from '../file-positions.js';
 import { manifestObjects, readInputs, type ManifestObject } from '../inputs.js';
 import {
@@ -276,86 +274,6 @@ function summary(results: CheckResult[]): string {
   return `${results.length} object(s) checked: ${parts.join(', ')}`;
 }
 
-function subjectOf(result: CheckResult): string {
-  const name = namespacedName(result.namespace, result.name ?? '(unnamed)');
-  return `${result.kind ?? '(no kind)'} ${name} (${result.location})`;
-}
-
-function ciFinding(level: CiFinding['level'], found: CheckFinding): CiFinding {
-  return {
-    level,
-    rule: found.policy,
-    message: found.message,
-    ...(found.filePosition === undefined ? {} : { position: found.filePosition }),
-  };
-}
-
-/** Warnings name their policy (`promgate: POLICY: …`); one that does not goes to every policy. */
-function warningsOf(result: CheckResult, policy: string): string[] {
-  const named = result.warnings.filter((warning) => result.policies.some((p) => warning.includes(`${p}:`)));
-  return result.warnings.filter((warning) => warning.includes(`${policy}:`) || !named.includes(warning));
-}
-
-/** One case per object and policy that judged it; one skipped case for an object none judged. */
-function ciCases(result: CheckResult): CiCase[] {
-  const base = {
-    file: result.source,
-    subject: subjectOf(result),
-    ...(result.filePosition === undefined ? {} : { position: result.filePosition }),
-  };
-  if (result.verdict === 'not covered') {
-    return [
-      { ...base, name: 'not covered', outcome: 'skipped', skipReason: result.notCovered.join('; '), findings: [] },
-    ];
-  }
-  return result.policies.map((policy): CiCase => {
-    const objectPosition = result.filePosition === undefined ? {} : { position: result.filePosition };
-    const findings: CiFinding[] = [
-      ...result.denials.filter((found) => found.policy === policy).map((found) => ciFinding('error', found)),
-      ...result.unenforced
-        .filter((found) => found.policy === policy)
-        .map((found) => ciFinding('warning', { ...found, message: `not enforced: ${found.message}` })),
-      ...warningsOf(result, policy).map((warning) => ({
-        level: 'warning' as const,
-        rule: policy,
-        message: warning,
-        ...objectPosition,
-      })),
-      ...(result.patchedBy.includes(policy)
-        ? [
-            {
-              level: 'note' as const,
-              rule: policy,
-              message: [
-                result.notAdmitted === undefined ? 'the webhook patches it on admission:' : 'what the manifest needs:',
-                ...result.patchDescriptions,
-              ].join('\n'),
-              ...objectPosition,
-            },
-          ]
-        : []),
-    ];
-    if (result.notAdmitted !== undefined) {
-      return {
-        ...base,
-        name: policy,
-        outcome: 'skipped',
-        skipReason: `not admitted through promgate: ${result.notAdmitted}`,
-        findings,
-      };
-    }
-    const failed = findings.some((found) => found.level === 'error');
-    return { ...base, name: policy, outcome: failed ? 'failed' : 'passed', findings };
-  });
-}
-
-function ruleDescriptions(): Array<{ id: string; description: string }> {
-  return registeredPolicies().map(({ policy }) => ({
-    id: policy.name,
-    description: `promgate policy on ${policy.judges}`,
-  }));
-}
-
 export const checkCommand: Command = {
   usage,
   async run(argv, io) {
@@ -384,20 +302,11 @@ export const checkCommand: Command = {
     const results = files.flatMap(({ file, manifests }) =>
       manifests.map((manifest) => locate(checkObject(manifest, config, options), manifest, file)),
     );
-    const report: CiReport = {
-      command: 'promgate check',
-      cases: results.flatMap(ciCases),
-      failureType: 'denied',
-      summary: summary(results),
-    };
+    const report = checkReport(results, summary(results));
     if (format === 'json') {
       writeLine(io.stdout, JSON.stringify({ results }, null, 2));
-    } else if (format === 'sarif') {
-      writeLine(io.stdout, formatSarif(report, ruleDescriptions(), promgateVersion()));
-    } else if (format === 'junit') {
-      writeLine(io.stdout, formatJunit(report));
-    } else if (format === 'github') {
-      writeLine(io.stdout, formatGithub(report));
+    } else if (isCiFormat(format)) {
+      writeLine(io.stdout, formatCiReport(format, report, checkRules(), promgateVersion()));
     } else {
       for (const result of results) writeLine(io.stdout, formatText(result));
       writeLine(io.stdout, summary(results));
