@@ -10,6 +10,9 @@ import { checkPrometheusConfig } from '../../src/prometheus/index.js';
 import type { KubernetesObject } from '../../src/policies/policy.js';
 
 const FIELD = 'data.promYaml';
+/** The ConfigMap's lines before `data:`. */
+const HEADER =
+  'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: arms-prom-prometheus-yaml\n  namespace: arms-prom\n';
 
 function configMap(value: string): KubernetesObject {
   return {
@@ -107,15 +110,14 @@ t.test('block scalars: literal and folded, every chomping, indentation indicator
     { text: 'data:\n  promYaml: |\n    no final break', value: 'no final break\n' },
   ];
   for (const { text, value } of cases) {
-    const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: arms-prom-prometheus-yaml\n  namespace: arms-prom\n${text}`;
+    const manifest = `${HEADER}${text}`;
     t.same((jsYaml.load(manifest) as KubernetesObject)['data'], { promYaml: value }, 'the case reads as meant');
     checkEveryPosition(t, manifest, { documentIndex: 0 }, value, JSON.stringify(text));
   }
 });
 
 t.test('quoted and plain scalars: escapes and folded breaks are said to be inexact', async (t) => {
-  const header =
-    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: arms-prom-prometheus-yaml\n  namespace: arms-prom\n';
+  const header = HEADER;
   const cases: Array<{ text: string; value: string }> = [
     { text: 'data:\n  promYaml: "global:\\n  scrape_interval: 1x\\n"\n', value: 'global:\n  scrape_interval: 1x\n' },
     { text: 'data:\n  promYaml: "tab\\there \\"q\\" \\\\ \\u00e9\\\n    joined"\n', value: 'tab\there "q" \\ éjoined' },
@@ -142,8 +144,7 @@ t.test('quoted and plain scalars: escapes and folded breaks are said to be inexa
 });
 
 t.test('a value that is not what the file says is reported as unknown, not guessed', async (t) => {
-  const text =
-    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: arms-prom-prometheus-yaml\n  namespace: arms-prom\ndata:\n  promYaml: |\n    a: 1\n';
+  const text = HEADER + 'data:\n  promYaml: |\n    a: 1\n';
   const file = new ManifestFile(text);
   t.match(file.valuePosition({ documentIndex: 0 }, configMap('something else'), FIELD, { line: 1, col: 1 }), {
     line: 7,
@@ -266,7 +267,7 @@ function writings(value: string): Array<{ label: string; text: string; ref: Obje
     const body = lines.map((line) => (line === '' ? '' : `    ${line}`)).join('\n');
     out.push({
       label: `literal |2${chomping}`,
-      text: `${first}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: arms-prom-prometheus-yaml\n  namespace: arms-prom\ndata:\n  promYaml: |2${chomping}\n${body}\n${'\n'.repeat(Math.max(0, trailing - 1))}`,
+      text: `${first}${HEADER}data:\n  promYaml: |2${chomping}\n${body}\n${'\n'.repeat(Math.max(0, trailing - 1))}`,
       ref: { documentIndex: 1 },
     });
   }
