@@ -36,12 +36,8 @@ export interface Violation {
    * cut at MAX_WARNING_CHARS (src/common/warnings.ts) drops only explanation.
    */
   warning?: string;
-  /**
-   * Where inside the string value at `field` (a data key's text) the problem is, 1-based; the
-   * message then opens with `KEY:LINE:COL`, KEY being the last step of `field`. `check` adds the
-   * position in the manifest file.
-   */
-  position?: { line: number; col: number };
+  /** Where inside a data key the problem is (1-based), for reports that carry positions as data. */
+  position?: { key: string; line: number; column: number };
 }
 
 export interface Evaluation {

@@ -249,7 +249,7 @@ t.test('check on an ARMS ConfigMap: line and column of every error', async (t) =
   t.match(json.results[0]?.denials[0], {
     field: 'data.promYaml',
     message: /^promYaml:3:22: /,
-    position: { line: 3, col: 22 },
+    position: { key: 'promYaml', line: 3, column: 22 },
     filePosition: { line: 10, column: 26, exact: true },
   });
 });

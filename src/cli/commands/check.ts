@@ -6,7 +6,7 @@ import { loadConfig } from '../../config/load.js';
 import type { PromgateConfig } from '../../config/schema.js';
 import { decide, patchApplied, type Decision } from '../../policies/engine.js';
 import { registeredPolicies } from '../../policies/registry.js';
-import { namespacedName, type KubernetesObject } from '../../policies/policy.js';
+import { namespacedName, type KubernetesObject, type Violation } from '../../policies/policy.js';
 import { checkReport, checkRules } from '../ci/check-report.js';
 import { formatCiReport, isCiFormat } from '../ci/format.js';
 import { ManifestFile, type FilePosition } from '../file-positions.js';
@@ -53,8 +53,8 @@ export interface CheckFinding {
   policy: string;
   field: string;
   message: string;
-  /** Inside the string value at `field`, when the policy says where. */
-  position?: { line: number; col: number };
+  /** Inside the data key at `field`, when the policy says where; the message then opens with KEY:LINE:COL. */
+  position?: Violation['position'];
   /** In the manifest file (added once the file is read). */
   filePosition?: FilePosition;
 }
@@ -207,7 +207,10 @@ function locate(result: CheckResult, manifest: ManifestObject, file: ManifestFil
     const filePosition =
       found.position === undefined
         ? file.fieldPosition(manifest.ref, manifest.object, found.field)
-        : file.valuePosition(manifest.ref, manifest.object, found.field, found.position);
+        : file.valuePosition(manifest.ref, manifest.object, found.field, {
+            line: found.position.line,
+            col: found.position.column,
+          });
     return filePosition === undefined ? found : { ...found, filePosition };
   };
   const filePosition = file.objectPosition(manifest.ref, manifest.object);
@@ -224,9 +227,10 @@ function locate(result: CheckResult, manifest: ManifestObject, file: ManifestFil
  * KEY:LINE:COL; only FILE:LINE, with why, where the file has no exact column.
  */
 function messageInFile(source: string, found: CheckFinding): string {
-  const inKey = /^[-._a-zA-Z0-9]+:\d+:\d+/.exec(found.message)?.[0];
   const at = found.filePosition;
-  if (inKey === undefined || found.position === undefined || at === undefined) return found.message;
+  if (found.position === undefined || at === undefined) return found.message;
+  const inKey = `${found.position.key}:${found.position.line}:${found.position.column}`;
+  if (!found.message.startsWith(inKey)) return found.message;
   const where = at.exact && at.column !== undefined ? `${source}:${at.line}:${at.column}` : `${source}:${at.line}`;
   const why = at.note === undefined ? '' : `; ${at.note}`;
   return `${where} (${inKey}${why})${found.message.slice(inKey.length)}`;

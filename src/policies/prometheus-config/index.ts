@@ -118,7 +118,7 @@ export const prometheusConfigPolicy: Policy<PrometheusConfigPolicyConfig> = {
             field,
             message: formatConfigError(key, error),
             warning: configErrorWarning(key, error),
-            position: { line: error.line, col: error.col },
+            position: { key, line: error.line, column: error.col },
           });
         } else {
           hiddenErrors++;

@@ -48,7 +48,7 @@ t.test('a valid config passes', async (t) => {
 });
 
 t.test(
-  'errors are KEY:LINE:COL: PATH: message on data.<key> with the position apart, as warnings data.KEY:LINE:COL FIELD: message',
+  'errors are KEY:LINE:COL: PATH: message on data.<key>, as warnings data.KEY:LINE:COL FIELD: message, the position as data',
   async (t) => {
     const result = prometheusConfigPolicy.evaluate(configMap({ promYaml: INVALID, unrelated: 'x: [' }), config, {
       operation: 'CREATE',
@@ -58,7 +58,7 @@ t.test(
         field: 'data.promYaml',
         message: 'promYaml:3:22: scrape_configs[0].scrape_interval: unknown unit "." in duration "1.5h"',
         warning: 'data.promYaml:3:22 scrape_interval: unknown unit "." in duration "1.5h"',
-        position: { line: 3, col: 22 },
+        position: { key: 'promYaml', line: 3, column: 22 },
       },
     ]);
     const at242 = prometheusConfigPolicy.evaluate(
