@@ -4,6 +4,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import yaml from 'js-yaml';
 import type { KubernetesObject } from '../policies/policy.js';
+import type { ObjectRef } from './file-positions.js';
 import { InputError, UsageError } from './usage.js';
 
 export interface InputText {
@@ -60,6 +61,8 @@ export interface ManifestObject {
   source: string;
   /** 1-based position of the document in its file, and of the item inside a List. */
   location: string;
+  /** The same, 0-based, for finding the object in the file's text. */
+  ref: ObjectRef;
   object: KubernetesObject;
 }
 
@@ -139,12 +142,13 @@ export function manifestObjects(input: InputText): ManifestObject[] {
         objects.push({
           source: input.source,
           location: itemLocation,
+          ref: { documentIndex: index, itemIndex },
           object: kubernetesObject(item, input.source, itemLocation),
         });
       });
       return;
     }
-    objects.push({ source: input.source, location, object });
+    objects.push({ source: input.source, location, ref: { documentIndex: index }, object });
   });
   return objects;
 }

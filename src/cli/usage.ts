@@ -68,13 +68,29 @@ export function parseDurationFlag(value: string | undefined, flag: string, fallb
   return durationMs;
 }
 
-export type OutputFormat = 'text' | 'json';
+const OUTPUT_FORMATS = ['text', 'json'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+/** check and check-config also print for CI systems. */
+const CI_OUTPUT_FORMATS = ['text', 'json', 'sarif', 'junit', 'github'] as const;
+export type CiOutputFormat = (typeof CI_OUTPUT_FORMATS)[number];
 
-/** `-o text|json` of check, check-config and audit; text when absent. */
-export function parseOutputFlag(value: string | undefined): OutputFormat {
+function oneOf<F extends string>(value: string | undefined, formats: readonly F[]): F {
   const format = value ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`-o: expected text or json, got ${format}`);
-  return format;
+  if (!(formats as readonly string[]).includes(format)) {
+    const choices = `${formats.slice(0, -1).join(', ')} or ${formats[formats.length - 1]}`;
+    throw new UsageError(`-o: expected ${choices}, got ${format}`);
+  }
+  return format as F;
+}
+
+/** `-o text|json` of the commands that print results; text when absent. */
+export function parseOutputFlag(value: string | undefined): OutputFormat {
+  return oneOf(value, OUTPUT_FORMATS);
+}
+
+/** `-o text|json|sarif|junit|github` of check and check-config; text when absent. */
+export function parseCiOutputFlag(value: string | undefined): CiOutputFormat {
+  return oneOf(value, CI_OUTPUT_FORMATS);
 }
 
 /** `--kubeconfig` and `--context` as loadKubeConfig takes them; an empty flag counts as absent. */

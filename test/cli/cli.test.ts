@@ -237,9 +237,38 @@ t.test('check on an ARMS ConfigMap: line and column of every error', async (t) =
   const result = await runCli(['check', '-'], configMap);
   t.equal(result.code, 1);
   t.match(result.stdout, /DENIED/);
-  t.match(result.stdout, /prometheus-config: promYaml:3:22: scrape_configs\[0\]\.scrape_interval: /);
+  t.match(result.stdout, /prometheus-config: -:10:26 \(promYaml:3:22\): scrape_configs\[0\]\.scrape_interval: /);
   t.match(
     result.stdout,
-    /promYaml:4:15: scrape_configs\[1\]\.job_name: found multiple scrape configs with job name "gpu"/,
+    /-:11:19 \(promYaml:4:15\): scrape_configs\[1\]\.job_name: found multiple scrape configs with job name "gpu"/,
+  );
+  const json = JSON.parse((await runCli(['check', '-o', 'json', '-'], configMap)).stdout) as {
+    results: Array<{ filePosition: unknown; denials: unknown[] }>;
+  };
+  t.same(json.results[0]?.filePosition, { line: 1, column: 1, exact: true });
+  t.match(json.results[0]?.denials[0], {
+    field: 'data.promYaml',
+    message: /^promYaml:3:22: /,
+    position: { key: 'promYaml', line: 3, column: 22 },
+    filePosition: { line: 10, column: 26, exact: true },
+  });
+});
+
+t.test('check says where the file writes an error differently instead of guessing its column', async (t) => {
+  const configMap = [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata: {name: arms-prom-prometheus-yaml, namespace: arms-prom}',
+    // kubectl create configmap --dry-run -o yaml writes the whole file as one escaped line.
+    'data: {promYaml: "scrape_configs:\\n  - job_name: gpu\\n    scrape_interval: 1.5h\\n  - job_name: \\u0067pu\\n"}',
+    '',
+  ].join('\n');
+  const result = await runCli(['check', '-'], configMap);
+  t.equal(result.code, 1);
+  t.match(result.stdout, /-:4:\d+ \(promYaml:3:22\): scrape_configs\[0\]\.scrape_interval: /, 'a letter: exact');
+  t.match(
+    result.stdout,
+    /-:4 \(promYaml:4:15; the character is written as an escape sequence on this line; no column is exact\): scrape_configs\[1\]\.job_name: found multiple/,
+    'an escaped character: the line only, and why',
   );
 });

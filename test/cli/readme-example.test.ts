@@ -17,11 +17,12 @@ t.test('the README example denial is what promgate says', async (t) => {
   ].map((m) => m[1]!);
   t.ok(expected.length >= 3, 'and the messages');
   const manifest = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: arms-prom-prometheus-yaml\n  namespace: arms-prom\n${data}`;
-  const result = await runCli(['check', '-'], manifest);
+  // The webhook's messages are the policy's, which check's JSON keeps apart from the file position.
+  const result = await runCli(['check', '-o', 'json', '-'], manifest);
   t.equal(result.code, 1);
-  const actual = result.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('  prometheus-config: '))
-    .map((line) => line.trim());
+  const { results } = JSON.parse(result.stdout) as {
+    results: Array<{ denials: Array<{ policy: string; message: string }> }>;
+  };
+  const actual = results.flatMap((found) => found.denials.map(({ policy, message }) => `${policy}: ${message}`));
   t.same(actual, expected);
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { UsageError, kubeConfigOptions, parseOutputFlag } from '../../src/cli/usage.js';
+import { UsageError, kubeConfigOptions, parseCiOutputFlag, parseOutputFlag } from '../../src/cli/usage.js';
 import { runCli } from '../support/cli.js';
 
 t.test('parseOutputFlag: text by default, json on request, anything else a usage error', async (t) => {
@@ -8,11 +8,22 @@ t.test('parseOutputFlag: text by default, json on request, anything else a usage
   t.equal(parseOutputFlag('json'), 'json');
   t.throws(() => parseOutputFlag('yaml'), new UsageError('-o: expected text or json, got yaml'));
   t.throws(() => parseOutputFlag(''), UsageError, 'an empty -o is not text');
-  for (const argv of [['check', '-'], ['check-config', '-'], ['audit']]) {
-    const command = argv[0];
+  const result = await runCli(['audit', '-o', 'xml']);
+  t.equal(result.code, 2, 'audit -o xml');
+  t.match(result.stderr, /-o: expected text or json, got xml/);
+});
+
+t.test('parseCiOutputFlag: also sarif, junit and github, for check and check-config', async (t) => {
+  for (const format of ['text', 'json', 'sarif', 'junit', 'github']) t.equal(parseCiOutputFlag(format), format);
+  t.equal(parseCiOutputFlag(undefined), 'text');
+  t.throws(() => parseCiOutputFlag('xml'), new UsageError('-o: expected text, json, sarif, junit or github, got xml'));
+  for (const argv of [
+    ['check', '-'],
+    ['check-config', '-'],
+  ]) {
     const result = await runCli([...argv, '-o', 'xml']);
-    t.equal(result.code, 2, `${command} -o xml`);
-    t.match(result.stderr, /-o: expected text or json, got xml/, command);
+    t.equal(result.code, 2, `${argv[0]} -o xml`);
+    t.match(result.stderr, /-o: expected text, json, sarif, junit or github, got xml/, argv[0]);
   }
 });
 

@@ -6,20 +6,24 @@ import { loadConfig } from '../../config/load.js';
 import type { PromgateConfig } from '../../config/schema.js';
 import { decide, patchApplied, type Decision } from '../../policies/engine.js';
 import { registeredPolicies } from '../../policies/registry.js';
-import { namespacedName, type KubernetesObject } from '../../policies/policy.js';
+import { namespacedName, type KubernetesObject, type Violation } from '../../policies/policy.js';
+import { checkReport, checkRules } from '../ci/check-report.js';
+import { formatCiReport, isCiFormat } from '../ci/format.js';
+import { ManifestFile, type FilePosition } from '../file-positions.js';
 import { manifestObjects, readInputs, type ManifestObject } from '../inputs.js';
 import {
   EXIT_DENIED,
   EXIT_OK,
   InputError,
   UsageError,
+  parseCiOutputFlag,
   parseFlags,
-  parseOutputFlag,
   writeLine,
   type Command,
 } from '../usage.js';
+import { promgateVersion } from './version.js';
 
-const usage = `promgate check [--config FILE] [--no-mutate] [--namespace NS] [-o text|json] PATH...
+const usage = `promgate check [--config FILE] [--no-mutate] [--namespace NS] [-o text|json|sarif|junit|github] PATH...
 
 PATH is a file, a folder (its .yaml, .yml and .json files, recursively) or - for standard input;
 multi-document YAML, JSON and kind: List are read; anything else (no apiVersion or kind, a Helm
@@ -29,6 +33,9 @@ GitOps repositories that must already carry every fix). --namespace NS is the na
 objects that carry none, as with kubectl apply -n NS.
 Each result names the policies that judged the object; an object none judges is "not covered"
 (with why), one in excludedNamespaces is "not admitted through promgate".
+An error inside a data key is shown at its place in the file and in the key: FILE:LINE:COL (KEY:LINE:COL);
+where the file writes that character differently (an escape, a folded line break) only the line is given.
+-o sarif (SARIF 2.1.0), junit (JUnit XML) and github (GitHub Actions annotations) are for CI; docs/ci.md.
 Exit status: 0 nothing denied, 1 something denied, 2 unusable input or flags (or no object at all).`;
 
 export type CheckVerdict =
@@ -41,9 +48,22 @@ export interface CheckOptions {
   namespace?: string;
 }
 
+/** A violation as check reports it: inside a data key (`position`) and in the file. */
+export interface CheckFinding {
+  policy: string;
+  field: string;
+  message: string;
+  /** Inside the data key at `field`, when the policy says where; the message then opens with KEY:LINE:COL. */
+  position?: Violation['position'];
+  /** In the manifest file (added once the file is read). */
+  filePosition?: FilePosition;
+}
+
 export interface CheckResult {
   source: string;
   location: string;
+  /** Where the object starts in the file (added once the file is read). */
+  filePosition?: FilePosition;
   apiVersion: string | undefined;
   kind: string | undefined;
   namespace: string | undefined;
@@ -57,13 +77,15 @@ export interface CheckResult {
   notCovered: string[];
   /** Why the webhooks never see it (verdict `not admitted through promgate`). */
   notAdmitted?: string;
+  /** The policies whose patch applies. */
+  patchedBy: string[];
   patch: Operation[];
   /** Each policy's own readable view of its part of the patch. */
   patchDescriptions: string[];
   warnings: string[];
-  denials: Array<{ policy: string; field: string; message: string }>;
+  denials: CheckFinding[];
   /** What the policies find on an object not admitted through promgate: nothing enforces it. */
-  unenforced: Array<{ policy: string; field: string; message: string }>;
+  unenforced: CheckFinding[];
 }
 
 function describePatches(object: KubernetesObject, mutation: Decision): string[] {
@@ -93,11 +115,24 @@ function notCoveredReasons(object: KubernetesObject, decision: Decision): string
   return reasons;
 }
 
+function finding(policy: string, field: string, message: string, position: CheckFinding['position']): CheckFinding {
+  return { policy, field, message, ...(position === undefined ? {} : { position }) };
+}
+
 /** The violations as the object's own words (their warning form): no webhook will act on them. */
-function unenforcedViolations(decision: Decision): Array<{ policy: string; field: string; message: string }> {
+function unenforcedViolations(decision: Decision): CheckFinding[] {
   return decision.outcomes.flatMap(({ policy, evaluation }) =>
-    evaluation.violations.map(({ field, message, warning }) => ({ policy, field, message: warning ?? message })),
+    evaluation.violations.map(({ field, message, warning, position }) =>
+      // The warning form leads with data.KEY:LINE:COL, not KEY:LINE:COL: the message keeps the position's form.
+      finding(policy, field, position === undefined ? (warning ?? message) : message, position),
+    ),
   );
+}
+
+function patchingPolicies(mutation: Decision): string[] {
+  return mutation.outcomes
+    .filter((outcome) => patchApplied(outcome) && outcome.evaluation.patch.length > 0)
+    .map((outcome) => outcome.policy);
 }
 
 export function checkObject(manifest: ManifestObject, config: PromgateConfig, options: CheckOptions): CheckResult {
@@ -115,6 +150,7 @@ export function checkObject(manifest: ManifestObject, config: PromgateConfig, op
     allowed: true,
     policies: [],
     notCovered: [],
+    patchedBy: [],
     patch: [],
     patchDescriptions: [],
     warnings: [],
@@ -134,6 +170,7 @@ export function checkObject(manifest: ManifestObject, config: PromgateConfig, op
       policies: asWritten.outcomes.map((outcome) => outcome.policy),
       notAdmitted: `namespace ${namespace} is excluded`,
       // What the mutating webhook would have changed, for an admin to write into the manifest.
+      patchedBy: patchingPolicies(asWritten),
       patchDescriptions: describePatches(written, asWritten),
       unenforced: unenforcedViolations(asWritten),
     };
@@ -142,6 +179,7 @@ export function checkObject(manifest: ManifestObject, config: PromgateConfig, op
   if (options.mutate) {
     const mutation = decide(object, config, context, 'mutate');
     result.patch = mutation.patch;
+    result.patchedBy = patchingPolicies(mutation);
     result.patchDescriptions = describePatches(object, mutation);
     result.warnings.push(...mutation.warnings);
     if (mutation.patch.length > 0) {
@@ -153,12 +191,49 @@ export function checkObject(manifest: ManifestObject, config: PromgateConfig, op
   result.warnings.push(...validation.warnings);
   result.policies = validation.outcomes.map((outcome) => outcome.policy);
   result.allowed = validation.allowed;
-  result.denials = validation.denials.map(({ policy, field, message }) => ({ policy, field, message }));
+  result.denials = validation.denials.map(({ policy, field, message, position }) =>
+    finding(policy, field, message, position),
+  );
   if (!validation.allowed) {
     // A denied object is never written, so the patch would never be applied either.
-    return { ...result, verdict: 'denied', patch: [], patchDescriptions: [] };
+    return { ...result, verdict: 'denied', patchedBy: [], patch: [], patchDescriptions: [] };
   }
   return { ...result, verdict: result.patch.length > 0 ? 'allowed after patch' : 'allowed' };
+}
+
+/** Adds where the object and each finding are in its manifest file. */
+function locate(result: CheckResult, manifest: ManifestObject, file: ManifestFile): CheckResult {
+  const inFile = (found: CheckFinding): CheckFinding => {
+    const filePosition =
+      found.position === undefined
+        ? file.fieldPosition(manifest.ref, manifest.object, found.field)
+        : file.valuePosition(manifest.ref, manifest.object, found.field, {
+            line: found.position.line,
+            col: found.position.column,
+          });
+    return filePosition === undefined ? found : { ...found, filePosition };
+  };
+  const filePosition = file.objectPosition(manifest.ref, manifest.object);
+  return {
+    ...result,
+    ...(filePosition === undefined ? {} : { filePosition }),
+    denials: result.denials.map(inFile),
+    unenforced: result.unenforced.map(inFile),
+  };
+}
+
+/**
+ * `FILE:LINE:COL (KEY:LINE:COL): …` for a finding inside a data key whose message opens with
+ * KEY:LINE:COL; only FILE:LINE, with why, where the file has no exact column.
+ */
+function messageInFile(source: string, found: CheckFinding): string {
+  const at = found.filePosition;
+  if (found.position === undefined || at === undefined) return found.message;
+  const inKey = `${found.position.key}:${found.position.line}:${found.position.column}`;
+  if (!found.message.startsWith(inKey)) return found.message;
+  const where = at.exact && at.column !== undefined ? `${source}:${at.line}:${at.column}` : `${source}:${at.line}`;
+  const why = at.note === undefined ? '' : `; ${at.note}`;
+  return `${where} (${inKey}${why})${found.message.slice(inKey.length)}`;
 }
 
 function formatText(result: CheckResult): string {
@@ -182,9 +257,9 @@ function formatText(result: CheckResult): string {
     ['', result.denials],
     [' (not enforced)', result.unenforced],
   ] as const) {
-    for (const finding of findings) {
-      const [first, ...rest] = finding.message.split('\n');
-      lines.push(`  ${finding.policy}${label}: ${first}`, ...rest.map((line) => `    ${line}`));
+    for (const found of findings) {
+      const [first, ...rest] = messageInFile(result.source, found).split('\n');
+      lines.push(`  ${found.policy}${label}: ${first}`, ...rest.map((line) => `    ${line}`));
     }
   }
   return lines.join('\n');
@@ -216,21 +291,26 @@ export const checkCommand: Command = {
       },
       true,
     );
-    const format = parseOutputFlag(values.output);
+    const format = parseCiOutputFlag(values.output);
     const namespace = values.namespace;
     if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) {
       throw new UsageError(`--namespace: ${JSON.stringify(namespace)} is not a namespace name`);
     }
     const config = loadConfig(values.config);
     const inputs = await readInputs(positionals, io.stdin);
-    const manifests = inputs.flatMap(manifestObjects);
-    if (manifests.length === 0) {
+    const files = inputs.map((input) => ({ file: new ManifestFile(input.text), manifests: manifestObjects(input) }));
+    if (files.every(({ manifests }) => manifests.length === 0)) {
       throw new InputError(`no Kubernetes object found in ${positionals.join(', ')}`);
     }
     const options: CheckOptions = { mutate: !values['no-mutate'], ...(namespace ? { namespace } : {}) };
-    const results = manifests.map((manifest) => checkObject(manifest, config, options));
+    const results = files.flatMap(({ file, manifests }) =>
+      manifests.map((manifest) => locate(checkObject(manifest, config, options), manifest, file)),
+    );
+    const report = checkReport(results, summary(results));
     if (format === 'json') {
       writeLine(io.stdout, JSON.stringify({ results }, null, 2));
+    } else if (isCiFormat(format)) {
+      writeLine(io.stdout, formatCiReport(format, report, checkRules(), promgateVersion()));
     } else {
       for (const result of results) writeLine(io.stdout, formatText(result));
       writeLine(io.stdout, summary(results));

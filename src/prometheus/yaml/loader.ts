@@ -9,6 +9,7 @@ import type { MapEntry, MapNode, Position, ScalarNode, SeqNode, YamlNode } from 
 import { isPlainNull } from './nodes.js';
 import { bytesToGoString } from '../model/go-string.js';
 import { findExcessiveNesting } from './depth.js';
+import { lineIndexAt } from '../../common/line-index.js';
 
 export interface YamlProblem extends Position {
   message: string;
@@ -159,15 +160,8 @@ class TreeBuilder {
     const starts = this.lineStarts;
     const line = this.lastLine;
     if (starts[line]! <= offset && (line + 1 >= starts.length || offset < starts[line + 1]!)) return line;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    this.lastLine = low;
-    return low;
+    this.lastLine = lineIndexAt(starts, offset);
+    return this.lastLine;
   }
 
   /** 0-based index of the line holding `offset`, found by walking forward from line `from` (a line
