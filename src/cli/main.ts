@@ -2,7 +2,7 @@
 // promgate's command line: picks the command, runs it, and turns its outcome into an exit code.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../config/load.js';
+import { ConfigError } from '../config/errors.js';
 import { EXIT_OK, EXIT_UNUSABLE, InputError, UsageError, writeLine, type Command, type CommandIO } from './usage.js';
 
 /** How long stray handles may keep the process alive once a command has returned. */

@@ -7,10 +7,7 @@ import { systemErrorText } from '../common/errors.js';
 import { ENFORCEMENT_MODES, type EnforcementMode } from '../policies/policy.js';
 import { supportedReleases } from '../prometheus/version.js';
 import { defaultConfig, type PromgateConfig } from './schema.js';
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+import { ConfigError } from './errors.js';
 
 /** A problem with one key: its dotted path (`prometheusConfig.namespaces[1]`) lets the loader show where it is. */
 class KeyError extends ConfigError {

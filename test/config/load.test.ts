@@ -1,6 +1,7 @@
 import t from 'tap';
 import { tmpdir } from 'node:os';
-import { ConfigError, loadConfig, parseConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { loadConfig, parseConfig } from '../../src/config/load.js';
 import { defaultConfig } from '../../src/config/schema.js';
 
 t.test('an empty file and no file give the SPEC defaults', async (t) => {
