@@ -56,6 +56,22 @@ t.test('the hostile regexes are accepted, each with an estimate of its program',
   }
 });
 
+t.test("a list of literals is judged valid without the parser, as Go's parser judges it", async (t) => {
+  const lists = [
+    'a|b',
+    '|',
+    'foo||bar|',
+    'a\\.b|c\\|d|\\$x',
+    'é|ü|日本',
+    Array.from({ length: 2_000 }, (_, i) => `job-${i % 7}-${i}`).join('|'),
+  ];
+  for (const list of lists) {
+    t.same(parseGoRegexp(`^(?:${list})$`).kind, 'valid', `Go's parser: ${list.slice(0, 40)}`);
+    t.equal(verdictOf(list), '', `promgate: ${list.slice(0, 40)}`);
+  }
+  t.match(verdictOf('a|b\\q'), /invalid escape sequence/, 'an escape that is no literal still goes to the parser');
+});
+
 t.test('string matchers answer as re2js does', async (t) => {
   const values = ['', 'tmp_', 'tmp_x', 'tmp_x\ny', 'foo', 'bar', 'foobar', 'a.b', 'axb', 'a|b', 'x\n', '\n'];
   const expressions = ['(.*)', 'foo', 'tmp_.*', 'foo|bar|baz', 'a\\.b', 'a\\|b', '', 'foo|', '\\$x.*'];
