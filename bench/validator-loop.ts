@@ -39,7 +39,7 @@ for (let run = 0; run < runs; run += 1) {
   cpuMs.push(process.cpuUsage(cpuBefore).user / 1000);
   if (errors.length > 0) throw new Error(`the ${name} config should be valid: ${errors[0]?.message ?? ''}`);
 }
-const median = (samples: number[]): string => [...samples].sort((a, b) => a - b)[samples.length >> 1]!.toFixed(1);
+const median = (samples: number[]): string => [...samples].sort((a, b) => a - b)[samples.length >> 1]!.toPrecision(3);
 console.log(
   `${name} (${text.length} characters) at Prometheus ${release}: median ${median(wallMs)} ms, ` +
     `CPU ${median(cpuMs)} ms per run (${runs} runs after ${WARM_UP_RUNS})`,
