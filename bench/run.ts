@@ -420,7 +420,7 @@ function figuresOf(run: {
   });
   const median = (row: Measurement): Figure => ({
     value: row.p50Ms,
-    detail: `p99 ${format(row.p99Ms, 0)} ms over ${row.connections === 1 ? BIG_REQUESTS : '?'} requests on one connection${failedNote(row)}`,
+    detail: `p99 ${format(row.p99Ms, 0)} ms over ${BIG_REQUESTS} requests, one at a time${failedNote(row)}`,
   });
   const { checkConfig } = run;
   const versus = (comparison: ProcessComparison): Figure =>
