@@ -166,7 +166,13 @@ t.test('shapes the event-based builder must get right', async (t) => {
     [['a', [[['b', [null]]], [['c', [null]]], 'd']]],
     'several of them',
   );
-  t.same(texts(root('l:\n- |\n    -\n- x\n')), [['l', ['-\n', 'x']]], 'a dash inside a block scalar is text');
+  t.same(
+    texts(root('l:\n- |\n    -\n- b:\n    -\n- c\n')),
+    [['l', ['-\n', [['b', [null]]], 'c']]],
+    'a dash inside a block scalar stays text while a real bare item beside it is read right',
+  );
+  const many = root(`a:\n${'  - b:\n      -\n'.repeat(1000)}`) as MapNode;
+  t.equal((many.entries[0]!.value as SeqNode).items.length, 1000, 'a thousand of them, no nesting limit reached');
   const binary = scalarOf('!!binary aGVsbG8=');
   t.match(binary, { text: 'hello', tag: '!!binary' }, '!!binary is decoded');
 });

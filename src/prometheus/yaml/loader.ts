@@ -135,9 +135,6 @@ class TreeBuilder {
   private aliasedNodes = 0;
   readonly roots: YamlNode[] = [];
   readonly errors: YamlProblem[] = [];
-  /** Offsets of bare `-` items after which js-yaml kept reading items of a shallower sequence into
-   *  this one (see `sequenceItems`); loadYaml reads the text again with those items spelled out. */
-  readonly misreadEmptyItems: number[] = [];
 
   /** False when the text could name js-yaml's merge tag (`!!merge`, a `%TAG` directive, a
    *  %-escaped tag): then js-yaml merges mapping objects itself and needs their content. */
@@ -322,29 +319,21 @@ class TreeBuilder {
       return this.children.slice(first, first + values.length);
     }
     const items: YamlNode[] = [];
-    const sequenceCol = this.position(start).col;
     let next = first;
     let searchFrom = start;
-    let emptyItemBefore: number | undefined;
     for (const value of values) {
-      let item: YamlNode;
       if (value !== null && next < this.childCount) {
-        item = this.children[next]!;
+        items.push(this.children[next]!);
         searchFrom = this.spans[2 * next + 1]!;
         next++;
-      } else {
-        const dash = this.text.indexOf('-', searchFrom);
-        const offset = dash < 0 ? searchFrom : dash;
-        const at = this.position(offset);
-        this.addExpanded(1, offset);
-        item = nullAt(at.line, at.col);
-        searchFrom = offset + 1;
+        continue;
       }
-      // js-yaml 4 goes on reading items after a bare `-` without checking their indentation: an
-      // item left of this sequence's dashes belongs to an enclosing one.
-      if (emptyItemBefore !== undefined && item.col < sequenceCol) this.misreadEmptyItems.push(emptyItemBefore);
-      emptyItemBefore = value === null ? searchFrom - 1 : undefined;
-      items.push(item);
+      const dash = this.text.indexOf('-', searchFrom);
+      const offset = dash < 0 ? searchFrom : dash;
+      const at = this.position(offset);
+      this.addExpanded(1, offset);
+      items.push(nullAt(at.line, at.col));
+      searchFrom = offset + 1;
     }
     return items;
   }
@@ -568,16 +557,7 @@ export function loadYaml(text: string): LoadedYaml {
     const message = `document nests deeper than ${MAX_NESTING_DEPTH} levels; refusing to parse it`;
     return { root: undefined, errors: [{ line: tooDeep.line, col: tooDeep.col, message }], warnings };
   }
-  let parsed = parse(source, lineStarts);
-  // Rare: a bare `-` that js-yaml misread (see TreeBuilder.misreadEmptyItems). Each is spelled `- ~`,
-  // which is the same null to yaml.v2, and the text read again; every pass fixes at least one.
-  const spelledOut = new Set<number>();
-  while (parsed.misreadEmptyItems.some((offset) => !spelledOut.has(offset))) {
-    for (const offset of parsed.misreadEmptyItems) spelledOut.add(offset);
-    const patched = withEmptyItemsSpelledOut(source, spelledOut);
-    parsed = parse(patched.text, lineStartsOf(patched.text));
-    restoreEmptyItems(parsed.root, patched.spelledAt);
-  }
+  const parsed = parseSpellingOutEmptyItems(source, lineStarts);
   if (parsed.failure !== undefined) return { root: undefined, errors: parsed.failure, warnings };
   warnings.push(...parsed.warnings);
   const documentCount = parsed.documentCount;
@@ -596,7 +576,6 @@ interface Parsed {
   failure: YamlProblem[] | undefined;
   warnings: string[];
   documentCount: number;
-  misreadEmptyItems: number[];
 }
 
 /** One pass of js-yaml over `source` (`lineStarts`: where its lines start). */
@@ -610,7 +589,6 @@ function parse(source: string, lineStarts: number[]): Parsed {
     failure,
     warnings,
     documentCount,
-    misreadEmptyItems: failure === undefined ? builder.misreadEmptyItems : [],
   });
   try {
     const options: jsYaml.LoadOptions & { maxDepth: number } = {
@@ -636,25 +614,95 @@ function parse(source: string, lineStarts: number[]): Parsed {
   return result();
 }
 
-/** `source` with ` ~` after each bare `-` at `dashes`, and where (line:col) each `~` now is. */
-function withEmptyItemsSpelledOut(source: string, dashes: Set<number>): { text: string; spelledAt: Set<string> } {
-  const offsets = [...dashes].sort((a, b) => a - b);
-  const lineStarts = lineStartsOf(source);
+/**
+ * js-yaml 4 reads on after a bare `-` item without checking the next item's indentation: in
+ *
+ *     - b:
+ *         -
+ *     - c: 1
+ *
+ * it puts `c: 1` in b's list (and, repeated, nests deeper until its depth limit). yaml.v2 reads it
+ * as YAML says. Such bare dashes (a line ending in `-`, the next content line a `-` item further
+ * left) are spelled `- ~`, the same null, before parsing. A line like that inside a block scalar or
+ * a quoted string is text, not an item: the parse tells them apart (only a real item becomes the
+ * `~` null), and the text is read again with only those spelled out. Two linear passes at most.
+ */
+function parseSpellingOutEmptyItems(source: string, lineStarts: number[]): Parsed {
+  const candidates = bareDashesBeforeShallowerItems(source);
+  if (candidates.length === 0) return parse(source, lineStarts);
+  let spelled = withEmptyItemsSpelledOut(source, candidates);
+  let parsed = parse(spelled.text, lineStartsOf(spelled.text));
+  const items = restoreEmptyItems(parsed.root, spelled.spelledAt);
+  if (items.length !== candidates.length) {
+    const real = new Set(items.map((item) => `${item.line}:${item.col}`));
+    spelled = withEmptyItemsSpelledOut(
+      source,
+      candidates.filter((candidate) => real.has(`${candidate.line}:${candidate.col}`)),
+    );
+    parsed = parse(spelled.text, lineStartsOf(spelled.text));
+    restoreEmptyItems(parsed.root, spelled.spelledAt);
+  }
+  return parsed;
+}
+
+interface BareDash {
+  /** Offset of the `-`. */
+  offset: number;
+  /** 1-based line and column of the `-`. */
+  line: number;
+  col: number;
+}
+
+/** A line that is a bare `-` item (after any `- ` that open compact sequences on it). */
+const BARE_DASH_LINES = /^[ ]*(?:-[ ]+)*-(?:[ \t]+(?:#.*)?)?\r?$/gm;
+const LINE_END_OF_DASH = /[ \t]*(?:#.*)?\r?$/;
+const ITEM_INDENT = /^([ ]*)-(?:[ \t]|\r?$)/;
+
+/** Lines ending in a bare `-` whose next content line is a `-` item further left. */
+function bareDashesBeforeShallowerItems(source: string): BareDash[] {
+  const found: BareDash[] = [];
+  let line = 1;
+  let counted = 0;
+  for (const match of source.matchAll(BARE_DASH_LINES)) {
+    for (let i = source.indexOf('\n', counted); i >= 0 && i < match.index; i = source.indexOf('\n', i + 1)) line++;
+    counted = match.index;
+    const col = match[0].replace(LINE_END_OF_DASH, '').length;
+    const next = nextContentLine(source, match.index + match[0].length + 1);
+    const indent = next === undefined ? undefined : ITEM_INDENT.exec(next)?.[1]?.length;
+    if (indent !== undefined && indent < col - 1) found.push({ offset: match.index + col - 1, line, col });
+  }
+  return found;
+}
+
+/** The first line from `offset` on that is neither blank nor only a comment. */
+function nextContentLine(source: string, offset: number): string | undefined {
+  for (let start = offset; start < source.length;) {
+    const end = source.indexOf('\n', start);
+    const text = source.slice(start, end < 0 ? source.length : end);
+    const trimmed = text.trim();
+    if (trimmed !== '' && !trimmed.startsWith('#')) return text;
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return undefined;
+}
+
+/** `source` with ` ~` after each bare `-`, and where (line:col) each `~` now is. */
+function withEmptyItemsSpelledOut(source: string, dashes: BareDash[]): { text: string; spelledAt: Set<string> } {
   const spelledAt = new Set<string>();
   let text = '';
   let copied = 0;
-  for (const offset of offsets) {
-    text += source.slice(copied, offset + 1) + ' ~';
-    copied = offset + 1;
-    let line = 0;
-    while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= offset) line++;
-    spelledAt.add(`${line + 1}:${offset - lineStarts[line]! + 3}`);
+  for (const dash of dashes) {
+    text += source.slice(copied, dash.offset + 1) + ' ~';
+    copied = dash.offset + 1;
+    spelledAt.add(`${dash.line}:${dash.col + 2}`);
   }
   return { text: text + source.slice(copied), spelledAt };
 }
 
-/** The spelled-out items as they were written: empty, at their dash. */
-function restoreEmptyItems(root: YamlNode | undefined, spelledAt: Set<string>): void {
+/** The spelled-out items as they were written: empty, at their dash. Returns them. */
+function restoreEmptyItems(root: YamlNode | undefined, spelledAt: Set<string>): ScalarNode[] {
+  const restored: ScalarNode[] = [];
   const seen = new Set<YamlNode>();
   const visit = (node: YamlNode): void => {
     if (seen.has(node)) return;
@@ -666,8 +714,10 @@ function restoreEmptyItems(root: YamlNode | undefined, spelledAt: Set<string>): 
       }
     } else if (node.kind === 'seq') {
       node.items.forEach((item, index) => {
-        if (item.kind === 'scalar' && spelledAt.has(`${item.line}:${item.col}`)) {
-          node.items[index] = nullAt(item.line, item.col - 2);
+        if (item.kind === 'scalar' && item.text === '~' && spelledAt.has(`${item.line}:${item.col}`)) {
+          const empty = nullAt(item.line, item.col - 2);
+          node.items[index] = empty;
+          restored.push(empty);
         } else {
           visit(item);
         }
@@ -675,4 +725,5 @@ function restoreEmptyItems(root: YamlNode | undefined, spelledAt: Set<string>): 
     }
   };
   if (root !== undefined) visit(root);
+  return restored;
 }
