@@ -302,7 +302,13 @@ export const regexp: FieldType<RelabelRegexp> = parsedString('relabel.Regexp', u
   parseRelabelRegexp(text, ctx),
 );
 
+/** `(.*)`, the default of relabel rules, as each anchoring reads it: judged once, not per target. */
+const DEFAULT_RELABEL_REGEXPS: Record<Anchoring, RelabelRegexp> = {
+  '^(?:': judge('(.*)', '^(?:') as RelabelRegexp,
+  '^(?s:': judge('(.*)', '^(?s:') as RelabelRegexp,
+};
+
 /** The default of relabel rules at the judged release. */
 export function defaultRelabelRegexp(ctx: DecodeContext): RelabelRegexp {
-  return parseRelabelRegexp('(.*)', ctx) as RelabelRegexp;
+  return DEFAULT_RELABEL_REGEXPS[anchoringOf(ctx)];
 }

@@ -488,14 +488,19 @@ class Parser {
         if (n > Math.floor(MAX_SIZE / this.repeats)) this.repeats = MAX_SIZE;
         else this.repeats *= n;
       }
-      // An approximate tree is measured with a margin: it may count a few nodes fewer than Go's.
-      const nodes = this.approximate ? 2 * this.numRegexp : this.numRegexp;
+      const nodes = this.countedNodes();
       if (nodes < Math.floor(MAX_SIZE / this.repeats)) return;
       if (this.approximate) throw new Undecided();
       this.measuringSize = true;
       for (const node of this.stack) this.checkSize(node);
     }
     if (this.calcSize(re, true) > MAX_SIZE) this.fail(ErrLarge, this.whole);
+  }
+
+  /** Nodes parsed so far; an approximate tree is measured with a margin, since it may count a few
+   *  nodes fewer than Go's. */
+  private countedNodes(): number {
+    return this.approximate ? 2 * this.numRegexp : this.numRegexp;
   }
 
   calcSize(re: Node, force: boolean): number {
@@ -533,7 +538,7 @@ class Parser {
   }
 
   checkHeight(re: Node): void {
-    const nodes = this.approximate ? 2 * this.numRegexp : this.numRegexp;
+    const nodes = this.countedNodes();
     if (nodes < MAX_HEIGHT) return;
     if (this.approximate) throw new Undecided();
     if (!this.measuringHeight) {
