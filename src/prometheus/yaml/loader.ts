@@ -1,15 +1,17 @@
 // Positional YAML loader: text → our node tree (./nodes.ts) with 1-based line/col on every node,
 // judged the way Go's yaml.v2 reads a Prometheus config (YAML 1.1 scalars, merge keys, only the
-// first document). Parsing is js-yaml's (the fastest linear parser available here, see
+// first document). Texts in the subset of YAML that configs are written in are read in one pass by
+// ./scanner.ts; the rest (and every error) by js-yaml (the fastest linear parser available here, see
 // docs/adr/010-yaml-loader-js-yaml-events.md): its `listener` reports every node as it is opened and closed, and
 // we build our tree from those events, reading styles, tags and anchors from the source text. This
 // file also bounds what an attacker can make the decoder do: alias expansion and nesting depth.
 import jsYaml from 'js-yaml';
 import type { MapEntry, MapNode, Position, ScalarNode, SeqNode, YamlNode } from './nodes.js';
-import { isPlainNull } from './nodes.js';
+import { isPlainNull, MAX_IMPLICIT_KEY_LENGTH, nullAt } from './nodes.js';
 import { bytesToGoString } from '../model/go-string.js';
 import { findExcessiveNesting } from './depth.js';
 import { lineIndexAt } from '../../common/line-index.js';
+import { scanYaml } from './scanner.js';
 
 export interface YamlProblem extends Position {
   message: string;
@@ -29,8 +31,6 @@ export const MAX_NESTING_DEPTH = 200;
 export const MAX_EXPANDED_NODES = 2_000_000;
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
-/** yaml.v2 (like the YAML spec) refuses longer keys written without `?`. */
-const MAX_IMPLICIT_KEY_LENGTH = 1024;
 
 /** yaml.v2's YAML 1.1 tags: accepted explicitly and kept as text, typed later by resolvePlainScalar. */
 const YAML11_SCALAR_TAGS = ['null', 'bool', 'int', 'float', 'binary', 'timestamp', 'merge'];
@@ -96,11 +96,6 @@ function decodeBase64(text: string): Uint8Array | undefined {
 /** js-yaml's object for a mapping, once our node for it is built (see the listener). Never written:
  *  js-yaml only stores it in the parent (merges keep the real objects, see `mayDiscardMappings`). */
 const DISCARDED_MAPPING = Object.freeze({});
-
-/** The missing value of a key written without one (`key:`), placed at the key like yaml.v2. */
-function nullAt(line: number, col: number): ScalarNode {
-  return { kind: 'scalar', text: '', style: 'plain', tag: undefined, isNull: true, line, col };
-}
 
 /** Builds our tree from js-yaml's open/close events. */
 class TreeBuilder {
@@ -536,7 +531,6 @@ function lineStartsOf(text: string): number[] {
 
 /** Parse `text` like yaml.v2 would for `yaml.UnmarshalStrict`: first document only. */
 export function loadYaml(text: string): LoadedYaml {
-  const warnings: string[] = [];
   // A byte-order mark is fine for Go's yaml.v2; stripping it keeps columns on line 1 right.
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   // Two scans of the whole text, needed only when a `%YAML` directive could be there at all.
@@ -548,9 +542,18 @@ export function loadYaml(text: string): LoadedYaml {
     return {
       root: undefined,
       errors: [{ ...at, message: `found incompatible YAML document (%YAML ${directive[1]}; yaml.v2 reads YAML 1.1)` }],
-      warnings,
+      warnings: [],
     };
   }
+  const scanned = scanYaml(source);
+  if (scanned !== undefined) return { root: scanned.root, errors: [], warnings: [] };
+  return loadWithJsYaml(source);
+}
+
+/** The js-yaml path of loadYaml, for any text (BOM stripped, `%YAML` checked): errors, warnings,
+ *  and what the scanner's subset leaves out (tags, anchors, merges, multi-line scalars, …). */
+export function loadWithJsYaml(source: string): LoadedYaml {
+  const warnings: string[] = [];
   const lineStarts = [0];
   const tooDeep = findExcessiveNesting(source, MAX_NESTING_DEPTH, lineStarts);
   if (tooDeep !== undefined) {

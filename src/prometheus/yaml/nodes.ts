@@ -44,6 +44,14 @@ export interface SeqNode extends Position {
 
 export type YamlNode = ScalarNode | MapNode | SeqNode;
 
+/** yaml.v2 (like the YAML spec) refuses longer keys written without `?`. */
+export const MAX_IMPLICIT_KEY_LENGTH = 1024;
+
+/** The missing value of a key written without one (`key:`), placed at the key like yaml.v2. */
+export function nullAt(line: number, col: number): ScalarNode {
+  return { kind: 'scalar', text: '', style: 'plain', tag: undefined, isNull: true, line, col };
+}
+
 /** yaml.v2's short tag names, used in "cannot unmarshal !!str `x` into bool" messages. */
 export function shortTag(node: YamlNode): string {
   if (node.tag !== undefined) return node.tag;

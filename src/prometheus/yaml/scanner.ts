@@ -1,0 +1,561 @@
+// loadYaml's fast path: one pass over the text that builds our node tree (./nodes.ts) directly, for
+// the subset of YAML that Prometheus configurations are written in (block mappings and sequences,
+// single-line plain and quoted scalars, one-line flow collections, literal and folded block
+// scalars, comments). It never reports a problem: on anything outside that subset, or anything
+// doubtful, it gives up at once and loadYaml reads the text with js-yaml, which finds the errors
+// and the warnings. Where it does return a tree, it is the tree the js-yaml path builds, positions
+// included (test/prometheus/yaml-scanner.test.ts holds the two paths equal; see
+// docs/adr/014-yaml-fast-path-scanner.md).
+import type { MapEntry, MapNode, ScalarNode, SeqNode, YamlNode } from './nodes.js';
+import { isPlainNull, MAX_IMPLICIT_KEY_LENGTH, nullAt } from './nodes.js';
+
+/** Nesting deeper than this goes to js-yaml, whose path bounds it (depth.ts); configs nest < 10. */
+const MAX_SCANNED_DEPTH = 64;
+
+const LINE_FEED = 10;
+const CARRIAGE_RETURN = 13;
+const SPACE = 32;
+const TAB = 9;
+const HASH = 35;
+const COLON = 58;
+const DASH = 45;
+const DOT = 46;
+const COMMA = 44;
+const QUESTION = 63;
+const SINGLE_QUOTE = 39;
+const DOUBLE_QUOTE = 34;
+const BACKSLASH = 92;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const PIPE = 124;
+const GREATER_THAN = 62;
+
+/** Characters js-yaml refuses in the stream or reads as line breaks of their own (NEL, LS, PS),
+ *  and a byte-order mark inside the text: texts holding any go to js-yaml. */
+// eslint-disable-next-line no-control-regex -- these are the characters looked for
+const UNUSUAL_CHARACTERS = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uD800-\uDFFF\uFEFF\uFFFE\uFFFF\u2028\u2029]/;
+
+/** A `\r` not followed by `\n` is a line break to js-yaml but not to our line numbers (comments,
+ *  where it could hide, are skipped without reading them). */
+function holdsLoneCarriageReturn(text: string): boolean {
+  for (let i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) {
+    if (text.charCodeAt(i + 1) !== LINE_FEED) return true;
+  }
+  return false;
+}
+
+/** Thrown (one shared instance) where the text leaves the subset; caught once, in scanYaml. */
+class OutsideSubset extends Error {}
+const OUTSIDE_SUBSET = new OutsideSubset('outside the scanned subset of YAML');
+
+function giveUp(): never {
+  throw OUTSIDE_SUBSET;
+}
+
+/** A character that may not start a plain scalar (YAML's indicators, and whitespace). */
+function isIndicatorOrSpace(code: number): boolean {
+  switch (code) {
+    case SPACE:
+    case TAB:
+    case LINE_FEED:
+    case CARRIAGE_RETURN:
+    case COMMA:
+    case OPEN_BRACKET:
+    case CLOSE_BRACKET:
+    case OPEN_BRACE:
+    case CLOSE_BRACE:
+    case HASH:
+    case 38 /* & */:
+    case 42 /* * */:
+    case 33 /* ! */:
+    case PIPE:
+    case GREATER_THAN:
+    case SINGLE_QUOTE:
+    case DOUBLE_QUOTE:
+    case 37 /* % */:
+    case 64 /* @ */:
+    case 96 /* ` */:
+    case QUESTION:
+    case COLON:
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isFlowIndicator(code: number): boolean {
+  return (
+    code === COMMA || code === OPEN_BRACKET || code === CLOSE_BRACKET || code === OPEN_BRACE || code === CLOSE_BRACE
+  );
+}
+
+/** A space, a line break or the end of the text (NaN from charCodeAt). */
+function isSpaceOrLineEnd(code: number): boolean {
+  return code === SPACE || code === LINE_FEED || code === CARRIAGE_RETURN || Number.isNaN(code);
+}
+
+/** What a double-quoted `\x` escape stands for, for the escapes js-yaml and yaml.v2 both know
+ *  (`\/` is YAML 1.2 only: the js-yaml path reports it; `\<tab>` needs a tab, never scanned). */
+const SIMPLE_ESCAPES = new Map<number, string>([
+  [48 /* 0 */, '\x00'],
+  [97 /* a */, '\x07'],
+  [98 /* b */, '\x08'],
+  [116 /* t */, '\x09'],
+  [110 /* n */, '\x0A'],
+  [118 /* v */, '\x0B'],
+  [102 /* f */, '\x0C'],
+  [114 /* r */, '\x0D'],
+  [101 /* e */, '\x1B'],
+  [SPACE, ' '],
+  [DOUBLE_QUOTE, '"'],
+  [BACKSLASH, '\\'],
+  [78 /* N */, '\x85'],
+  [95 /* _ */, '\xA0'],
+  [76 /* L */, '\u2028'],
+  [80 /* P */, '\u2029'],
+]);
+/** Hex digits after `\x`, `\u` and `\U`. */
+const HEX_ESCAPE_LENGTHS = new Map<number, number>([
+  [120 /* x */, 2],
+  [117 /* u */, 4],
+  [85 /* U */, 8],
+]);
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  const lower = code | 0x20;
+  if (lower >= 97 && lower <= 102) return lower - 87;
+  return -1;
+}
+
+class Scanner {
+  /** Offset of the next character to read. */
+  private pos = 0;
+  /** 1-based number of the line holding `pos`, and the offset where that line starts. */
+  private line = 1;
+  private lineStart = 0;
+  /** Indentation of the content line the cursor stands on (at its first character), -1 at the
+   *  end of the text: every node leaves the cursor on the next content line after it. */
+  private indent = -1;
+  private depth = 0;
+
+  constructor(private readonly text: string) {}
+
+  /** The document's root, undefined for a text without content. */
+  scanDocument(): YamlNode | undefined {
+    this.toContentLine();
+    if (this.indent < 0) return undefined;
+    const root = this.blockNodeOnItsLine(this.indent);
+    if (this.indent >= 0) giveUp();
+    return root;
+  }
+
+  private code(offset: number): number {
+    return this.text.charCodeAt(offset);
+  }
+
+  private column(): number {
+    return this.pos - this.lineStart + 1;
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_SCANNED_DEPTH) giveUp();
+  }
+
+  /** From the start of a line (or the end of the previous one), past blank and comment-only lines
+   *  to the first character of the next content line; sets `indent`. */
+  private toContentLine(): void {
+    const text = this.text;
+    for (;;) {
+      let pos = this.pos;
+      let code = text.charCodeAt(pos);
+      while (code === SPACE) code = text.charCodeAt(++pos);
+      if (code === HASH) {
+        pos = text.indexOf('\n', pos);
+        if (pos < 0) pos = text.length;
+        code = text.charCodeAt(pos);
+      }
+      if (code === CARRIAGE_RETURN) code = text.charCodeAt(++pos);
+      if (code === LINE_FEED) {
+        this.pos = pos + 1;
+        this.line++;
+        this.lineStart = this.pos;
+        continue;
+      }
+      this.pos = pos;
+      if (Number.isNaN(code)) {
+        this.indent = -1;
+        return;
+      }
+      if (code === TAB) giveUp();
+      this.indent = pos - this.lineStart;
+      if (this.indent === 0 && this.startsDocumentMarker(pos)) giveUp();
+      return;
+    }
+  }
+
+  /** `---` or `...` at the start of a line: a document boundary (or close enough to one). */
+  private startsDocumentMarker(pos: number): boolean {
+    const code = this.code(pos);
+    return (code === DASH || code === DOT) && this.code(pos + 1) === code && this.code(pos + 2) === code;
+  }
+
+  /** After a node: only spaces and a comment may follow on its line; then on to the next content
+   *  line. */
+  private finishLine(): void {
+    const text = this.text;
+    let pos = this.pos;
+    let code = text.charCodeAt(pos);
+    if (code === SPACE) {
+      do code = text.charCodeAt(++pos);
+      while (code === SPACE);
+      if (code === HASH) {
+        pos = text.indexOf('\n', pos);
+        if (pos < 0) pos = text.length;
+        code = text.charCodeAt(pos);
+      }
+    }
+    if (code === CARRIAGE_RETURN) code = text.charCodeAt(++pos);
+    if (code === LINE_FEED) {
+      this.pos = pos + 1;
+      this.line++;
+      this.lineStart = this.pos;
+    } else if (Number.isNaN(code)) {
+      this.pos = pos;
+    } else {
+      giveUp();
+    }
+    this.toContentLine();
+  }
+
+  private skipSpaces(): void {
+    while (this.code(this.pos) === SPACE) this.pos++;
+  }
+
+  /** Is the cursor on a `-` item indicator (a dash before a space or a line end)? */
+  private atItemIndicator(): boolean {
+    return this.code(this.pos) === DASH && isSpaceOrLineEnd(this.code(this.pos + 1));
+  }
+
+  /** A node that starts a content line (the cursor on its first character, at `indent`). */
+  private blockNodeOnItsLine(indent: number): YamlNode {
+    if (this.atItemIndicator()) return this.blockSequence(indent);
+    return this.scalarOrMapping(indent);
+  }
+
+  /** A flow collection, a scalar, or a block mapping whose first key this is (the mapping's
+   *  entries at column `indent`, 0-based, which is the cursor's). */
+  private scalarOrMapping(indent: number): YamlNode {
+    const code = this.code(this.pos);
+    if (code === OPEN_BRACKET || code === OPEN_BRACE) {
+      const flow = this.flowCollection();
+      this.finishLine();
+      return flow;
+    }
+    const start = this.pos;
+    const node = code === SINGLE_QUOTE || code === DOUBLE_QUOTE ? this.quotedScalar() : this.plainScalar();
+    const afterNode = this.pos;
+    this.skipSpaces();
+    if (this.code(this.pos) === COLON && isSpaceOrLineEnd(this.code(this.pos + 1))) {
+      this.checkKey(node, this.pos - start);
+      return this.blockMapping(indent, node);
+    }
+    this.pos = afterNode;
+    this.finishLine();
+    return node;
+  }
+
+  /** Keys the js-yaml path treats specially or reports go to it: merge keys, over-long keys
+   *  (`length`: from the key's start to its `:`, as the loader measures). */
+  private checkKey(key: ScalarNode, length: number): void {
+    if (length > MAX_IMPLICIT_KEY_LENGTH || (key.style === 'plain' && key.text === '<<')) giveUp();
+  }
+
+  /** A block mapping at column `indent`, its first key read and the cursor on the key's `:`. */
+  private blockMapping(indent: number, firstKey: ScalarNode): MapNode {
+    this.enter();
+    const entries: MapEntry[] = [];
+    let key = firstKey;
+    for (;;) {
+      this.pos++; // the `:`
+      entries.push({ key, value: this.mappingValue(indent, key), merged: false });
+      if (this.indent < indent) break;
+      if (this.indent > indent || this.atItemIndicator()) giveUp();
+      key = this.mappingKey();
+    }
+    this.depth--;
+    return { kind: 'map', tag: undefined, entries, line: firstKey.line, col: firstKey.col };
+  }
+
+  /** A further key of a block mapping, at the start of its line; the cursor ends on its `:`. */
+  private mappingKey(): ScalarNode {
+    const start = this.pos;
+    const code = this.code(start);
+    const key = code === SINGLE_QUOTE || code === DOUBLE_QUOTE ? this.quotedScalar() : this.plainScalar();
+    this.skipSpaces();
+    if (this.code(this.pos) !== COLON || !isSpaceOrLineEnd(this.code(this.pos + 1))) giveUp();
+    this.checkKey(key, this.pos - start);
+    return key;
+  }
+
+  /** The value after a key's `:` (the cursor just past it), in a mapping at column `indent`. */
+  private mappingValue(indent: number, key: ScalarNode): YamlNode {
+    this.skipSpaces();
+    const code = this.code(this.pos);
+    if (code === HASH || code === LINE_FEED || code === CARRIAGE_RETURN || Number.isNaN(code)) {
+      this.finishLine();
+      if (this.indent > indent) return this.blockNodeOnItsLine(this.indent);
+      // YAML lets a mapping's sequence value sit at the mapping's own column.
+      if (this.indent === indent && this.atItemIndicator()) return this.blockSequence(indent);
+      return nullAt(key.line, key.col);
+    }
+    if (code === OPEN_BRACKET || code === OPEN_BRACE) {
+      const flow = this.flowCollection();
+      this.finishLine();
+      return flow;
+    }
+    const value = code === SINGLE_QUOTE || code === DOUBLE_QUOTE ? this.quotedScalar() : this.plainScalar();
+    // A `:` after the value on its line would make it a key: a compact mapping yaml.v2 refuses.
+    if (this.code(this.pos) === COLON) giveUp();
+    this.finishLine();
+    return value;
+  }
+
+  /** A block sequence whose `-` items stand at column `indent`, the cursor on the first. */
+  private blockSequence(indent: number): SeqNode {
+    this.enter();
+    const line = this.line;
+    const col = this.column();
+    const items: YamlNode[] = [];
+    for (;;) {
+      this.pos++; // the `-`
+      items.push(this.sequenceItem(indent));
+      if (this.indent !== indent || !this.atItemIndicator()) break;
+    }
+    // Deeper content after an item would continue it (a multi-line scalar): left to js-yaml.
+    if (this.indent > indent) giveUp();
+    this.depth--;
+    return { kind: 'seq', tag: undefined, items, line, col };
+  }
+
+  /** The item after a `-` (the cursor just past it) of a sequence at column `indent`. */
+  private sequenceItem(indent: number): YamlNode {
+    this.skipSpaces();
+    const code = this.code(this.pos);
+    if (code === HASH || code === LINE_FEED || code === CARRIAGE_RETURN || Number.isNaN(code)) {
+      this.finishLine();
+      // An empty item (a bare `-`) is read by the js-yaml path with a workaround of its own.
+      if (this.indent <= indent) giveUp();
+      return this.blockNodeOnItsLine(this.indent);
+    }
+    // Content on the dash's line is a node whose own column is where it starts (`- key: value`
+    // opens a mapping at the key's column, `- - x` a sequence at the inner dash's).
+    const column = this.pos - this.lineStart;
+    return this.blockNodeOnItsLine(column);
+  }
+
+  /** A plain scalar on one line, from the cursor to a `: `, a ` #` or the line's end (trailing
+   *  spaces left out); the cursor ends after its last non-space character. */
+  private plainScalar(): ScalarNode {
+    const text = this.text;
+    const start = this.pos;
+    let code = text.charCodeAt(start);
+    if (isIndicatorOrSpace(code) && code !== DASH) giveUp();
+    if (code === DASH && isSpaceOrLineEnd(text.charCodeAt(start + 1))) giveUp();
+    let pos = start;
+    let end = start;
+    for (;;) {
+      if (code === SPACE) {
+        code = text.charCodeAt(++pos);
+        if (code === HASH) break;
+        continue;
+      }
+      if (code === COLON && isSpaceOrLineEnd(text.charCodeAt(pos + 1))) break;
+      if (code === LINE_FEED || code === CARRIAGE_RETURN || Number.isNaN(code)) break;
+      if (code === TAB) giveUp();
+      end = ++pos;
+      code = text.charCodeAt(pos);
+    }
+    this.pos = end;
+    const value = text.slice(start, end);
+    return this.scalar(value, 'plain', isPlainNull(value), start);
+  }
+
+  private scalar(text: string, style: ScalarNode['style'], isNull: boolean, start: number): ScalarNode {
+    return { kind: 'scalar', text, style, tag: undefined, isNull, line: this.line, col: start - this.lineStart + 1 };
+  }
+
+  /** A single- or double-quoted scalar closed on its own line; the cursor ends after the quote. */
+  private quotedScalar(): ScalarNode {
+    const start = this.pos;
+    const value = this.code(start) === SINGLE_QUOTE ? this.singleQuotedText() : this.doubleQuotedText();
+    return this.scalar(value, 'quoted', false, start);
+  }
+
+  private singleQuotedText(): string {
+    const text = this.text;
+    let value = '';
+    let segmentStart = this.pos + 1;
+    for (let pos = segmentStart; ; pos++) {
+      const code = text.charCodeAt(pos);
+      if (code === SINGLE_QUOTE) {
+        value += text.slice(segmentStart, pos);
+        if (text.charCodeAt(pos + 1) !== SINGLE_QUOTE) {
+          this.pos = pos + 1;
+          return value;
+        }
+        value += "'";
+        segmentStart = ++pos + 1;
+      } else if (code === LINE_FEED || code === CARRIAGE_RETURN || code === TAB || Number.isNaN(code)) {
+        giveUp();
+      }
+    }
+  }
+
+  private doubleQuotedText(): string {
+    const text = this.text;
+    let value = '';
+    let segmentStart = this.pos + 1;
+    for (let pos = segmentStart; ; pos++) {
+      const code = text.charCodeAt(pos);
+      if (code === DOUBLE_QUOTE) {
+        this.pos = pos + 1;
+        return value + text.slice(segmentStart, pos);
+      }
+      if (code === BACKSLASH) {
+        value += text.slice(segmentStart, pos);
+        const escaped = text.charCodeAt(pos + 1);
+        const simple = SIMPLE_ESCAPES.get(escaped);
+        if (simple !== undefined) {
+          value += simple;
+          pos += 1;
+        } else {
+          const digits = HEX_ESCAPE_LENGTHS.get(escaped) ?? giveUp();
+          let codePoint = 0;
+          for (let i = 0; i < digits; i++) {
+            const digit = hexValue(text.charCodeAt(pos + 2 + i));
+            if (digit < 0) giveUp();
+            codePoint = codePoint * 16 + digit;
+          }
+          if (codePoint > 0x10ffff) giveUp();
+          value += String.fromCodePoint(codePoint);
+          pos += 1 + digits;
+        }
+        segmentStart = pos + 1;
+      } else if (code === LINE_FEED || code === CARRIAGE_RETURN || code === TAB || Number.isNaN(code)) {
+        giveUp();
+      }
+    }
+  }
+
+  /** A flow sequence or mapping closed on its own line; the cursor ends after it. */
+  private flowCollection(): MapNode | SeqNode {
+    this.enter();
+    const line = this.line;
+    const col = this.column();
+    const isMapping = this.code(this.pos) === OPEN_BRACE;
+    const close = isMapping ? CLOSE_BRACE : CLOSE_BRACKET;
+    this.pos++;
+    this.skipSpaces();
+    const items: YamlNode[] = [];
+    const entries: MapEntry[] = [];
+    if (this.code(this.pos) !== close) {
+      for (;;) {
+        if (isMapping) {
+          const start = this.pos;
+          const key = this.flowScalar();
+          this.skipSpaces();
+          if (this.code(this.pos) !== COLON || this.code(this.pos + 1) !== SPACE) giveUp();
+          this.checkKey(key, this.pos - start);
+          this.pos++;
+          this.skipSpaces();
+          entries.push({ key, value: this.flowNode(), merged: false });
+        } else {
+          items.push(this.flowNode());
+        }
+        this.skipSpaces();
+        const code = this.code(this.pos);
+        if (code === close) break;
+        if (code !== COMMA) giveUp();
+        this.pos++;
+        this.skipSpaces();
+        // A trailing comma, an empty entry: js-yaml's business.
+        if (this.code(this.pos) === close || this.code(this.pos) === COMMA) giveUp();
+      }
+    }
+    this.pos++; // the closing bracket
+    this.depth--;
+    return isMapping
+      ? { kind: 'map', tag: undefined, entries, line, col }
+      : { kind: 'seq', tag: undefined, items, line, col };
+  }
+
+  /** An entry of a flow collection: a nested one or a scalar. */
+  private flowNode(): YamlNode {
+    const code = this.code(this.pos);
+    if (code === OPEN_BRACKET || code === OPEN_BRACE) return this.flowCollection();
+    const node = this.flowScalar();
+    // `[a: b]` is a single-pair mapping inside a sequence: left to js-yaml.
+    const after = this.pos;
+    this.skipSpaces();
+    if (this.code(this.pos) === COLON) giveUp();
+    this.pos = after;
+    return node;
+  }
+
+  /** A quoted scalar, or a plain one ending before `,`, a bracket, a brace or `: `. */
+  private flowScalar(): ScalarNode {
+    const text = this.text;
+    const start = this.pos;
+    let code = text.charCodeAt(start);
+    if (code === SINGLE_QUOTE || code === DOUBLE_QUOTE) return this.quotedScalar();
+    if (isIndicatorOrSpace(code) && code !== DASH) giveUp();
+    if (code === DASH && (isSpaceOrLineEnd(text.charCodeAt(start + 1)) || isFlowIndicator(text.charCodeAt(start + 1))))
+      giveUp();
+    let pos = start;
+    let end = start;
+    for (;;) {
+      if (code === SPACE) {
+        code = text.charCodeAt(++pos);
+        // A comment would run to the line's end, past the closing bracket.
+        if (code === HASH) giveUp();
+        continue;
+      }
+      if (code === COLON) {
+        const following = text.charCodeAt(pos + 1);
+        if (following === SPACE) break;
+        if (isSpaceOrLineEnd(following) || isFlowIndicator(following)) giveUp();
+      } else if (code === COMMA || code === CLOSE_BRACKET || code === CLOSE_BRACE) {
+        break;
+      } else if (
+        code === OPEN_BRACKET ||
+        code === OPEN_BRACE ||
+        code === LINE_FEED ||
+        code === CARRIAGE_RETURN ||
+        code === TAB ||
+        Number.isNaN(code)
+      ) {
+        giveUp();
+      }
+      end = ++pos;
+      code = text.charCodeAt(pos);
+    }
+    this.pos = end;
+    const value = text.slice(start, end);
+    return this.scalar(value, 'plain', isPlainNull(value), start);
+  }
+}
+
+/** Our tree for `text` (BOM already stripped) when it lies in the scanned subset, else undefined:
+ *  then the js-yaml path must read it. */
+export function scanYaml(text: string): { root: YamlNode | undefined } | undefined {
+  if (UNUSUAL_CHARACTERS.test(text) || holdsLoneCarriageReturn(text)) return undefined;
+  try {
+    return { root: new Scanner(text).scanDocument() };
+  } catch (error) {
+    if (error === OUTSIDE_SUBSET) return undefined;
+    throw error;
+  }
+}
