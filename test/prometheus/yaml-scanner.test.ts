@@ -165,7 +165,8 @@ t.test('what the scanner leaves to js-yaml', async (t) => {
 
 // Documents in the scanner's subset, laid out the many ways people write them.
 const INDENT_STEP = fc.integer({ min: 1, max: 4 });
-const PLAIN_WORDS = [
+/** Plain scalars the subset holds: field names, numbers, YAML 1.1 words, addresses, regexes. */
+const ORDINARY_PLAIN = fc.constantFrom(
   'a',
   'job_name',
   'host:9100',
@@ -192,22 +193,10 @@ const PLAIN_WORDS = [
   "it's",
   'say "hi"',
   'a:b',
-  'a: b',
-  'x:',
-  '<<',
-  '- a',
-  '?x',
-  ':x',
-  '%x',
-  '@x',
-  '`x',
-  '|',
-  '>',
-  '!x',
-  '&x',
-  '*x',
-];
-const plain = fc.constantFrom(...PLAIN_WORDS);
+);
+/** Plain-looking text outside the subset, or not a scalar at all. */
+const ODD_PLAIN = fc.constantFrom('a: b', 'x:', '<<', '- a', '?x', ':x', '%x', '@x', '`x', '|', '>', '!x', '&x', '*x');
+const plain = fc.oneof({ weight: 8, arbitrary: ORDINARY_PLAIN }, { weight: 1, arbitrary: ODD_PLAIN });
 const singleQuoted = fc.constantFrom('', 'a', "it''s", 'a # b', 'x: y', '"', '\\n', "''").map((inner) => `'${inner}'`);
 const doubleQuoted = fc
   .constantFrom(
@@ -253,22 +242,63 @@ const flowNode: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
   ),
 })).node;
 
+/** A literal or folded block scalar: its header where the node starts, its lines deeper. */
+const blockScalar: fc.Arbitrary<Emit> = fc
+  .record({
+    header: fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom('|', '>', '|-', '>-', '|+', '>+') },
+      { weight: 1, arbitrary: fc.constantFrom('|2', '>1-', '|+-', '|x', '|#') },
+    ),
+    note: comment,
+    lines: fc.array(
+      fc.tuple(
+        fc.constantFrom(0, 0, 0, 1, 2),
+        fc.constantFrom('text', 'more text', 'a: b', '# not a comment', '- item', '"q"', 'x  ', ''),
+      ),
+      { maxLength: 6 },
+    ),
+  })
+  .map(({ header, note, lines }): Emit => (indent, layout) => [
+    `${' '.repeat(indent)}${header}${note}`,
+    // An empty line may hold a few spaces, or none.
+    ...lines.map(([extra, text]) =>
+      text === '' ? ' '.repeat(extra) : ' '.repeat(indent + layout.step + extra) + text,
+    ),
+  ]);
+
+/** Does this emitted node start with a block scalar's header (written on its key's line)? */
+function startsBlockScalar(lines: string[]): boolean {
+  return /^ *[|>]/.test(lines[0] ?? '');
+}
+
 const blockNode: fc.Arbitrary<Emit> = fc.letrec<{ node: Emit }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.tuple(flowNode, comment).map(([text, note]): Emit => (indent) => [`${' '.repeat(indent)}${text}${note}`]),
-    fc.array(fc.tuple(keyText, tie('node'), fc.boolean(), comment), { minLength: 1, maxLength: 4 }).map(
-      (entries): Emit =>
-        (indent, layout) =>
-          entries.flatMap(([key, value, inline, note]) => {
-            const pad = ' '.repeat(indent);
-            const nested = value(0, layout);
-            if (inline && nested.length === 1) return [`${pad}${key}: ${nested[0]!.trimStart()}`];
-            const sequence = nested[0]!.trimStart().startsWith('- ');
-            const deeper = sequence && layout.sequencesAtKeyColumn ? indent : indent + layout.step;
-            return [`${pad}${key}:${note}`, ...value(deeper, layout)];
-          }),
-    ),
+    blockScalar,
+    fc
+      .array(fc.tuple(keyText, fc.option(tie('node'), { freq: 4 }), fc.boolean(), comment), {
+        minLength: 1,
+        maxLength: 4,
+      })
+      .map(
+        (entries): Emit =>
+          (indent, layout) =>
+            entries.flatMap(([key, value, inline, note]) => {
+              const pad = ' '.repeat(indent);
+              // `key:` alone: a null value.
+              if (value === null) return [`${pad}${key}:${note}`];
+              const nested = value(0, layout);
+              if (inline && nested.length === 1) return [`${pad}${key}: ${nested[0]!.trimStart()}`];
+              if (startsBlockScalar(nested)) {
+                const [header = '', ...content] = value(indent, layout);
+                return [`${pad}${key}: ${header.trimStart()}`, ...content];
+              }
+              const sequence = nested[0]!.trimStart().startsWith('- ');
+              const deeper = sequence && layout.sequencesAtKeyColumn ? indent : indent + layout.step;
+              return [`${pad}${key}:${note}`, ...value(deeper, layout)];
+            }),
+      ),
     fc.array(fc.tuple(tie('node'), fc.boolean(), comment), { minLength: 1, maxLength: 4 }).map(
       (items): Emit =>
         (indent, layout) =>

@@ -31,6 +31,7 @@ const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 const PIPE = 124;
 const GREATER_THAN = 62;
+const PLUS = 43;
 
 /** Characters js-yaml refuses in the stream or reads as line breaks of their own (NEL, LS, PS),
  *  and a byte-order mark inside the text: texts holding any go to js-yaml. */
@@ -130,6 +131,21 @@ function hexValue(code: number): number {
   return -1;
 }
 
+/** What js-yaml puts before a content line of a folded scalar: lines are joined by a space, empty
+ *  lines between them stay line breaks, and more-indented lines (starting with a space) keep their
+ *  line breaks on both sides. */
+function foldedSeparator(
+  moreIndentedLine: boolean,
+  afterMoreIndented: boolean,
+  readContent: boolean,
+  emptyLines: number,
+): string {
+  if (moreIndentedLine) return '\n'.repeat(readContent ? 1 + emptyLines : emptyLines);
+  if (afterMoreIndented) return '\n'.repeat(emptyLines + 1);
+  if (emptyLines === 0) return readContent ? ' ' : '';
+  return '\n'.repeat(emptyLines);
+}
+
 class Scanner {
   /** Offset of the next character to read. */
   private pos = 0;
@@ -172,19 +188,10 @@ class Scanner {
       let pos = this.pos;
       let code = text.charCodeAt(pos);
       while (code === SPACE) code = text.charCodeAt(++pos);
-      if (code === HASH) {
-        pos = text.indexOf('\n', pos);
-        if (pos < 0) pos = text.length;
-        code = text.charCodeAt(pos);
-      }
-      if (code === CARRIAGE_RETURN) code = text.charCodeAt(++pos);
-      if (code === LINE_FEED) {
-        this.pos = pos + 1;
-        this.line++;
-        this.lineStart = this.pos;
-        continue;
-      }
+      if (code === HASH) pos = this.endOfComment(pos);
       this.pos = pos;
+      if (this.toNextLine()) continue;
+      code = text.charCodeAt(pos);
       if (Number.isNaN(code)) {
         this.indent = -1;
         return;
@@ -196,6 +203,25 @@ class Scanner {
     }
   }
 
+  /** Where the line of the comment starting at `pos` ends (its `\r\n`, `\n`, or the text's end). */
+  private endOfComment(pos: number): number {
+    const lineFeed = this.text.indexOf('\n', pos);
+    if (lineFeed < 0) return this.text.length;
+    return this.code(lineFeed - 1) === CARRIAGE_RETURN ? lineFeed - 1 : lineFeed;
+  }
+
+  /** From the end of a line (the cursor on its `\r\n` or `\n`) to the start of the next one; false,
+   *  the cursor left in place, where there is no line break there (the text's end, or more content). */
+  private toNextLine(): boolean {
+    let pos = this.pos;
+    if (this.code(pos) === CARRIAGE_RETURN) pos++;
+    if (this.code(pos) !== LINE_FEED) return false;
+    this.pos = pos + 1;
+    this.line++;
+    this.lineStart = this.pos;
+    return true;
+  }
+
   /** `---` or `...` at the start of a line: a document boundary (or close enough to one). */
   private startsDocumentMarker(pos: number): boolean {
     const code = this.code(pos);
@@ -205,29 +231,20 @@ class Scanner {
   /** After a node: only spaces and a comment may follow on its line; then on to the next content
    *  line. */
   private finishLine(): void {
-    const text = this.text;
-    let pos = this.pos;
-    let code = text.charCodeAt(pos);
-    if (code === SPACE) {
-      do code = text.charCodeAt(++pos);
-      while (code === SPACE);
-      if (code === HASH) {
-        pos = text.indexOf('\n', pos);
-        if (pos < 0) pos = text.length;
-        code = text.charCodeAt(pos);
-      }
-    }
-    if (code === CARRIAGE_RETURN) code = text.charCodeAt(++pos);
-    if (code === LINE_FEED) {
-      this.pos = pos + 1;
-      this.line++;
-      this.lineStart = this.pos;
-    } else if (Number.isNaN(code)) {
-      this.pos = pos;
-    } else {
-      giveUp();
-    }
+    this.endLine();
     this.toContentLine();
+  }
+
+  /** Past the rest of the line, which may hold only spaces and a comment, and its line break. */
+  private endLine(): void {
+    let pos = this.pos;
+    if (this.code(pos) === SPACE) {
+      do pos++;
+      while (this.code(pos) === SPACE);
+      if (this.code(pos) === HASH) pos = this.endOfComment(pos);
+    }
+    this.pos = pos;
+    if (!this.toNextLine() && pos < this.text.length) giveUp();
   }
 
   private skipSpaces(): void {
@@ -316,6 +333,7 @@ class Scanner {
       this.finishLine();
       return flow;
     }
+    if (code === PIPE || code === GREATER_THAN) return this.blockScalar(indent);
     const value = code === SINGLE_QUOTE || code === DOUBLE_QUOTE ? this.quotedScalar() : this.plainScalar();
     // A `:` after the value on its line would make it a key: a compact mapping yaml.v2 refuses.
     if (this.code(this.pos) === COLON) giveUp();
@@ -352,6 +370,7 @@ class Scanner {
     }
     // Content on the dash's line is a node whose own column is where it starts (`- key: value`
     // opens a mapping at the key's column, `- - x` a sequence at the inner dash's).
+    if (code === PIPE || code === GREATER_THAN) return this.blockScalar(indent);
     const column = this.pos - this.lineStart;
     return this.blockNodeOnItsLine(column);
   }
@@ -448,6 +467,68 @@ class Scanner {
         giveUp();
       }
     }
+  }
+
+  /** A literal (`|`) or folded (`>`) block scalar, the value of a key or an item of a collection
+   *  at column `parentIndent`, the cursor on its indicator; js-yaml's reading of it, line breaks,
+   *  folding and chomping included. An indentation indicator, leading lines of spaces and tabs
+   *  are left to js-yaml. */
+  private blockScalar(parentIndent: number): ScalarNode {
+    const text = this.text;
+    const start = this.pos;
+    const line = this.line;
+    const col = this.column();
+    const folded = this.code(start) === GREATER_THAN;
+    let pos = start + 1;
+    let code = text.charCodeAt(pos);
+    const chomping = code === DASH || code === PLUS ? code : undefined;
+    if (chomping !== undefined) code = text.charCodeAt(++pos);
+    this.pos = pos;
+    if (code !== SPACE && code !== LINE_FEED && code !== CARRIAGE_RETURN && !Number.isNaN(code)) giveUp();
+    this.endLine();
+
+    let textIndent = -1;
+    let value = '';
+    let readContent = false;
+    let emptyLines = 0;
+    let moreIndented = false;
+    for (;;) {
+      pos = this.pos;
+      const lineStart = pos;
+      code = text.charCodeAt(pos);
+      while (code === SPACE && (textIndent < 0 || pos - lineStart < textIndent)) code = text.charCodeAt(++pos);
+      const spaces = pos - lineStart;
+      if (code === LINE_FEED || code === CARRIAGE_RETURN || (Number.isNaN(code) && spaces > 0)) {
+        // js-yaml would take the indentation from spaces on a leading empty line.
+        if (textIndent < 0 && spaces > 0) giveUp();
+        emptyLines++;
+        this.pos = pos;
+        if (!this.toNextLine()) break;
+        continue;
+      }
+      if (textIndent < 0) {
+        if (spaces <= parentIndent) giveUp();
+        textIndent = spaces;
+      }
+      if (spaces < textIndent || Number.isNaN(code)) break;
+      if (code === TAB) giveUp();
+      const separator = folded
+        ? foldedSeparator(code === SPACE, moreIndented, readContent, emptyLines)
+        : '\n'.repeat(readContent ? 1 + emptyLines : emptyLines);
+      if (folded) moreIndented = code === SPACE;
+      const lineFeed = text.indexOf('\n', pos);
+      const end = lineFeed < 0 ? text.length : lineFeed;
+      value += separator + text.slice(pos, text.charCodeAt(end - 1) === CARRIAGE_RETURN ? end - 1 : end);
+      readContent = true;
+      emptyLines = 0;
+      this.pos = end;
+      if (!this.toNextLine()) break;
+    }
+    if (chomping === PLUS) value += '\n'.repeat(readContent ? 1 + emptyLines : emptyLines);
+    else if (chomping === undefined && readContent) value += '\n';
+    // The cursor is at the start of the line that ended the scalar, or at the text's end.
+    this.toContentLine();
+    return { kind: 'scalar', text: value, style: 'block', tag: undefined, isNull: false, line, col };
   }
 
   /** A flow sequence or mapping closed on its own line; the cursor ends after it. */
