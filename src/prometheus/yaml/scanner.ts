@@ -156,6 +156,13 @@ class Scanner {
    *  end of the text: every node leaves the cursor on the next content line after it. */
   private indent = -1;
   private depth = 0;
+  /** The entries and items of the collections being read, innermost collection's last: each
+   *  collection takes its own at their exact size when it closes (a list grown item by item would
+   *  carry spare room into the tree, which the collector then copies). */
+  private readonly pendingEntries: MapEntry[] = [];
+  private pendingEntryCount = 0;
+  private readonly pendingItems: YamlNode[] = [];
+  private pendingItemCount = 0;
 
   constructor(private readonly text: string) {}
 
@@ -293,17 +300,17 @@ class Scanner {
   /** A block mapping at column `indent`, its first key read and the cursor on the key's `:`. */
   private blockMapping(indent: number, firstKey: ScalarNode): MapNode {
     this.enter();
-    const entries: MapEntry[] = [];
+    const first = this.pendingEntryCount;
     let key = firstKey;
     for (;;) {
       this.pos++; // the `:`
-      entries.push({ key, value: this.mappingValue(indent, key), merged: false });
+      this.addEntry(key, this.mappingValue(indent, key));
       if (this.indent < indent) break;
       if (this.indent > indent || this.atItemIndicator()) giveUp();
       key = this.mappingKey();
     }
     this.depth--;
-    return { kind: 'map', tag: undefined, entries, line: firstKey.line, col: firstKey.col };
+    return { kind: 'map', tag: undefined, entries: this.takeEntries(first), line: firstKey.line, col: firstKey.col };
   }
 
   /** A further key of a block mapping, at the start of its line; the cursor ends on its `:`. */
@@ -346,16 +353,38 @@ class Scanner {
     this.enter();
     const line = this.line;
     const col = this.column();
-    const items: YamlNode[] = [];
+    const first = this.pendingItemCount;
     for (;;) {
       this.pos++; // the `-`
-      items.push(this.sequenceItem(indent));
+      this.addItem(this.sequenceItem(indent));
       if (this.indent !== indent || !this.atItemIndicator()) break;
     }
     // Deeper content after an item would continue it (a multi-line scalar): left to js-yaml.
     if (this.indent > indent) giveUp();
     this.depth--;
-    return { kind: 'seq', tag: undefined, items, line, col };
+    return { kind: 'seq', tag: undefined, items: this.takeItems(first), line, col };
+  }
+
+  private addEntry(key: YamlNode, value: YamlNode): void {
+    this.pendingEntries[this.pendingEntryCount++] = { key, value, merged: false };
+  }
+
+  /** The entries added since the count was `first`, as the list of the mapping they belong to. */
+  private takeEntries(first: number): MapEntry[] {
+    const entries = this.pendingEntries.slice(first, this.pendingEntryCount);
+    this.pendingEntryCount = first;
+    return entries;
+  }
+
+  private addItem(item: YamlNode): void {
+    this.pendingItems[this.pendingItemCount++] = item;
+  }
+
+  /** The items added since the count was `first`, as the list of the sequence they belong to. */
+  private takeItems(first: number): YamlNode[] {
+    const items = this.pendingItems.slice(first, this.pendingItemCount);
+    this.pendingItemCount = first;
+    return items;
   }
 
   /** The item after a `-` (the cursor just past it) of a sequence at column `indent`. */
@@ -540,8 +569,8 @@ class Scanner {
     const close = isMapping ? CLOSE_BRACE : CLOSE_BRACKET;
     this.pos++;
     this.skipSpaces();
-    const items: YamlNode[] = [];
-    const entries: MapEntry[] = [];
+    const firstEntry = this.pendingEntryCount;
+    const firstItem = this.pendingItemCount;
     if (this.code(this.pos) !== close) {
       for (;;) {
         if (isMapping) {
@@ -552,9 +581,9 @@ class Scanner {
           this.checkKey(key, this.pos - start);
           this.pos++;
           this.skipSpaces();
-          entries.push({ key, value: this.flowNode(), merged: false });
+          this.addEntry(key, this.flowNode());
         } else {
-          items.push(this.flowNode());
+          this.addItem(this.flowNode());
         }
         this.skipSpaces();
         const code = this.code(this.pos);
@@ -569,8 +598,8 @@ class Scanner {
     this.pos++; // the closing bracket
     this.depth--;
     return isMapping
-      ? { kind: 'map', tag: undefined, entries, line, col }
-      : { kind: 'seq', tag: undefined, items, line, col };
+      ? { kind: 'map', tag: undefined, entries: this.takeEntries(firstEntry), line, col }
+      : { kind: 'seq', tag: undefined, items: this.takeItems(firstItem), line, col };
   }
 
   /** An entry of a flow collection: a nested one or a scalar. */
