@@ -163,6 +163,7 @@ class Scanner {
   private pendingEntryCount = 0;
   private readonly pendingItems: YamlNode[] = [];
   private pendingItemCount = 0;
+  private readonly keyTexts = new Map<string, string>();
 
   constructor(private readonly text: string) {}
 
@@ -283,7 +284,7 @@ class Scanner {
     const afterNode = this.pos;
     this.skipSpaces();
     if (this.code(this.pos) === COLON && isSpaceOrLineEnd(this.code(this.pos + 1))) {
-      this.checkKey(node, this.pos - start);
+      this.acceptKey(node, this.pos - start);
       return this.blockMapping(indent, node);
     }
     this.pos = afterNode;
@@ -291,10 +292,16 @@ class Scanner {
     return node;
   }
 
-  /** Keys the js-yaml path treats specially or reports go to it: merge keys, over-long keys
-   *  (`length`: from the key's start to its `:`, as the loader measures). */
-  private checkKey(key: ScalarNode, length: number): void {
+  /** A mapping key, once read (`length`: from its start to its `:`, as the loader measures). Keys
+   *  the js-yaml path treats specially or reports go to it: merge keys, over-long keys. Each
+   *  distinct key text is kept once: the tree holds a few dozen key strings instead of one per
+   *  entry, as it does from js-yaml (which makes keys property names), and the decoder's field
+   *  lookups find their hashes computed. */
+  private acceptKey(key: ScalarNode, length: number): void {
     if (length > MAX_IMPLICIT_KEY_LENGTH || (key.style === 'plain' && key.text === '<<')) giveUp();
+    const shared = this.keyTexts.get(key.text);
+    if (shared === undefined) this.keyTexts.set(key.text, key.text);
+    else key.text = shared;
   }
 
   /** A block mapping at column `indent`, its first key read and the cursor on the key's `:`. */
@@ -320,7 +327,7 @@ class Scanner {
     const key = code === SINGLE_QUOTE || code === DOUBLE_QUOTE ? this.quotedScalar() : this.plainScalar();
     this.skipSpaces();
     if (this.code(this.pos) !== COLON || !isSpaceOrLineEnd(this.code(this.pos + 1))) giveUp();
-    this.checkKey(key, this.pos - start);
+    this.acceptKey(key, this.pos - start);
     return key;
   }
 
@@ -578,7 +585,7 @@ class Scanner {
           const key = this.flowScalar();
           this.skipSpaces();
           if (this.code(this.pos) !== COLON || this.code(this.pos + 1) !== SPACE) giveUp();
-          this.checkKey(key, this.pos - start);
+          this.acceptKey(key, this.pos - start);
           this.pos++;
           this.skipSpaces();
           this.addEntry(key, this.flowNode());
