@@ -55,7 +55,8 @@ function giveUp(): never {
   throw OUTSIDE_SUBSET;
 }
 
-/** A character that may not start a plain scalar (YAML's indicators, and whitespace). */
+/** A character that may not start a plain scalar here: YAML's indicators and whitespace, and `?`
+ *  and `:`, which may when a non-space follows but are left to js-yaml (`-` is decided apart). */
 function isIndicatorOrSpace(code: number): boolean {
   switch (code) {
     case SPACE:
@@ -92,9 +93,14 @@ function isFlowIndicator(code: number): boolean {
   );
 }
 
-/** A space, a line break or the end of the text (NaN from charCodeAt). */
+/** A line break, or the end of the text (NaN from charCodeAt). */
+function isLineEnd(code: number): boolean {
+  return code === LINE_FEED || code === CARRIAGE_RETURN || Number.isNaN(code);
+}
+
+/** A space, a line break or the end of the text. */
 function isSpaceOrLineEnd(code: number): boolean {
-  return code === SPACE || code === LINE_FEED || code === CARRIAGE_RETURN || Number.isNaN(code);
+  return code === SPACE || isLineEnd(code);
 }
 
 /** What a double-quoted `\x` escape stands for, for the escapes js-yaml and yaml.v2 both know
@@ -163,6 +169,7 @@ class Scanner {
   private pendingEntryCount = 0;
   private readonly pendingItems: YamlNode[] = [];
   private pendingItemCount = 0;
+  /** One string per distinct key text (see acceptKey). */
   private readonly keyTexts = new Map<string, string>();
 
   constructor(private readonly text: string) {}
@@ -335,7 +342,7 @@ class Scanner {
   private mappingValue(indent: number, key: ScalarNode): YamlNode {
     this.skipSpaces();
     const code = this.code(this.pos);
-    if (code === HASH || code === LINE_FEED || code === CARRIAGE_RETURN || Number.isNaN(code)) {
+    if (code === HASH || isLineEnd(code)) {
       this.finishLine();
       if (this.indent > indent) return this.blockNodeOnItsLine(this.indent);
       // YAML lets a mapping's sequence value sit at the mapping's own column.
@@ -398,7 +405,7 @@ class Scanner {
   private sequenceItem(indent: number): YamlNode {
     this.skipSpaces();
     const code = this.code(this.pos);
-    if (code === HASH || code === LINE_FEED || code === CARRIAGE_RETURN || Number.isNaN(code)) {
+    if (code === HASH || isLineEnd(code)) {
       this.finishLine();
       // An empty item (a bare `-`) is read by the js-yaml path with a workaround of its own.
       if (this.indent <= indent) giveUp();
@@ -417,7 +424,7 @@ class Scanner {
     const text = this.text;
     const start = this.pos;
     let code = text.charCodeAt(start);
-    if (isIndicatorOrSpace(code) && code !== DASH) giveUp();
+    if (isIndicatorOrSpace(code)) giveUp();
     if (code === DASH && isSpaceOrLineEnd(text.charCodeAt(start + 1))) giveUp();
     let pos = start;
     let end = start;
@@ -428,7 +435,7 @@ class Scanner {
         continue;
       }
       if (code === COLON && isSpaceOrLineEnd(text.charCodeAt(pos + 1))) break;
-      if (code === LINE_FEED || code === CARRIAGE_RETURN || Number.isNaN(code)) break;
+      if (isLineEnd(code)) break;
       if (code === TAB) giveUp();
       end = ++pos;
       code = text.charCodeAt(pos);
@@ -449,6 +456,8 @@ class Scanner {
     return this.scalar(value, 'quoted', false, start);
   }
 
+  /** The text of a single-quoted scalar (`''` stands for a quote), the cursor on its opening quote
+   *  and then after its closing one. */
   private singleQuotedText(): string {
     const text = this.text;
     let value = '';
@@ -463,12 +472,14 @@ class Scanner {
         }
         value += "'";
         segmentStart = ++pos + 1;
-      } else if (code === LINE_FEED || code === CARRIAGE_RETURN || code === TAB || Number.isNaN(code)) {
+      } else if (isLineEnd(code) || code === TAB) {
         giveUp();
       }
     }
   }
 
+  /** The text of a double-quoted scalar with its escapes decoded, the cursor on its opening quote
+   *  and then after its closing one. */
   private doubleQuotedText(): string {
     const text = this.text;
     let value = '';
@@ -499,7 +510,7 @@ class Scanner {
           pos += 1 + digits;
         }
         segmentStart = pos + 1;
-      } else if (code === LINE_FEED || code === CARRIAGE_RETURN || code === TAB || Number.isNaN(code)) {
+      } else if (isLineEnd(code) || code === TAB) {
         giveUp();
       }
     }
@@ -520,7 +531,7 @@ class Scanner {
     const chomping = code === DASH || code === PLUS ? code : undefined;
     if (chomping !== undefined) code = text.charCodeAt(++pos);
     this.pos = pos;
-    if (code !== SPACE && code !== LINE_FEED && code !== CARRIAGE_RETURN && !Number.isNaN(code)) giveUp();
+    if (!isSpaceOrLineEnd(code)) giveUp();
     this.endLine();
 
     let textIndent = -1;
@@ -628,7 +639,7 @@ class Scanner {
     const start = this.pos;
     let code = text.charCodeAt(start);
     if (code === SINGLE_QUOTE || code === DOUBLE_QUOTE) return this.quotedScalar();
-    if (isIndicatorOrSpace(code) && code !== DASH) giveUp();
+    if (isIndicatorOrSpace(code)) giveUp();
     if (code === DASH && (isSpaceOrLineEnd(text.charCodeAt(start + 1)) || isFlowIndicator(text.charCodeAt(start + 1))))
       giveUp();
     let pos = start;
@@ -646,14 +657,7 @@ class Scanner {
         if (isSpaceOrLineEnd(following) || isFlowIndicator(following)) giveUp();
       } else if (code === COMMA || code === CLOSE_BRACKET || code === CLOSE_BRACE) {
         break;
-      } else if (
-        code === OPEN_BRACKET ||
-        code === OPEN_BRACE ||
-        code === LINE_FEED ||
-        code === CARRIAGE_RETURN ||
-        code === TAB ||
-        Number.isNaN(code)
-      ) {
+      } else if (code === OPEN_BRACKET || code === OPEN_BRACE || code === TAB || isLineEnd(code)) {
         giveUp();
       }
       end = ++pos;
