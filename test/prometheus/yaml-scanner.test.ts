@@ -13,6 +13,7 @@ import { loadWithJsYaml, type LoadedYaml } from '../../src/prometheus/yaml/loade
 import { scanYaml } from '../../src/prometheus/yaml/scanner.js';
 import { REPOSITORY_ROOT } from '../../fixtures/repository.js';
 import { CORPUS_DIR } from '../../fixtures/corpus.js';
+import { acceptedHostileConfigs, rejectedHostileConfigs } from '../../fixtures/hostile.js';
 import {
   ONE_MIB,
   prometheusConfigOfSize,
@@ -122,6 +123,13 @@ t.test('the configs of the promtool differential and the fuzz regressions', asyn
   t.ok(read > 0, `the scanner read ${read} of them itself`);
 });
 
+t.test('the hostile configs', async (t) => {
+  assertAgreement(
+    t,
+    [...rejectedHostileConfigs(), ...acceptedHostileConfigs()].map(({ name, promYaml }) => ({ name, text: promYaml })),
+  );
+});
+
 t.test('the shared corpus', { skip: CORPUS_DIR === undefined ? 'the shared corpus is absent' : false }, async (t) => {
   const files = yamlFilesUnder(CORPUS_DIR!);
   const read = assertAgreement(t, [...files, ...configMapValues(files)]);
@@ -217,15 +225,21 @@ const doubleQuoted = fc
   .map((inner) => `"${inner}"`);
 const scalarText = fc.oneof({ weight: 4, arbitrary: plain }, singleQuoted, doubleQuoted);
 const keyText = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('a', 'b', 'job_name', 'targets', 'x y', 'a:b', 'null', '1', '-k', 'a#b') },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom('a', 'b', 'job_name', 'targets', 'x y', 'a:b', 'null', '1', '-k', 'a#b', 'k  '),
+  },
   { weight: 1, arbitrary: fc.oneof(singleQuoted, doubleQuoted, plain) },
 );
-const comment = fc.constantFrom('', '', '', ' # note', '  #', ' #: - [x]');
+/** What may follow a node on its line: nothing, trailing spaces, or a comment. */
+const comment = fc.constantFrom('', '', '', '   ', ' # note', '  #', ' #: - [x]');
 
 interface Layout {
   step: number;
   /** Sequences under a key written at the key's column rather than deeper. */
   sequencesAtKeyColumn: boolean;
+  /** Spaces between a dash and an item written on its line. */
+  dashGap: number;
 }
 
 type Emit = (indent: number, layout: Layout) => string[];
@@ -306,8 +320,9 @@ const blockNode: fc.Arbitrary<Emit> = fc.letrec<{ node: Emit }>((tie) => ({
             const pad = ' '.repeat(indent);
             if (compact) {
               // `- key: value` / `- - x`: the item's first line follows the dash.
-              const [first = '', ...rest] = item(indent + 2, layout);
-              return [`${pad}- ${first.slice(indent + 2)}`, ...rest];
+              const column = indent + 1 + layout.dashGap;
+              const [first = '', ...rest] = item(column, layout);
+              return [`${pad}-${first.slice(indent + 1)}`, ...rest];
             }
             return [`${pad}-${note}`, ...item(indent + layout.step, layout)];
           }),
@@ -325,12 +340,13 @@ const subsetDocument: fc.Arbitrary<string> = fc
     root: blockNode,
     step: INDENT_STEP,
     sequencesAtKeyColumn: fc.boolean(),
+    dashGap: fc.constantFrom(1, 1, 2, 3),
     extra: fc.array(fc.tuple(fc.nat(), interleaving), { maxLength: 3 }),
     crlf: fc.boolean(),
     finalNewline: fc.boolean(),
   })
-  .map(({ root, step, sequencesAtKeyColumn, extra, crlf, finalNewline }) => {
-    const lines = root(0, { step, sequencesAtKeyColumn });
+  .map(({ root, step, sequencesAtKeyColumn, dashGap, extra, crlf, finalNewline }) => {
+    const lines = root(0, { step, sequencesAtKeyColumn, dashGap });
     for (const [at, inserted] of extra) lines.splice(at % (lines.length + 1), 0, ...inserted);
     const text = lines.join(crlf ? '\r\n' : '\n');
     return finalNewline ? text + (crlf ? '\r\n' : '\n') : text;
