@@ -411,9 +411,9 @@ class Scanner {
       if (this.indent <= indent) giveUp();
       return this.blockNodeOnItsLine(this.indent);
     }
-    // Content on the dash's line is a node whose own column is where it starts (`- key: value`
-    // opens a mapping at the key's column, `- - x` a sequence at the inner dash's).
     if (code === PIPE || code === GREATER_THAN) return this.blockScalar(indent);
+    // Other content on the dash's line is a node whose own column is where it starts (`- key: v`
+    // opens a mapping at the key's column, `- - x` a sequence at the inner dash's).
     const column = this.pos - this.lineStart;
     return this.blockNodeOnItsLine(column);
   }
