@@ -12,7 +12,7 @@ import jsYaml from 'js-yaml';
 import { loadWithJsYaml, type LoadedYaml } from '../../src/prometheus/yaml/loader.js';
 import { scanYaml } from '../../src/prometheus/yaml/scanner.js';
 import { REPOSITORY_ROOT } from '../../fixtures/repository.js';
-import { CORPUS_DIR } from '../../fixtures/corpus.js';
+import { CORPUS_DIR, CORPUS_SKIP } from '../../fixtures/corpus.js';
 import { acceptedHostileConfigs, rejectedHostileConfigs } from '../../fixtures/hostile.js';
 import {
   ONE_MIB,
@@ -87,6 +87,7 @@ function configMapValues(files: Array<{ name: string; text: string }>): Array<{ 
   );
 }
 
+/** The configs of a fixture file of test/prometheus/fixtures that holds `{ cases: [{ yaml }] }`. */
 function casesOf(fixture: string): Array<{ name: string; text: string }> {
   const { cases } = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'test/prometheus/fixtures', fixture), 'utf8')) as {
     cases: Array<{ yaml: string }>;
@@ -130,7 +131,7 @@ t.test('the hostile configs', async (t) => {
   );
 });
 
-t.test('the shared corpus', { skip: CORPUS_DIR === undefined ? 'the shared corpus is absent' : false }, async (t) => {
+t.test('the shared corpus', { skip: CORPUS_SKIP }, async (t) => {
   const files = yamlFilesUnder(CORPUS_DIR!);
   const read = assertAgreement(t, [...files, ...configMapValues(files)]);
   t.ok(read > 0, `the scanner read ${read} of them itself`);
