@@ -145,7 +145,8 @@ t.test('what the scanner leaves to js-yaml', async (t) => {
     'a tag': 'a: !!str 1\n',
     'a merge key': 'a: {x: 1}\nb:\n  <<: {y: 2}\n',
     'an explicit key': '? a\n: b\n',
-    'a document marker': '---\na: 1\n',
+    'content on the document start line': '--- a: 1\n',
+    'a second document': '---\na: 1\n---\nb: 2\n',
     'a document end marker': 'a: 1\n...\n',
     'a directive': '%YAML 1.1\n---\na: 1\n',
     'a multi-line plain scalar': 'a: b\n  c\n',
@@ -166,6 +167,7 @@ t.test('what the scanner leaves to js-yaml', async (t) => {
     'a shallower line after nested content': 'a:\n    b: 1\n  c: 2\n',
   };
   for (const [what, text] of Object.entries(outside)) t.equal(scanYaml(text), undefined, what);
+  t.not(scanYaml('# a config\n--- # the only document\na: 1\n'), undefined, 'a leading --- is read');
   assertAgreement(
     t,
     Object.entries(outside).map(([name, text]) => ({ name, text })),
@@ -343,12 +345,14 @@ const subsetDocument: fc.Arbitrary<string> = fc
     sequencesAtKeyColumn: fc.boolean(),
     dashGap: fc.constantFrom(1, 1, 2, 3),
     extra: fc.array(fc.tuple(fc.nat(), interleaving), { maxLength: 3 }),
+    documentStart: fc.constantFrom<string[]>([], [], ['---'], ['--- # doc', ''], ['# head', '---  ']),
     crlf: fc.boolean(),
     finalNewline: fc.boolean(),
   })
-  .map(({ root, step, sequencesAtKeyColumn, dashGap, extra, crlf, finalNewline }) => {
+  .map(({ root, step, sequencesAtKeyColumn, dashGap, extra, documentStart, crlf, finalNewline }) => {
     const lines = root(0, { step, sequencesAtKeyColumn, dashGap });
     for (const [at, inserted] of extra) lines.splice(at % (lines.length + 1), 0, ...inserted);
+    lines.unshift(...documentStart);
     const text = lines.join(crlf ? '\r\n' : '\n');
     return finalNewline ? text + (crlf ? '\r\n' : '\n') : text;
   });

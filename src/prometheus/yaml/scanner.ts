@@ -1,11 +1,11 @@
 // loadYaml's fast path: one pass over the text that builds our node tree (./nodes.ts) directly, for
 // the subset of YAML that Prometheus configurations are written in (block mappings and sequences,
 // single-line plain and quoted scalars, one-line flow collections, literal and folded block
-// scalars, comments). It never reports a problem: on anything outside that subset, or anything
-// doubtful, it gives up at once and loadYaml reads the text with js-yaml, which finds the errors
-// and the warnings. Where it does return a tree, it is the tree the js-yaml path builds, positions
-// included (test/prometheus/yaml-scanner.test.ts holds the two paths equal; see
-// docs/adr/014-yaml-fast-path-scanner.md).
+// scalars, comments, a leading `---`). It never reports a problem: on anything outside that
+// subset, or anything doubtful, it gives up at once and loadYaml reads the text with js-yaml,
+// which finds the errors and the warnings. Where it does return a tree, it is the tree the js-yaml
+// path builds, positions included (test/prometheus/yaml-scanner.test.ts holds the two paths
+// equal; see docs/adr/014-yaml-fast-path-scanner.md).
 import type { MapEntry, MapNode, ScalarNode, SeqNode, YamlNode } from './nodes.js';
 import { isPlainNull, MAX_IMPLICIT_KEY_LENGTH, nullAt } from './nodes.js';
 
@@ -176,7 +176,13 @@ class Scanner {
 
   /** The document's root, undefined for a text without content. */
   scanDocument(): YamlNode | undefined {
-    this.toContentLine();
+    this.toContentLine(true);
+    if (this.indent === 0 && this.startsDocumentMarker(this.pos)) {
+      // The `---` that opens the (first and only) document, alone on its line.
+      if (this.code(this.pos) !== DASH || !isSpaceOrLineEnd(this.code(this.pos + 3))) giveUp();
+      this.pos += 3;
+      this.finishLine();
+    }
     if (this.indent < 0) return undefined;
     const root = this.blockNodeOnItsLine(this.indent);
     if (this.indent >= 0) giveUp();
@@ -196,8 +202,9 @@ class Scanner {
   }
 
   /** From the start of a line (or the end of the previous one), past blank and comment-only lines
-   *  to the first character of the next content line; sets `indent`. */
-  private toContentLine(): void {
+   *  to the first character of the next content line; sets `indent`. A document marker there is
+   *  left to js-yaml, unless `atDocumentStart` (the caller reads it). */
+  private toContentLine(atDocumentStart = false): void {
     const text = this.text;
     for (;;) {
       let pos = this.pos;
@@ -213,7 +220,7 @@ class Scanner {
       }
       if (code === TAB) giveUp();
       this.indent = pos - this.lineStart;
-      if (this.indent === 0 && this.startsDocumentMarker(pos)) giveUp();
+      if (this.indent === 0 && !atDocumentStart && this.startsDocumentMarker(pos)) giveUp();
       return;
     }
   }
