@@ -39,6 +39,15 @@ t.test('a file that exits early fails without a failed assertion and counts as o
   t.match(stdout, /\n1 passed, 1 failed\n$/);
 });
 
+t.test('a file without test points, or without a plan, fails', async (t) => {
+  const silent = await run([join(CASES, 'silent.js')]);
+  t.equal(silent.code, 1);
+  t.match(silent.stdout, /^FAIL .*silent\.js \(0 passed; printed no test points\)$/m);
+  const unplanned = await run([join(CASES, 'unplanned.js')]);
+  t.equal(unplanned.code, 1);
+  t.match(unplanned.stdout, /^FAIL .*unplanned\.js \(1 passed; its TAP is not valid: no plan\)$/m);
+});
+
 t.test('a file that never ends is stopped by tap at the timeout and fails', async (t) => {
   const { code, stdout } = await run(['--timeout', '1', join(CASES, 'hangs.js')]);
   t.equal(code, 1);

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Parser } from 'tap-parser';
-import type { Result } from 'tap-parser';
+import type { FinalResults, Result } from 'tap-parser';
 
 const USAGE = `usage: node dist/test/run.js [--jobs N] [--timeout SECONDS] [--slow] [FILE|FOLDER ...]
 
@@ -28,7 +28,8 @@ interface FileOutcome {
   seconds: number;
   /** What the file printed (stdout then stderr), shown when it failed. */
   output: string;
-  /** Why the file failed beyond its failed assertions (exit status, timeout, no plan). */
+  /** Why the file failed beyond its failed assertions (exit status, timeout, no test points, a
+   *  broken TAP stream such as a missing plan). */
   problem: string | undefined;
 }
 
@@ -99,9 +100,10 @@ function runFile(file: string, timeoutSeconds: number): Promise<FileOutcome> {
   const totals = { passed: 0, failed: 0 };
   const parser = new Parser();
   countTestPoints(parser, totals);
-  let planned = true;
-  parser.on('complete', (results: { ok: boolean; plan: { end: number | null } }) => {
-    planned = results.plan.end !== null;
+  // Set when the parser ends (synchronously, on parser.end()).
+  let tapError: string | undefined;
+  parser.on('complete', (results: FinalResults) => {
+    if (!results.ok) tapError = results.failures.find((failure) => failure.tapError)?.tapError ?? 'not ok';
   });
   const output: Buffer[] = [];
   const errors: Buffer[] = [];
@@ -143,9 +145,11 @@ function runFile(file: string, timeoutSeconds: number): Promise<FileOutcome> {
         ? `still running ${grace} s after its ${timeoutSeconds} s`
         : code !== 0 && totals.failed === 0
           ? `exited with ${signal ?? `status ${code}`}`
-          : !planned
-            ? 'ended without a plan (its tests did not finish)'
-            : undefined;
+          : totals.passed + totals.failed === 0
+            ? 'printed no test points'
+            : tapError !== undefined && totals.failed === 0
+              ? `its TAP is not valid: ${tapError}`
+              : undefined;
       resolve({
         file,
         ok: problem === undefined && totals.failed === 0,
