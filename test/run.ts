@@ -9,11 +9,11 @@
 // neither hook, and each file is a plain tap script that prints TAP when run with `node`.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Parser } from 'tap-parser';
 import type { FinalResults, Result } from 'tap-parser';
+import { usableCpus } from '../src/server/cpu-limit.js';
 
 const USAGE = `usage: node dist/test/run.js [--jobs N] [--timeout SECONDS] [--slow] [FILE|FOLDER ...]
 
@@ -64,8 +64,9 @@ function parseOptions(argv: string[]): Options {
   };
   return {
     // Several test files wait on timers, sockets and child processes: one more file than there
-    // are cores keeps the cores busy while one of them waits.
-    jobs: positive('jobs', values.jobs, availableParallelism() + 1),
+    // are CPUs to use (the container's limit, as the worker pool counts them) keeps them busy
+    // while one of them waits.
+    jobs: positive('jobs', values.jobs, usableCpus() + 1),
     timeoutSeconds: positive('timeout', values.timeout, 120),
     slow: values.slow,
     roots: positionals.length > 0 ? positionals : ['dist/test'],
