@@ -137,6 +137,12 @@ function hexValue(code: number): number {
   return -1;
 }
 
+/** The line breaks kept before a block scalar's next content line, or at its end under `+`
+ *  chomping: one per empty line read, and the break of the last content line if there was one. */
+function keptLineBreaks(readContent: boolean, emptyLines: number): string {
+  return '\n'.repeat(readContent ? 1 + emptyLines : emptyLines);
+}
+
 /** What js-yaml puts before a content line of a folded scalar: lines are joined by a space, empty
  *  lines between them stay line breaks, and more-indented lines (starting with a space) keep their
  *  line breaks on both sides. */
@@ -146,7 +152,7 @@ function foldedSeparator(
   readContent: boolean,
   emptyLines: number,
 ): string {
-  if (moreIndentedLine) return '\n'.repeat(readContent ? 1 + emptyLines : emptyLines);
+  if (moreIndentedLine) return keptLineBreaks(readContent, emptyLines);
   if (afterMoreIndented) return '\n'.repeat(emptyLines + 1);
   if (emptyLines === 0) return readContent ? ' ' : '';
   return '\n'.repeat(emptyLines);
@@ -294,7 +300,7 @@ class Scanner {
       return flow;
     }
     const start = this.pos;
-    const node = code === SINGLE_QUOTE || code === DOUBLE_QUOTE ? this.quotedScalar() : this.plainScalar();
+    const node = this.lineScalar();
     const afterNode = this.pos;
     this.skipSpaces();
     if (this.code(this.pos) === COLON && isSpaceOrLineEnd(this.code(this.pos + 1))) {
@@ -337,8 +343,7 @@ class Scanner {
   /** A further key of a block mapping, at the start of its line; the cursor ends on its `:`. */
   private mappingKey(): ScalarNode {
     const start = this.pos;
-    const code = this.code(start);
-    const key = code === SINGLE_QUOTE || code === DOUBLE_QUOTE ? this.quotedScalar() : this.plainScalar();
+    const key = this.lineScalar();
     this.skipSpaces();
     if (this.code(this.pos) !== COLON || !isSpaceOrLineEnd(this.code(this.pos + 1))) giveUp();
     this.acceptKey(key, this.pos - start);
@@ -362,7 +367,7 @@ class Scanner {
       return flow;
     }
     if (code === PIPE || code === GREATER_THAN) return this.blockScalar(indent);
-    const value = code === SINGLE_QUOTE || code === DOUBLE_QUOTE ? this.quotedScalar() : this.plainScalar();
+    const value = this.lineScalar();
     // A `:` after the value on its line would make it a key: a compact mapping yaml.v2 refuses.
     if (this.code(this.pos) === COLON) giveUp();
     this.finishLine();
@@ -450,6 +455,12 @@ class Scanner {
     this.pos = end;
     const value = text.slice(start, end);
     return this.scalar(value, 'plain', isPlainNull(value), start);
+  }
+
+  /** A quoted or plain scalar on one line, in block context. */
+  private lineScalar(): ScalarNode {
+    const code = this.code(this.pos);
+    return code === SINGLE_QUOTE || code === DOUBLE_QUOTE ? this.quotedScalar() : this.plainScalar();
   }
 
   private scalar(text: string, style: ScalarNode['style'], isNull: boolean, start: number): ScalarNode {
@@ -568,7 +579,7 @@ class Scanner {
       if (code === TAB) giveUp();
       const separator = folded
         ? foldedSeparator(code === SPACE, moreIndented, readContent, emptyLines)
-        : '\n'.repeat(readContent ? 1 + emptyLines : emptyLines);
+        : keptLineBreaks(readContent, emptyLines);
       if (folded) moreIndented = code === SPACE;
       const lineFeed = text.indexOf('\n', pos);
       const end = lineFeed < 0 ? text.length : lineFeed;
@@ -578,7 +589,7 @@ class Scanner {
       this.pos = end;
       if (!this.toNextLine()) break;
     }
-    if (chomping === PLUS) value += '\n'.repeat(readContent ? 1 + emptyLines : emptyLines);
+    if (chomping === PLUS) value += keptLineBreaks(readContent, emptyLines);
     else if (chomping === undefined && readContent) value += '\n';
     // The cursor is at the start of the line that ended the scalar, or at the text's end.
     this.toContentLine();
